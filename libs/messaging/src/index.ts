@@ -1,1 +1,1 @@
-export * from './lib/messaging.module';
+export {};

@@ -1,1 +1,1 @@
-export * from './lib/persistence.module';
+export {};
