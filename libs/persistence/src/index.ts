@@ -1,1 +1,6 @@
-export {};
+export { uuidv7, isUuid } from './ids/uuidv7';
+export { postgresOptions, type PostgresOptionsInput } from './database/postgres-options';
+export { runMigrations, ensureDatabase, dropDatabase } from './database/migrations';
+export { createTestDatabase, type TestDatabase } from './testing/test-database';
+export { encodeCursor, decodeCursor, type CursorValue } from './cursor/cursor';
+export { PersistenceModule, type PersistenceModuleOptions } from './persistence.module';

@@ -1,0 +1,148 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import { headers } from 'nats';
+import { createTestDatabase, postgresOptions, runMigrations, type TestDatabase } from '@crm/persistence';
+import { buildCloudEvent, type CloudEvent } from '../events/cloud-event';
+import { EventNaming } from '../nats/naming';
+import { NatsConnector } from '../nats/nats-connector';
+import { ensureStream } from '../nats/streams';
+import { InboxEntity, OutboxEntity } from '../outbox/outbox.entity';
+import { MessagingTables1763800000000 } from '../outbox/messaging-tables.migration';
+import { deleteNamespaceStreams, randomNamespace, readStream, waitFor } from '../testing/stream-testing';
+import { DurableConsumer } from './durable-consumer';
+import type { EventHandler } from './on-event.decorator';
+import type { DeadLetter } from './durable-consumer';
+
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const TYPE = 'crm.contacts.contact.created';
+
+/** Counts contacts per country in the consumer's own table. */
+class CountByCountry implements EventHandler<{ country: string }> {
+  async handle(event: CloudEvent<{ country: string }>, manager: EntityManager): Promise<void> {
+    if (event.data.country === 'XX') throw new Error('this handler cannot apply country XX');
+    await manager.query(
+      `INSERT INTO per_country (country, n) VALUES ($1, 1)
+       ON CONFLICT (country) DO UPDATE SET n = per_country.n + 1`,
+      [event.data.country],
+    );
+  }
+}
+
+describe('durable consumer (real Postgres and NATS)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let nats: NatsConnector;
+  let naming: EventNaming;
+  let consumer: DurableConsumer | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('consumer');
+    const options = postgresOptions({ url: db.url, entities: [OutboxEntity, InboxEntity], migrations: [MessagingTables1763800000000] });
+    await runMigrations(options);
+    ds = await new DataSource(options).initialize();
+    await ds.query(`CREATE TABLE per_country (country text PRIMARY KEY, n int NOT NULL)`);
+    naming = new EventNaming(randomNamespace());
+    nats = new NatsConnector({ url: NATS_URL, name: 'consumer-spec' });
+    const jsm = await nats.jetstreamManager();
+    await ensureStream(jsm, naming.streamFor('contacts'), [naming.streamSubjects('contacts')]);
+  });
+
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+  });
+
+  afterAll(async () => {
+    await deleteNamespaceStreams(await nats.jetstreamManager(), naming.namespace);
+    await nats.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  function start(durable: string): DurableConsumer {
+    consumer = new DurableConsumer({
+      consumer: durable,
+      stream: 'contacts',
+      dataSource: ds,
+      nats,
+      naming,
+      handlers: new Map([[TYPE, [new CountByCountry()]]]),
+      maxDeliver: 3,
+      backoffMs: [100, 200],
+    });
+    consumer.start();
+    return consumer;
+  }
+
+  async function publish(events: CloudEvent[]): Promise<void> {
+    const js = await nats.jetstream();
+    for (const e of events) {
+      const h = headers();
+      await js.publish(naming.subjectFor(e.type), JSON.stringify(e), { msgID: e.id, headers: h });
+    }
+  }
+
+  const counts = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      ((await ds.query(`SELECT country, n FROM per_country`)) as { country: string; n: number }[]).map((r) => [r.country, r.n]),
+    );
+
+  const event = (country: string, i: number) =>
+    buildCloudEvent('contacts', { type: TYPE, subject: `contact-${i}`, version: 1, data: { country } });
+
+  it('applies events published while it was down, and a full redelivery changes nothing', async () => {
+    await ds.query('DELETE FROM per_country');
+    const events = [...Array.from({ length: 30 }, (_, i) => event('FR', i)), ...Array.from({ length: 20 }, (_, i) => event('DE', 100 + i))];
+    await publish(events);
+    start('redelivery');
+    await waitFor(counts, (c) => c['FR'] === 30 && c['DE'] === 20);
+    await consumer!.stop();
+
+    // Forget the consumer's position: the server delivers every event again.
+    await (await nats.jetstreamManager()).consumers.delete(naming.streamFor('contacts'), 'redelivery');
+    start('redelivery');
+    await waitFor(
+      async () => (await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'redelivery'`))[0].n as number,
+      (n) => n === 50,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await counts()).toEqual({ FR: 30, DE: 20 });
+  });
+
+  it('dead-letters an event that always fails after the delivery limit and goes on with the next ones', async () => {
+    await ds.query('DELETE FROM per_country');
+    const poison = event('XX', 999);
+    const after = Array.from({ length: 5 }, (_, i) => event('IT', 200 + i));
+    await publish([poison, ...after]);
+    start('dlq');
+    const jsm = await nats.jetstreamManager();
+    const letters = await waitFor(
+      async () => {
+        try {
+          return (await readStream(jsm, naming.dlqStream)).map((m) => m.json() as DeadLetter);
+        } catch {
+          return [];
+        }
+      },
+      (l) => l.some((d) => (d.event as CloudEvent).id === poison.id),
+    );
+    const letter = letters.find((d) => (d.event as CloudEvent).id === poison.id)!;
+    expect(letter.consumer).toBe('dlq');
+    expect(letter.deliveries).toBe(3);
+    expect(letter.error.message).toContain('cannot apply country XX');
+    await waitFor(counts, (c) => c['IT'] === 5);
+    expect((await counts())['XX']).toBeUndefined();
+    const applied = await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'dlq' AND event_id = $1`, [poison.id]);
+    expect(applied[0].n).toBe(0);
+  });
+
+  it('dead-letters a message that is not a CloudEvent instead of retrying it forever', async () => {
+    const js = await nats.jetstream();
+    await js.publish(naming.subjectFor(TYPE), 'not json at all');
+    start('garbage');
+    const jsm = await nats.jetstreamManager();
+    await waitFor(
+      async () => (await readStream(jsm, naming.dlqStream)).filter((m) => (m.json() as DeadLetter).consumer === 'garbage').length,
+      (n) => n === 1,
+    );
+  });
+});

@@ -1,0 +1,215 @@
+import type { DataSource } from 'typeorm';
+import { headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats';
+import { parseCloudEvent, type CloudEvent } from '../events/cloud-event';
+import type { NatsConnector } from '../nats/nats-connector';
+import type { EventNaming } from '../nats/naming';
+import { ensureDurableConsumer, ensureStream } from '../nats/streams';
+import { contextFromHeaders, inSpan } from '../tracing/trace-headers';
+import type { EventHandler } from './on-event.decorator';
+
+export interface DurableConsumerOptions {
+  /** The consuming service; also the durable consumer's name. */
+  consumer: string;
+  /** The producing service whose stream is read. */
+  stream: string;
+  dataSource: DataSource;
+  nats: NatsConnector;
+  naming: EventNaming;
+  handlers: Map<string, EventHandler[]>;
+  /** Deliveries before an event is dead-lettered. */
+  maxDeliver?: number;
+  /** Delay before each redelivery after a failure, by attempt; the last repeats. */
+  backoffMs?: number[];
+  ackWaitMs?: number;
+  /** Events applied at once, on separate lanes by entity so one entity's events stay in order. */
+  lanes?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  onApplied?: (event: CloudEvent, outcome: 'applied' | 'duplicate' | 'ignored' | 'retried' | 'dead-lettered') => void;
+}
+
+export interface DeadLetter {
+  consumer: string;
+  stream: string;
+  streamSequence: number;
+  deliveries: number;
+  failedAt: string;
+  error: { message: string; name: string };
+  event: unknown;
+}
+
+/**
+ * A durable pull consumer of one service's stream. Each event is applied in
+ * a transaction that first records its id in the inbox: a redelivered event
+ * finds its id there and changes nothing. A failing event is retried with
+ * backoff, then sent to the dead-letter stream and acknowledged, so the
+ * consumer goes on with the next events.
+ */
+export class DurableConsumer {
+  private messages?: ConsumerMessages;
+  private running?: Promise<void>;
+  private stopped = false;
+  private readonly lanes: Promise<void>[];
+  private readonly maxDeliver: number;
+  private readonly backoff: number[];
+
+  constructor(private readonly o: DurableConsumerOptions) {
+    this.lanes = Array.from({ length: o.lanes ?? 8 }, () => Promise.resolve());
+    this.maxDeliver = o.maxDeliver ?? 5;
+    this.backoff = o.backoffMs ?? [1000, 5000, 15000, 30000];
+  }
+
+  get streamName(): string {
+    return this.o.naming.streamFor(this.o.stream);
+  }
+
+  start(): void {
+    if (!this.running) this.running = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.messages?.close().catch(() => undefined);
+    await this.running;
+    await Promise.all(this.lanes);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 250;
+    while (!this.stopped) {
+      try {
+        await this.consume();
+        backoff = 250;
+      } catch (error) {
+        if (this.stopped) break;
+        this.log('warn', `consumer ${this.o.consumer} of ${this.streamName} paused: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const jsm = await this.o.nats.jetstreamManager();
+    await ensureStream(jsm, this.streamName, [this.o.naming.streamSubjects(this.o.stream)]);
+    await ensureStream(jsm, this.o.naming.dlqStream, [this.o.naming.subjectFor('crm.dlq.>')]);
+    await ensureDurableConsumer(jsm, {
+      stream: this.streamName,
+      durable: this.o.consumer,
+      filterSubject: this.o.naming.streamSubjects(this.o.stream),
+      // Headroom past our own limit: if dead-lettering itself fails, the server still redelivers.
+      maxDeliver: this.maxDeliver + 3,
+      ackWaitMs: this.o.ackWaitMs ?? 30_000,
+      maxAckPending: 1000,
+    });
+    const js = await this.o.nats.jetstream();
+    const consumer = await js.consumers.get(this.streamName, this.o.consumer);
+    this.messages = await consumer.consume({ max_messages: 256 });
+    this.log('info', `consuming ${this.streamName} as ${this.o.consumer}`);
+    for await (const m of this.messages) {
+      if (this.stopped) break;
+      this.dispatch(m);
+    }
+  }
+
+  private dispatch(m: JsMsg): void {
+    let event: CloudEvent | undefined;
+    try {
+      event = parseCloudEvent(m.json());
+    } catch {
+      event = undefined;
+    }
+    const key = event?.subject ?? String(m.seq);
+    const lane = hashLane(key, this.lanes.length);
+    this.lanes[lane] = this.lanes[lane].then(() => this.process(m, event)).catch((error: unknown) => {
+      this.log('error', `consumer ${this.o.consumer} failed to settle a message: ${String(error)}`);
+    });
+  }
+
+  private async process(m: JsMsg, event: CloudEvent | undefined): Promise<void> {
+    if (!event) {
+      await this.deadLetter(m, undefined, new Error('message is not a CloudEvent'));
+      return;
+    }
+    const handlers = this.o.handlers.get(event.type);
+    if (!handlers || handlers.length === 0) {
+      m.ack();
+      this.o.onApplied?.(event, 'ignored');
+      return;
+    }
+    const parent = contextFromHeaders(m.headers);
+    try {
+      const applied = await inSpan(
+        `${m.subject} process`,
+        'consumer',
+        parent,
+        { 'messaging.system': 'nats', 'messaging.message.id': event.id, 'messaging.consumer.group.name': this.o.consumer },
+        () =>
+          this.o.dataSource.transaction(async (manager) => {
+            const inserted: unknown[] = await manager.query(
+              `INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING event_id`,
+              [this.o.consumer, event.id, event.type],
+            );
+            if (inserted.length === 0) return false;
+            for (const h of handlers) await h.handle(event, manager);
+            return true;
+          }),
+      );
+      m.ack();
+      this.o.onApplied?.(event, applied ? 'applied' : 'duplicate');
+    } catch (error) {
+      const deliveries = m.info.deliveryCount;
+      if (deliveries >= this.maxDeliver) {
+        await this.deadLetter(m, event, error as Error);
+        return;
+      }
+      const delay = this.backoff[Math.min(deliveries - 1, this.backoff.length - 1)];
+      this.log('warn', `event ${event.id} (${event.type}) failed on delivery ${deliveries}, retrying in ${delay} ms: ${(error as Error).message}`);
+      m.nak(delay);
+      this.o.onApplied?.(event, 'retried');
+    }
+  }
+
+  private async deadLetter(m: JsMsg, event: CloudEvent | undefined, error: Error): Promise<void> {
+    const letter: DeadLetter = {
+      consumer: this.o.consumer,
+      stream: this.streamName,
+      streamSequence: m.seq,
+      deliveries: m.info.deliveryCount,
+      failedAt: new Date().toISOString(),
+      error: { name: error.name, message: error.message.slice(0, 2000) },
+      event: event ?? m.string(),
+    };
+    const h = natsHeaders();
+    h.set('Crm-Dlq-Reason', error.message.slice(0, 200).replace(/[\r\n]/g, ' '));
+    const type = event?.type ?? 'unparseable';
+    try {
+      const js = await this.o.nats.jetstream();
+      await js.publish(this.o.naming.dlqSubject(this.o.consumer, type), JSON.stringify(letter), {
+        msgID: `${this.o.consumer}:${event?.id ?? `${this.streamName}:${m.seq}`}`,
+        headers: h,
+        timeout: 5000,
+      });
+      m.term();
+      this.log('error', `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${letter.deliveries} deliveries: ${error.message}`);
+      if (event) this.o.onApplied?.(event, 'dead-lettered');
+    } catch (publishError) {
+      // Keep it on the stream: the server redelivers it and we try again.
+      this.log('error', `could not dead-letter event ${event?.id ?? m.seq}: ${String(publishError)}`);
+      m.nak(this.backoff[this.backoff.length - 1]);
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.o.log?.(level, message);
+  }
+}
+
+function hashLane(key: string, lanes: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % lanes;
+}

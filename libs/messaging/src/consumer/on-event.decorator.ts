@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent } from '../events/cloud-event';
+
+export const ON_EVENT_TYPES = Symbol('crm:on-event-types');
+
+/** Marks a provider as the handler of these event types (CloudEvent `type`). */
+export const OnEvent = (...types: string[]): ClassDecorator => SetMetadata(ON_EVENT_TYPES, types);
+
+/**
+ * Applies one event. It runs inside the transaction that also records the
+ * event in the inbox, so whatever it writes through `manager` is applied once.
+ */
+export interface EventHandler<T = unknown> {
+  handle(event: CloudEvent<T>, manager: EntityManager): Promise<void>;
+}

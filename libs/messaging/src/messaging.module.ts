@@ -1,0 +1,147 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { HealthRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
+import { DurableConsumer } from './consumer/durable-consumer';
+import { ON_EVENT_TYPES, type EventHandler } from './consumer/on-event.decorator';
+import { EventNaming } from './nats/naming';
+import { NatsConnector } from './nats/nats-connector';
+import { EventPublisher } from './outbox/event-publisher';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { messagingMetrics } from './messaging.metrics';
+
+export interface Subscription {
+  /** The producing service whose stream is consumed, e.g. 'contacts'. */
+  stream: string;
+  handlers: Type<EventHandler>[];
+}
+
+export interface MessagingModuleOptions {
+  /** This service's name; it publishes on crm.<service>.> to CRM_<SERVICE>. */
+  service: string;
+  /** Whether this service publishes events (runs the outbox relay). */
+  publishes?: boolean;
+  subscribe?: Subscription[];
+  maxDeliver?: number;
+  backoffMs?: number[];
+}
+
+export const MESSAGING_OPTIONS = Symbol('crm:messaging-options');
+
+function logTo(logger: Logger) {
+  return (level: 'info' | 'warn' | 'error', message: string) =>
+    level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message);
+}
+
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private relay?: OutboxRelay;
+  private readonly consumers: DurableConsumer[] = [];
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly nats: NatsConnector,
+    private readonly naming: EventNaming,
+    private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+    health: HealthRegistry,
+  ) {
+    health.register({
+      name: 'nats',
+      check: async () => {
+        if (!this.nats.isConnected()) throw new Error('not connected to NATS');
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const log = logTo(this.logger);
+    this.nats.start();
+    if (this.options.publishes !== false) {
+      this.relay = new OutboxRelay({
+        service: this.options.service,
+        databaseUrl: this.config.DATABASE_URL,
+        nats: this.nats,
+        naming: this.naming,
+        log,
+        onPublished: (count, oldest) => {
+          messagingMetrics.published.inc({ service: this.options.service }, count);
+          if (oldest) messagingMetrics.relayLag.set({ service: this.options.service }, (Date.now() - oldest.getTime()) / 1000);
+        },
+      });
+      this.relay.start();
+    }
+    for (const sub of this.options.subscribe ?? []) {
+      const handlers = new Map<string, EventHandler[]>();
+      for (const type of sub.handlers) {
+        const instance = this.moduleRef.get<EventHandler>(type, { strict: false });
+        const types = Reflect.getMetadata(ON_EVENT_TYPES, type) as string[] | undefined;
+        if (!types?.length) throw new Error(`${type.name} has no @OnEvent(...) types`);
+        for (const t of types) handlers.set(t, [...(handlers.get(t) ?? []), instance]);
+      }
+      const consumer = new DurableConsumer({
+        consumer: this.options.service,
+        stream: sub.stream,
+        dataSource: this.dataSource,
+        nats: this.nats,
+        naming: this.naming,
+        handlers,
+        maxDeliver: this.options.maxDeliver,
+        backoffMs: this.options.backoffMs,
+        log,
+        onApplied: (event, outcome) =>
+          messagingMetrics.consumed.inc({ consumer: this.options.service, type: event.type, outcome }),
+      });
+      consumer.start();
+      this.consumers.push(consumer);
+    }
+  }
+
+  /** Stop taking events and relaying before the pools close; NATS drains last. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.nats.close();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: EventNaming,
+          useFactory: () => new EventNaming(process.env['CRM_EVENT_NAMESPACE'] ?? ''),
+        },
+        {
+          provide: NatsConnector,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) =>
+            new NatsConnector({ url: config.NATS_URL, name: options.service, log: logTo(new Logger('Nats')) }),
+        },
+        { provide: EventPublisher, useFactory: () => new EventPublisher(options.service) },
+        MessagingLifecycle,
+      ],
+      exports: [EventPublisher, NatsConnector, EventNaming],
+    };
+  }
+}
