@@ -43,6 +43,14 @@ function logTo(logger: Logger) {
     level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message);
 }
 
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
 @Injectable()
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
@@ -75,6 +83,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         databaseUrl: this.config.DATABASE_URL,
         nats: this.nats,
         naming: this.naming,
+        pollMs: envNumber('OUTBOX_POLL_MS', 1000),
+        retentionHours: envNumber('OUTBOX_RETENTION_HOURS', 168),
         log,
         onPublished: (count, oldest) => {
           messagingMetrics.published.inc({ service: this.options.service }, count);
@@ -98,7 +108,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         nats: this.nats,
         naming: this.naming,
         handlers,
-        maxDeliver: this.options.maxDeliver,
+        maxDeliver: this.options.maxDeliver ?? envNumber('EVENT_MAX_DELIVER', 5),
         backoffMs: this.options.backoffMs,
         log,
         onApplied: (event, outcome) =>

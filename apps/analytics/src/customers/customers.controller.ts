@@ -1,0 +1,44 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
+import { DomainError, RequirePermission } from '@crm/platform';
+import { CustomerSummaryService, SUMMARY_DIMENSIONS, type SummaryDimension } from './customer-summary.service';
+
+class DimensionParams {
+  @IsIn(Object.keys(SUMMARY_DIMENSIONS))
+  dimension!: SummaryDimension;
+}
+
+class ContactIdParams {
+  @IsUUID()
+  id!: string;
+}
+
+@ApiTags('analytics')
+@Controller('analytics/customers')
+export class CustomersController {
+  constructor(private readonly summaries: CustomerSummaryService) {}
+
+  @Get('summary')
+  @RequirePermission('analytics:read')
+  @ApiOperation({ summary: 'Customer counts by lifecycle stage, country and acquisition channel' })
+  summary() {
+    return this.summaries.summary();
+  }
+
+  @Get('by/:dimension')
+  @RequirePermission('analytics:read')
+  @ApiOperation({ summary: 'Customer counts by one dimension: lifecycleStage, country or acquisitionChannel' })
+  countBy(@Param() params: DimensionParams) {
+    return this.summaries.countBy(params.dimension);
+  }
+
+  @Get(':id/facts')
+  @RequirePermission('analytics:read')
+  @ApiOperation({ summary: 'The facts analytics holds about one customer' })
+  async facts(@Param() params: ContactIdParams) {
+    const facts = await this.summaries.facts(params.id);
+    if (!facts) throw new DomainError('CUSTOMER_FACTS_NOT_FOUND', `Analytics has no facts for customer ${params.id}`, 'not_found');
+    return facts;
+  }
+}
