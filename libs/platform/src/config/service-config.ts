@@ -1,0 +1,74 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** The variables every service reads. Names are the environment variable names. */
+export class ServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z_][A-Za-z0-9_]*(\?.*)?$/, { message: 'DATABASE_URL must be a postgres:// URL naming a database' })
+  DATABASE_URL!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  @IsString()
+  @Matches(/^nats:\/\/[^,\s]+(,nats:\/\/[^,\s]+)*$/, { message: 'NATS_URL must be one or more nats:// URLs, comma-separated' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'AUTH_JWKS_URL must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  @IsString()
+  AUTH_ISSUER = 'crm-local';
+
+  @IsString()
+  AUTH_AUDIENCE = 'crm';
+
+  /** JSON map of role to permissions, replacing the default map. */
+  @IsOptional()
+  @IsString()
+  AUTH_ROLE_PERMISSIONS?: string;
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  @IsOptional()
+  @IsString()
+  SERVICE_NAME?: string;
+
+  crossCheck(): { variable: string; message: string }[] {
+    if (!this.AUTH_JWT_SECRET && !this.AUTH_JWKS_URL) {
+      return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (local HS256) or AUTH_JWKS_URL (OIDC), or both' }];
+    }
+    if (this.AUTH_ROLE_PERMISSIONS) {
+      try {
+        const parsed: unknown = JSON.parse(this.AUTH_ROLE_PERMISSIONS);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
+      } catch {
+        return [{ variable: 'AUTH_ROLE_PERMISSIONS', message: 'must be a JSON object of role to permission list' }];
+      }
+    }
+    return [];
+  }
+}
+
+export const SERVICE_CONFIG = Symbol('crm:service-config');
