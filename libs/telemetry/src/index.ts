@@ -1,1 +1,1 @@
-export {};
+export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './telemetry';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from 'nats';
-import { buildCloudEvent, deleteNamespaceStreams, EventNaming, randomNamespace, waitFor, type CloudEvent } from '@crm/messaging';
+import { buildCloudEvent, deleteNamespaceStreams, ensureStream, EventNaming, randomNamespace, waitFor, type CloudEvent } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
 import { createServiceApp, signDevToken } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
@@ -28,6 +28,7 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
       PORT: '0',
     });
     nc = await connect({ servers: NATS_URL });
+    await ensureStream(await nc.jetstreamManager(), naming.streamFor('contacts'), [naming.streamSubjects('contacts')]);
     app = await createServiceApp({ name: 'analytics', appModule: AppModule });
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -51,7 +52,7 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
   async function summary(): Promise<{ total: number; byLifecycleStage: Record<string, number>; byCountry: Record<string, number>; byAcquisitionChannel: Record<string, number> }> {
     const res = await fetch(`${base}/analytics/customers/summary`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    return res.json();
+    return (await res.json()) as Awaited<ReturnType<typeof summary>>;
   }
 
   it('counts contacts by stage, country and channel, ignores stale updates and stops counting merged-away contacts', async () => {
@@ -82,7 +83,7 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
     await publish(contactEvent('created', id, 1, { lifecycleStage: 'prospect', country: 'ES', source: { channel: 'event' } }));
     await publish(contactEvent('erased', id, 2, { lifecycleStage: 'prospect', country: 'ES' }));
     const facts = await waitFor(
-      async () => (await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })).json(),
+      async () => (await (await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status?: string },
       (f: { status?: string }) => f.status === 'erased',
     );
     expect(facts).toMatchObject({ country: 'ES', lifecycleStage: 'prospect', acquisitionChannel: 'event' });

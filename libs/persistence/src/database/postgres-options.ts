@@ -1,12 +1,11 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 
-/* eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity and migration classes */
-type ClassList = MixedList<Function | string | EntitySchema>;
-
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM's own types for entity and migration classes */
 export interface PostgresOptionsInput {
   url: string;
-  entities: ClassList;
-  migrations: ClassList;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+/* eslint-enable @typescript-eslint/no-unsafe-function-type */
   poolSize?: number;
   applicationName?: string;
 }

@@ -4,10 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { ServiceConfig } from '../config/service-config';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
 import { JsonLogger } from '../logging/json-logger';
 import { httpRequestDuration } from '../metrics/metrics';
 
@@ -45,14 +44,6 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
       reply.elapsedTime / 1000,
     );
   });
-  // Errors raised by Fastify itself (body parsing, size limits) never reach Nest's filters.
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toProblem(error);
-    body.instance = request.url.split('?')[0];
-    body.requestId = String(request.id);
-    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
-  });
-
   const app = await NestFactory.create<NestFastifyApplication>(o.appModule, adapter, {
     logger: new JsonLogger(o.name, config.LOG_LEVEL),
   });

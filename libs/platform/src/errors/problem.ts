@@ -69,7 +69,11 @@ export function toProblem(error: unknown): Problem {
     if (status === 405) return problem(405, 'METHOD_NOT_ALLOWED', 'This method is not allowed here');
     const message =
       typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : error.message;
-    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+    // Fastify's body-parsing errors reach Nest's filters as plain HttpExceptions.
+    if (status === 400 && /JSON/i.test(message)) return problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
+    if (status === 413) return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (status === 415) return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json');
+    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
     return problem(status, code, status < 500 ? message : 'An unexpected error occurred');
   }
   const fe = error as FastifyLikeError;

@@ -1,0 +1,68 @@
+import { Module } from '@nestjs/common';
+import { PersistenceModule } from '@crm/persistence';
+import { ConfigError, PlatformModule, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
+import { ApiKey } from './api-keys/api-key.entity';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { AuditController } from './audit/audit.controller';
+import { AuditLogService } from './audit/audit-log.service';
+import { GATEWAY_SETTINGS, loadGatewaySettings, type GatewaySettings } from './config/gateway-settings';
+import { Customer360Service } from './customers/customer-360.service';
+import { CustomersController } from './customers/customers.controller';
+import { DocsController } from './docs/docs.controller';
+import { DocsService } from './docs/docs.service';
+import { GatewayEdge } from './edge/gateway-edge';
+import { CallerAuthenticator } from './identity/caller-authenticator';
+import { InternalTokenSigner } from './identity/internal-token';
+import { GatewayTables1763900000000 } from './migrations/1763900000000-gateway-tables';
+import { RateLimiter } from './protection/rate-limiter';
+import { ServiceProxy } from './proxy/service-proxy';
+import { RpcClient } from './rpc/rpc-client';
+import { SearchController } from './search/search.controller';
+import { SearchService } from './search/search.service';
+
+export const entities = [ApiKey, AuditEntry];
+export const migrations = [GatewayTables1763900000000];
+
+@Module({
+  imports: [PlatformModule.forRoot({ serviceName: 'gateway' }), PersistenceModule.forRoot({ entities, migrations })],
+  controllers: [ApiKeysController, AuditController, CustomersController, SearchController, DocsController],
+  providers: [
+    { provide: GATEWAY_SETTINGS, useFactory: () => loadGatewaySettings() },
+    {
+      provide: InternalTokenSigner,
+      inject: [SERVICE_CONFIG, GATEWAY_SETTINGS],
+      useFactory: (config: ServiceConfig, settings: GatewaySettings) => {
+        if (!config.AUTH_JWT_SECRET) {
+          throw new ConfigError([{ variable: 'AUTH_JWT_SECRET', message: 'is required by the gateway: it signs the internal tokens services receive' }]);
+        }
+        return new InternalTokenSigner({
+          secret: config.AUTH_JWT_SECRET,
+          issuer: config.AUTH_ISSUER,
+          audience: config.AUTH_AUDIENCE,
+          ttlSeconds: settings.internalTokenTtlSeconds,
+        });
+      },
+    },
+    {
+      provide: RateLimiter,
+      inject: [GATEWAY_SETTINGS],
+      useFactory: (s: GatewaySettings) => new RateLimiter({ perMinute: s.rateLimitPerMinute, burst: s.rateLimitBurst }),
+    },
+    {
+      provide: ServiceProxy,
+      inject: [GATEWAY_SETTINGS, InternalTokenSigner],
+      useFactory: (s: GatewaySettings, tokens: InternalTokenSigner) => new ServiceProxy(s, tokens),
+    },
+    { provide: RpcClient, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => new RpcClient(config.NATS_URL) },
+    ApiKeysService,
+    AuditLogService,
+    CallerAuthenticator,
+    Customer360Service,
+    SearchService,
+    DocsService,
+    GatewayEdge,
+  ],
+})
+export class AppModule {}

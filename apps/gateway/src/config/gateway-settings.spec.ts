@@ -1,0 +1,36 @@
+import { ConfigError } from '@crm/platform';
+import { loadGatewaySettings } from './gateway-settings';
+
+describe('loadGatewaySettings', () => {
+  it('has defaults for everything', () => {
+    const s = loadGatewaySettings({});
+    expect(s).toMatchObject({ bodyLimitBytes: 10 * 1024 * 1024, rateLimitPerMinute: 600, rateLimitBurst: 100, corsOrigins: [], customer360TimeoutMs: 1500 });
+    expect(s.routes.services.map((r) => r.name)).toEqual(['contacts', 'analytics']);
+  });
+
+  it('names every variable that is wrong in one error', () => {
+    let error: unknown;
+    try {
+      loadGatewaySettings({ UPSTREAM_TIMEOUT_MS: '-1', SEARCH_TIMEOUT_MS: 'x' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['UPSTREAM_TIMEOUT_MS', 'SEARCH_TIMEOUT_MS']);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadGatewaySettings({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(ConfigError);
+    expect(() => loadGatewaySettings({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadGatewaySettings({ CONTACTS_URL: 'nope' })).toThrow(/CONTACTS_URL/);
+    expect(() => loadGatewaySettings({ BODY_LIMIT_BYTES: '1.5' })).toThrow(/BODY_LIMIT_BYTES/);
+    expect(() => loadGatewaySettings({ CUSTOMER360_TIMEOUT_MS: 'soon' })).toThrow(/CUSTOMER360_TIMEOUT_MS/);
+    expect(() => loadGatewaySettings({ CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reads a list of CORS origins', () => {
+    expect(loadGatewaySettings({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+import { ConfigError } from '@crm/platform';
+import { RoutingTable } from '../routing/routing-table';
+
+/** The gateway's own settings, on top of the platform's ServiceConfig (port, database, NATS, auth). */
+export interface GatewaySettings {
+  routes: RoutingTable;
+  /** Largest request body forwarded to a service. */
+  bodyLimitBytes: number;
+  upstreamConnectTimeoutMs: number;
+  /** How long a service may take to send its response headers. */
+  upstreamTimeoutMs: number;
+  /** Longest silence allowed while a body streams either way. */
+  upstreamBodyTimeoutMs: number;
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
+  corsOrigins: string[];
+  customer360TimeoutMs: number;
+  searchTimeoutMs: number;
+  openApiTimeoutMs: number;
+  internalTokenTtlSeconds: number;
+}
+
+export const GATEWAY_SETTINGS = Symbol('crm:gateway-settings');
+
+type Problems = { variable: string; message: string }[];
+
+function int(env: NodeJS.ProcessEnv, problems: Problems, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push({ variable: name, message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
+    return fallback;
+  }
+  return n;
+}
+
+function origins(raw: string | undefined, problems: Problems): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    if (o === '*') continue;
+    let origin: string | undefined;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== o) problems.push({ variable: 'CORS_ORIGINS', message: `entries must be bare origins like https://app.example.com, got "${o}"` });
+  }
+  return list;
+}
+
+function routes(env: NodeJS.ProcessEnv, problems: Problems): RoutingTable {
+  try {
+    return RoutingTable.fromEnv(env);
+  } catch (error) {
+    const message = (error as Error).message;
+    problems.push({ variable: /^[A-Z_]+/.exec(message)?.[0] ?? 'SERVICE_URLS', message });
+    return new RoutingTable([]);
+  }
+}
+
+/** Reads and checks the settings; every bad value is named in one ConfigError, which stops the start. */
+export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
+  const p: Problems = [];
+  const perMinute = int(env, p, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000);
+  const settings: GatewaySettings = {
+    routes: routes(env, p),
+    bodyLimitBytes: int(env, p, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 40),
+    upstreamConnectTimeoutMs: int(env, p, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
+    upstreamTimeoutMs: int(env, p, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    upstreamBodyTimeoutMs: int(env, p, 'UPSTREAM_BODY_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    rateLimitPerMinute: perMinute,
+    rateLimitBurst: int(env, p, 'RATE_LIMIT_BURST', Math.min(perMinute, 100), 1, 1_000_000_000),
+    corsOrigins: origins(env['CORS_ORIGINS'], p),
+    customer360TimeoutMs: int(env, p, 'CUSTOMER360_TIMEOUT_MS', 1_500, 1, 60_000),
+    searchTimeoutMs: int(env, p, 'SEARCH_TIMEOUT_MS', 1_500, 1, 60_000),
+    openApiTimeoutMs: int(env, p, 'OPENAPI_TIMEOUT_MS', 2_000, 1, 60_000),
+    internalTokenTtlSeconds: int(env, p, 'INTERNAL_TOKEN_TTL_SECONDS', 60, 10, 3_600),
+  };
+  if (p.length) throw new ConfigError(p);
+  return settings;
+}

@@ -1,0 +1,21 @@
+import { ANALYTICS_RPC } from '@crm/contracts';
+
+/**
+ * One piece of the customer 360 a service adds, asked over NATS
+ * request-reply. Adding a service's part is one entry here.
+ */
+export interface CustomerPart {
+  /** Key of the part in the answer's `parts`. */
+  part: string;
+  /** The owning service: the caller needs `<service>:read` to see the part. */
+  service: string;
+  pattern: string;
+  request(contactId: string): unknown;
+}
+
+export const CUSTOMER_PARTS: readonly CustomerPart[] = [
+  { part: 'analytics', service: 'analytics', pattern: ANALYTICS_RPC.customerFacts, request: (contactId) => ({ contactId }) },
+];
+
+/** The person with account, consent and recent activities; the one part the answer cannot do without. */
+export const CONTACTS_CUSTOMER_PATTERN = 'contacts.customer.get';

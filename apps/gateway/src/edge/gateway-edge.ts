@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { uuidv7 } from '@crm/persistence';
+import { problem } from '@crm/platform';
+import { AuditLogService } from '../audit/audit-log.service';
+import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
+import { AuthenticationFailed, CallerAuthenticator } from '../identity/caller-authenticator';
+import { InternalTokenSigner } from '../identity/internal-token';
+import { cors } from '../protection/cors';
+import { RateLimiter } from '../protection/rate-limiter';
+import { securityHeaders } from '../protection/security-headers';
+import { API_PREFIX, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
+import { sendProblem } from './problem';
+import './request-context';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The API document and its page are public; everything else under /api needs a caller. */
+const PUBLIC_API = /^\/api\/(openapi\.json|docs)(\/|\?|$)/;
+
+/**
+ * The gateway's front door, as Fastify hooks around every route (its own
+ * Nest routes and the proxy alike): security headers, CORS, who is calling,
+ * the rate limit, and the audit record of each write once it has been answered.
+ */
+@Injectable()
+export class GatewayEdge implements OnModuleInit {
+  private readonly logger = new Logger('Edge');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly callers: CallerAuthenticator,
+    private readonly tokens: InternalTokenSigner,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditLogService,
+    private readonly proxy: ServiceProxy,
+  ) {}
+
+  onModuleInit(): void {
+    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    app.decorateRequest('gateway', null);
+    app.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
+    app.addHook('onResponse', (request, reply, done) => {
+      this.recordWrite(request, reply);
+      done();
+    });
+    this.proxy.register(app);
+  }
+
+  private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    request.gateway = { startedAt: performance.now(), at: new Date() };
+    const path = request.url.split('?')[0];
+    reply.headers(securityHeaders(path));
+    if (!path.startsWith('/api/')) return;
+    reply.header('cache-control', 'no-store');
+
+    const c = cors(
+      { origin: request.headers.origin, method: request.method, requestMethod: request.headers['access-control-request-method'] as string | undefined },
+      this.settings.corsOrigins,
+    );
+    reply.headers(c.headers);
+    if (c.preflight) {
+      await reply.code(204).send();
+      return;
+    }
+
+    let failure: string | undefined;
+    try {
+      request.gateway.caller = await this.callers.authenticate(request.headers);
+    } catch (error) {
+      if (!(error instanceof AuthenticationFailed)) {
+        this.logger.error(`could not authenticate a request: ${(error as Error).message}`);
+        await sendProblem(request, reply, problem(503, 'AUTHENTICATION_UNAVAILABLE', 'The caller could not be checked right now; try again shortly.'));
+        return;
+      }
+      failure = error.message;
+    }
+
+    // Failed attempts count against the client's address, which slows down key guessing.
+    const caller = request.gateway.caller;
+    const decision = this.limiter.take(caller ? `${caller.kind}:${caller.subject}` : `ip:${request.ip}`);
+    if (!decision.allowed) {
+      reply.header('retry-after', String(decision.retryAfterSeconds));
+      await sendProblem(
+        request,
+        reply,
+        problem(429, 'RATE_LIMITED', `Too many requests from this client; retry after ${decision.retryAfterSeconds} s.`, {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        }),
+      );
+      return;
+    }
+
+    if (PUBLIC_API.test(request.url)) return;
+    if (failure !== undefined || !caller) {
+      reply.header('www-authenticate', 'Bearer realm="crm"');
+      await sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'));
+      return;
+    }
+    if (request.routeOptions.url !== PROXY_ROUTE) {
+      // The gateway's own routes go through the platform guard like any
+      // service's: it sees the same internal token a service would, so API
+      // key callers are checked by the same rules.
+      request.headers['authorization'] = `Bearer ${await this.tokens.tokenFor(caller)}`;
+      delete request.headers['x-api-key'];
+    }
+  }
+
+  /** The service owning a path, also for a write refused before it was forwarded; 'gateway' for its own routes. */
+  private owner(url: string): string {
+    try {
+      return this.settings.routes.resolve(url.slice(API_PREFIX.length))?.service.name ?? 'gateway';
+    } catch {
+      return 'gateway';
+    }
+  }
+
+  /** After the response: every write under /api, whoever made it and however it ended. */
+  private recordWrite(request: FastifyRequest, reply: FastifyReply): void {
+    const context = request.gateway;
+    if (!context || READS.has(request.method) || !request.url.startsWith('/api/')) return;
+    // A client over its rate limit could otherwise fill the log.
+    if (reply.statusCode === 429) return;
+    const caller = context.caller;
+    this.audit.record({
+      id: uuidv7(),
+      at: context.at,
+      requestId: String(request.id),
+      subject: caller?.subject ?? null,
+      subjectName: caller?.name ?? null,
+      kind: caller?.kind ?? null,
+      method: request.method,
+      path: request.url.split('?')[0],
+      service: context.service ?? this.owner(request.url),
+      status: reply.statusCode,
+      durationMs: Math.round(performance.now() - context.startedAt),
+      clientIp: request.ip ?? null,
+    });
+  }
+}

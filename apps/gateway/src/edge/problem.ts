@@ -1,0 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, type Problem } from '@crm/platform';
+
+/**
+ * Answers a request the gateway refuses before any Nest handler runs (edge
+ * hooks, the proxy), in the same problem+json shape as the platform's filter.
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, body: Problem): FastifyReply {
+  body.instance = request.url.split('?')[0];
+  body.requestId = String(request.id);
+  return reply.code(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}

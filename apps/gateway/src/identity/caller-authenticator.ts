@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { TokenVerifier, type Principal } from '@crm/platform';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+
+export class AuthenticationFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationFailed';
+  }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Who is calling: a bearer JWT (checked by the platform's verifier: OIDC
+ * JWKS or the local HS256 secret) or an API key, in `X-Api-Key` or
+ * `Authorization: ApiKey <key>`. No credentials gives undefined.
+ */
+@Injectable()
+export class CallerAuthenticator {
+  constructor(
+    private readonly tokens: TokenVerifier,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async authenticate(headers: IncomingHttpHeaders): Promise<Principal | undefined> {
+    const authorization = single(headers['authorization'])?.trim();
+    const headerKey = single(headers['x-api-key'])?.trim();
+    if (authorization && headerKey) throw new AuthenticationFailed('Send either an Authorization header or an X-Api-Key, not both');
+    if (headerKey) return this.apiKey(headerKey);
+    if (!authorization) return undefined;
+    const space = authorization.indexOf(' ');
+    const scheme = (space === -1 ? authorization : authorization.slice(0, space)).toLowerCase();
+    const credential = space === -1 ? '' : authorization.slice(space + 1).trim();
+    if (!credential) throw new AuthenticationFailed('The Authorization header has no credentials');
+    if (scheme === 'apikey') return this.apiKey(credential);
+    if (scheme !== 'bearer') throw new AuthenticationFailed('Use Authorization: Bearer <token> or an API key');
+    try {
+      return await this.tokens.verify(credential);
+    } catch (error) {
+      throw new AuthenticationFailed((error as Error).message || 'The token is not valid');
+    }
+  }
+
+  private async apiKey(key: string): Promise<Principal> {
+    const principal = await this.apiKeys.authenticate(key);
+    if (!principal) throw new AuthenticationFailed('The API key is not valid or has been revoked');
+    return principal;
+  }
+}

@@ -1,0 +1,60 @@
+import { SignJWT } from 'jose';
+import type { Principal } from '@crm/platform';
+
+export interface InternalTokenOptions {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds?: number;
+  now?: () => number;
+}
+
+interface Cached {
+  token: string;
+  expiresAt: number;
+}
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Signs the short-lived token a service receives instead of the caller's
+ * credentials: HS256 with the shared secret, carrying the caller's subject,
+ * roles and resolved permissions, so the service checks the caller itself.
+ * A token is reused while it has more than half its life left.
+ */
+export class InternalTokenSigner {
+  private readonly key: Uint8Array;
+  private readonly ttl: number;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(private readonly options: InternalTokenOptions) {
+    this.key = new TextEncoder().encode(options.secret);
+    this.ttl = options.ttlSeconds ?? 60;
+    this.now = options.now ?? Date.now;
+  }
+
+  async tokenFor(principal: Principal): Promise<string> {
+    const cacheKey = JSON.stringify([principal.kind, principal.subject, principal.name ?? null, principal.roles, principal.permissions]);
+    const nowMs = this.now();
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.expiresAt - nowMs > (this.ttl * 1000) / 2) return hit.token;
+    const iat = Math.floor(nowMs / 1000);
+    const token = await new SignJWT({
+      name: principal.name,
+      roles: principal.roles,
+      permissions: principal.permissions,
+      kind: principal.kind,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(principal.subject)
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttl)
+      .sign(this.key);
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(cacheKey, { token, expiresAt: (iat + this.ttl) * 1000 });
+    return token;
+  }
+}

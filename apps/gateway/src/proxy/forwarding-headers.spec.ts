@@ -1,0 +1,69 @@
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
+
+const ctx = { internalToken: 'tok', requestId: 'req-1', clientIp: '10.0.0.9', host: 'crm.example.com', protocol: 'https' };
+
+describe('upstreamRequestHeaders', () => {
+  it("replaces the client's credentials with the internal token and never passes cookies or API keys", () => {
+    const out = upstreamRequestHeaders(
+      { authorization: 'Bearer client-token', 'x-api-key': 'crm_secret', cookie: 'sid=1', 'content-type': 'application/json' },
+      ctx,
+    );
+    expect(out['authorization']).toBe('Bearer tok');
+    expect(out['x-api-key']).toBeUndefined();
+    expect(out['cookie']).toBeUndefined();
+    expect(out['content-type']).toBe('application/json');
+  });
+
+  it('strips hop-by-hop fields and those the connection field names', () => {
+    const out = upstreamRequestHeaders(
+      {
+        connection: 'keep-alive, x-secret-hop',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        te: 'trailers',
+        upgrade: 'h2c',
+        'proxy-authorization': 'Basic x',
+        'x-secret-hop': '1',
+        'x-kept': 'yes',
+        host: 'crm.example.com',
+        expect: '100-continue',
+      },
+      ctx,
+    );
+    expect(Object.keys(out).sort()).toEqual(
+      ['authorization', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-kept', 'x-request-id'].sort(),
+    );
+  });
+
+  it('sets the request id, forwarding fields and trace context, appending to a prior x-forwarded-for', () => {
+    const out = upstreamRequestHeaders(
+      { 'x-request-id': 'spoofed', 'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', traceparent: 'old' },
+      { ...ctx, trace: { traceparent: '00-abc-def-01' } },
+    );
+    expect(out['x-request-id']).toBe('req-1');
+    expect(out['x-forwarded-for']).toBe('1.2.3.4, 10.0.0.9');
+    expect(out['x-forwarded-host']).toBe('crm.example.com');
+    expect(out['x-forwarded-proto']).toBe('https');
+    expect(out['traceparent']).toBe('00-abc-def-01');
+  });
+
+  it('keeps the content length, so the service sees the same body framing', () => {
+    expect(upstreamRequestHeaders({ 'content-length': '12' }, ctx)['content-length']).toBe('12');
+  });
+});
+
+describe('downstreamResponseHeaders', () => {
+  it('passes the service fields through, minus hop-by-hop ones and those the gateway sets', () => {
+    const out = downstreamResponseHeaders({
+      'content-type': 'application/problem+json',
+      'set-cookie': ['a=1', 'b=2'],
+      location: '/contacts/1',
+      connection: 'close',
+      'transfer-encoding': 'chunked',
+      'x-request-id': 'other',
+      server: 'x',
+      'x-powered-by': 'y',
+    });
+    expect(out).toEqual({ 'content-type': 'application/problem+json', 'set-cookie': ['a=1', 'b=2'], location: '/contacts/1' });
+  });
+});

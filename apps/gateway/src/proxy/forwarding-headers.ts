@@ -1,0 +1,80 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+type Headers = Record<string, string | string[]>;
+
+/** RFC 9110 §7.6.1 connection-specific fields, never forwarded by a proxy. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Request fields the gateway replaces or keeps to itself: the client's
+ * credentials (services get the internal token instead), cookies (no service
+ * uses them), the host, `expect`, and the forwarding fields it sets itself.
+ */
+const NOT_FORWARDED = new Set([
+  'host',
+  'authorization',
+  'x-api-key',
+  'cookie',
+  'expect',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-request-id',
+]);
+
+/** Response fields the gateway sets itself. */
+const NOT_RETURNED = new Set(['x-request-id', 'server', 'x-powered-by']);
+
+function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+  const raw = headers['connection'];
+  const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+}
+
+function copy(headers: IncomingHttpHeaders, skip: Set<string>): Headers {
+  const listed = connectionListed(headers);
+  const out: Headers = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || skip.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ForwardingContext {
+  internalToken: string;
+  requestId: string;
+  clientIp: string;
+  /** Host and scheme the client used. */
+  host?: string;
+  protocol: string;
+  /** traceparent/tracestate of the gateway's span, when tracing is on. */
+  trace?: Record<string, string>;
+}
+
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: ForwardingContext): Headers {
+  const out = copy(incoming, NOT_FORWARDED);
+  const priorFor = incoming['x-forwarded-for'];
+  out['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.clientIp}` : ctx.clientIp;
+  out['x-forwarded-proto'] = ctx.protocol;
+  if (ctx.host) out['x-forwarded-host'] = ctx.host;
+  out['x-request-id'] = ctx.requestId;
+  out['authorization'] = `Bearer ${ctx.internalToken}`;
+  Object.assign(out, ctx.trace ?? {});
+  return out;
+}
+
+export function downstreamResponseHeaders(upstream: IncomingHttpHeaders): Headers {
+  return copy(upstream, NOT_RETURNED);
+}

@@ -1,0 +1,136 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { currentTraceHeaders } from '@crm/messaging';
+import { grants, problem } from '@crm/platform';
+import { sendProblem } from '../edge/problem';
+import type { GatewaySettings } from '../config/gateway-settings';
+import type { InternalTokenSigner } from '../identity/internal-token';
+import { requiredPermission, UnsafePathError, type ResolvedRoute } from '../routing/routing-table';
+import { isBodyTooLarge, limitBody } from './body-limit';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
+import { upstreamFailure } from './upstream-failure';
+
+export const API_PREFIX = '/api/v1';
+export const PROXY_ROUTE = `${API_PREFIX}/*`;
+const METHODS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const NO_BODY_STATUS = new Set([204, 304]);
+
+/**
+ * Forwards /api/v1/<segment>/... to the service owning the segment, streaming
+ * both bodies: nothing is buffered whole, so uploads and downloads pass through.
+ */
+export class ServiceProxy implements OnApplicationShutdown {
+  readonly agent: Agent;
+  private readonly logger = new Logger('Proxy');
+
+  constructor(
+    private readonly settings: GatewaySettings,
+    private readonly tokens: InternalTokenSigner,
+  ) {
+    this.agent = new Agent({
+      connect: { timeout: settings.upstreamConnectTimeoutMs },
+      headersTimeout: settings.upstreamTimeoutMs,
+      bodyTimeout: settings.upstreamBodyTimeoutMs,
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  /** A Fastify plugin: its own scope, where no body parser consumes the request stream. */
+  register(app: FastifyInstance): void {
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      scope.route({
+        method: METHODS,
+        url: PROXY_ROUTE,
+        bodyLimit: this.settings.bodyLimitBytes,
+        handler: (request, reply) => this.forward(request, reply),
+      });
+    });
+  }
+
+  private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    let route: ResolvedRoute | undefined;
+    try {
+      route = this.settings.routes.resolve(request.url.slice(API_PREFIX.length));
+    } catch (error) {
+      if (!(error instanceof UnsafePathError)) throw error;
+      return sendProblem(request, reply, problem(400, 'PATH_INVALID', error.message));
+    }
+    if (!route) {
+      return sendProblem(request, reply, problem(404, 'ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`));
+    }
+    const context = request.gateway;
+    const caller = context?.caller;
+    if (!context || !caller) {
+      return sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', 'A bearer token or an API key is required'));
+    }
+    context.service = route.service.name;
+    const needed = requiredPermission(request.method, route.service.name);
+    if (!grants(caller.permissions, needed)) {
+      return sendProblem(
+        request,
+        reply,
+        problem(403, 'PERMISSION_DENIED', `${request.method} on ${route.service.name} needs the permission ${needed}`, { missing: [needed] }),
+      );
+    }
+
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > this.settings.bodyLimitBytes) return this.tooLarge(request, reply);
+    const chunked = request.headers['transfer-encoding'] !== undefined;
+    const body = chunked ? limitBody(request.raw, this.settings.bodyLimitBytes) : length > 0 ? request.raw : null;
+
+    const abort = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+
+    const internalToken = await this.tokens.tokenFor(caller);
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await undiciRequest(route.url, {
+        dispatcher: this.agent,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: upstreamRequestHeaders(request.headers, {
+          internalToken,
+          requestId: request.id,
+          clientIp: request.ip,
+          host: request.headers.host,
+          protocol: request.protocol,
+          trace: currentTraceHeaders(),
+        }),
+        body,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      if (abort.signal.aborted) return reply;
+      if (isBodyTooLarge(error)) return this.tooLarge(request, reply);
+      const failure = upstreamFailure(route.service.name, error);
+      this.logger.warn(`${request.method} ${route.url} failed (${failure.status}): ${(error as Error).message}`);
+      return sendProblem(request, reply, problem(failure.status, failure.code, failure.detail, { service: route.service.name }));
+    }
+
+    reply.code(upstream.statusCode);
+    reply.headers(downstreamResponseHeaders(upstream.headers));
+    if (request.method === 'HEAD' || NO_BODY_STATUS.has(upstream.statusCode)) {
+      await upstream.body.dump();
+      return reply.send();
+    }
+    return reply.send(upstream.body);
+  }
+
+  private tooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    // The rest of the body is not read: close the connection after answering.
+    reply.header('connection', 'close');
+    return sendProblem(
+      request,
+      reply,
+      problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, { limit: this.settings.bodyLimitBytes }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+}

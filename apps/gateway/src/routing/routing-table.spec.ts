@@ -1,0 +1,72 @@
+import { RoutingTable, UnsafePathError, requiredPermission, SERVICES } from './routing-table';
+
+describe('RoutingTable', () => {
+  it('sends each first segment to the service that owns it, keeping the rest of the path and the query', () => {
+    const table = RoutingTable.fromEnv({});
+    expect(table.resolve('/contacts/42?fields=a,b')).toEqual({
+      service: expect.objectContaining({ name: 'contacts' }),
+      url: 'http://127.0.0.1:3001/contacts/42?fields=a,b',
+    });
+    expect(table.resolve('/accounts')?.service.name).toBe('contacts');
+    expect(table.resolve('/custom-fields/x')?.service.name).toBe('contacts');
+    expect(table.resolve('/analytics/customers/summary')?.url).toBe('http://127.0.0.1:3005/analytics/customers/summary');
+  });
+
+  it('owns nothing for an unknown segment or a segment that merely starts like a known one', () => {
+    const table = RoutingTable.fromEnv({});
+    expect(table.resolve('/deals/1')).toBeUndefined();
+    expect(table.resolve('/contactsx/1')).toBeUndefined();
+    expect(table.resolve('/')).toBeUndefined();
+  });
+
+  it('takes per-service URLs over SERVICE_URLS, and keeps a base path', () => {
+    const table = RoutingTable.fromEnv({
+      SERVICE_URLS: 'contacts=http://c:1, analytics=http://a:2/base/',
+      CONTACTS_URL: 'https://contacts.internal:8443',
+    });
+    expect(table.resolve('/contacts')?.url).toBe('https://contacts.internal:8443/contacts');
+    expect(table.resolve('/analytics/x?y=1')?.url).toBe('http://a:2/base/analytics/x?y=1');
+  });
+
+  it('adds a service it does not know from SERVICE_URLS, owning the segment of its name', () => {
+    const table = RoutingTable.fromEnv({ SERVICE_URLS: 'sales=http://sales:3002' });
+    expect(table.resolve('/sales/deals')).toEqual({
+      service: expect.objectContaining({ name: 'sales' }),
+      url: 'http://sales:3002/sales/deals',
+    });
+    expect(table.services.map((s) => s.name)).toEqual([...SERVICES.map((s) => s.name), 'sales']);
+  });
+
+  it('refuses paths with dot segments, encoded or not', () => {
+    const table = RoutingTable.fromEnv({});
+    expect(() => table.resolve('/analytics/../contacts/1')).toThrow(UnsafePathError);
+    expect(() => table.resolve('/analytics/%2e%2E/contacts')).toThrow(UnsafePathError);
+    expect(() => table.resolve('/contacts/./1')).toThrow(UnsafePathError);
+    expect(table.resolve('/contacts/1..2')?.service.name).toBe('contacts');
+  });
+
+  it('names the variable when a URL is unusable', () => {
+    expect(() => RoutingTable.fromEnv({ CONTACTS_URL: 'not a url' })).toThrow(/CONTACTS_URL/);
+    expect(() => RoutingTable.fromEnv({ ANALYTICS_URL: 'ftp://x' })).toThrow(/ANALYTICS_URL/);
+    expect(() => RoutingTable.fromEnv({ SERVICE_URLS: 'nourl' })).toThrow(/SERVICE_URLS/);
+    expect(() => RoutingTable.fromEnv({ SERVICE_URLS: 'x=http://u:p@h' })).toThrow(/credentials/);
+  });
+
+  it('refuses two services claiming one segment', () => {
+    expect(
+      () =>
+        new RoutingTable([
+          { name: 'a', baseUrl: 'http://a', segments: ['x'] },
+          { name: 'b', baseUrl: 'http://b', segments: ['x'] },
+        ]),
+    ).toThrow(/claimed by both a and b/);
+  });
+});
+
+describe('requiredPermission', () => {
+  it('asks read for GET and HEAD and write for every other method', () => {
+    expect(requiredPermission('GET', 'contacts')).toBe('contacts:read');
+    expect(requiredPermission('HEAD', 'analytics')).toBe('analytics:read');
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) expect(requiredPermission(m, 'contacts')).toBe('contacts:write');
+  });
+});

@@ -1,0 +1,133 @@
+/** A service behind the gateway and the first path segments it owns under /api/v1. */
+export interface ServiceDefinition {
+  name: string;
+  defaultUrl: string;
+  segments: string[];
+}
+
+/**
+ * The services the gateway forwards to. Adding a service is one entry here
+ * (or, for a service the gateway does not know yet, one `name=url` in
+ * SERVICE_URLS, which then owns the segment of its own name).
+ */
+export const SERVICES: readonly ServiceDefinition[] = [
+  { name: 'contacts', defaultUrl: 'http://127.0.0.1:3001', segments: ['contacts', 'accounts', 'custom-fields'] },
+  { name: 'analytics', defaultUrl: 'http://127.0.0.1:3005', segments: ['analytics'] },
+];
+
+export interface ServiceRoute {
+  name: string;
+  /** Origin plus optional base path, without a trailing slash. */
+  baseUrl: string;
+  segments: string[];
+}
+
+export interface ResolvedRoute {
+  service: ServiceRoute;
+  /** Absolute upstream URL, query string kept. */
+  url: string;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,40}$/;
+
+function envKey(service: string): string {
+  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+function parseBaseUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${variable} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${variable} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(`${variable} must not carry a query, fragment or credentials, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** SERVICE_URLS="contacts=http://contacts:3001,sales=http://sales:3002" */
+function parseServiceUrls(raw: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!raw?.trim()) return out;
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!NAME.test(name)) throw new Error(`SERVICE_URLS entries must look like name=url, got "${entry}"`);
+    out.set(name, parseBaseUrl(`SERVICE_URLS (${name})`, entry.slice(eq + 1).trim()));
+  }
+  return out;
+}
+
+/** Path segments that would let an upstream resolve the path to another service's area. */
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => {
+    const s = segment.replace(/%2e/gi, '.');
+    return s === '.' || s === '..';
+  });
+}
+
+export class RoutingTable {
+  private readonly bySegment = new Map<string, ServiceRoute>();
+
+  constructor(readonly services: readonly ServiceRoute[]) {
+    for (const service of services) {
+      for (const segment of service.segments) {
+        const owner = this.bySegment.get(segment);
+        if (owner) throw new Error(`/${segment} is claimed by both ${owner.name} and ${service.name}`);
+        this.bySegment.set(segment, service);
+      }
+    }
+  }
+
+  /** Builds the table from the built-in services, SERVICE_URLS and per-service <NAME>_URL variables. */
+  static fromEnv(env: NodeJS.ProcessEnv, definitions: readonly ServiceDefinition[] = SERVICES): RoutingTable {
+    const urls = parseServiceUrls(env['SERVICE_URLS']);
+    const routes: ServiceRoute[] = definitions.map((d) => {
+      const own = env[envKey(d.name)];
+      const baseUrl = own ? parseBaseUrl(envKey(d.name), own) : (urls.get(d.name) ?? parseBaseUrl(d.name, d.defaultUrl));
+      return { name: d.name, baseUrl, segments: [...d.segments] };
+    });
+    for (const [name, baseUrl] of urls) {
+      if (!definitions.some((d) => d.name === name)) routes.push({ name, baseUrl, segments: [name] });
+    }
+    return new RoutingTable(routes);
+  }
+
+  service(name: string): ServiceRoute | undefined {
+    return this.services.find((s) => s.name === name);
+  }
+
+  /**
+   * Finds the service owning a path given relative to /api/v1 (e.g.
+   * `/contacts/42?x=1`); undefined when no service owns it. Throws for a
+   * path with dot segments, which an upstream could resolve elsewhere.
+   */
+  resolve(relativeUrl: string): ResolvedRoute | undefined {
+    if (!relativeUrl.startsWith('/')) return undefined;
+    const q = relativeUrl.indexOf('?');
+    const path = q === -1 ? relativeUrl : relativeUrl.slice(0, q);
+    if (hasDotSegment(path)) throw new UnsafePathError(path);
+    const end = path.indexOf('/', 1);
+    const segment = path.slice(1, end === -1 ? undefined : end);
+    const service = this.bySegment.get(segment);
+    if (!service) return undefined;
+    return { service, url: `${service.baseUrl}${relativeUrl}` };
+  }
+}
+
+export class UnsafePathError extends Error {
+  constructor(readonly path: string) {
+    super(`The path ${path} contains "." or ".." segments`);
+    this.name = 'UnsafePathError';
+  }
+}
+
+/** GET and HEAD read an area; everything else writes it. The area is the owning service's name. */
+export function requiredPermission(method: string, service: string): string {
+  return method === 'GET' || method === 'HEAD' ? `${service}:read` : `${service}:write`;
+}

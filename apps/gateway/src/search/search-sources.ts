@@ -1,0 +1,10 @@
+/**
+ * Services that answer `<service>.search` over NATS request-reply with
+ * `{ q, limit }` and reply with hits carrying a `kind`. Adding one is one entry.
+ */
+export interface SearchSource {
+  service: string;
+  pattern: string;
+}
+
+export const SEARCH_SOURCES: readonly SearchSource[] = [{ service: 'contacts', pattern: 'contacts.search' }];

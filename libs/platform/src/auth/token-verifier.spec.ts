@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { DomainError } from '../errors/domain-error';
+import { signDevToken } from './dev-token';
+import { grants } from './permissions';
+import { TokenVerifier } from './token-verifier';
+
+const SECRET = 'verifier-spec-secret-0123456789abcdef';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'accepted';
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).kind).toBe('unauthenticated');
+    return (error as DomainError).code;
+  }
+}
+
+describe('token verification', () => {
+  let server: Server;
+  let jwksUrl: string;
+  let rsaPrivate: CryptoKey;
+  let verifier: TokenVerifier;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    rsaPrivate = privateKey as CryptoKey;
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    server = createServer((_, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    jwksUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+    verifier = new TokenVerifier({ secret: SECRET, jwksUrl, issuer: 'crm-local', audience: 'crm' });
+  });
+
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const rs256 = (claims: Record<string, unknown> = {}, iss = 'crm-local') =>
+    new SignJWT({ roles: ['sales'], ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('oidc-user')
+      .setIssuer(iss)
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(rsaPrivate);
+
+  it('accepts a local HS256 token and maps its roles to permissions', async () => {
+    const p = await verifier.verify(await signDevToken({ secret: SECRET, subject: 'u1', roles: ['support'] }));
+    expect(p.subject).toBe('u1');
+    expect(grants(p.permissions, 'support:write')).toBe(true);
+    expect(grants(p.permissions, 'contacts:write')).toBe(false);
+  });
+
+  it('uses an explicit permissions claim as it is', async () => {
+    const p = await verifier.verify(await signDevToken({ secret: SECRET, subject: 'svc', roles: ['admin'], permissions: ['contacts:read'] }));
+    expect(p.permissions).toEqual(['contacts:read']);
+  });
+
+  it('accepts an RS256 token signed by a key of the issuer JWKS', async () => {
+    const p = await verifier.verify(await rs256());
+    expect(p.subject).toBe('oidc-user');
+    expect(grants(p.permissions, 'sales:write')).toBe(true);
+  });
+
+  it.each([
+    ['expired', () => signDevToken({ secret: SECRET, subject: 'u', expiresInSeconds: -60 }), 'TOKEN_EXPIRED'],
+    ['wrong audience', () => signDevToken({ secret: SECRET, subject: 'u', audience: 'other' }), 'TOKEN_INVALID'],
+    ['wrong issuer', () => signDevToken({ secret: SECRET, subject: 'u', issuer: 'evil' }), 'TOKEN_INVALID'],
+    ['bad signature', () => signDevToken({ secret: 'another-secret-0123456789abcdefghijkl', subject: 'u' }), 'TOKEN_INVALID'],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(
+          JSON.stringify({ sub: 'u', iss: 'crm-local', aud: 'crm', exp: Math.floor(Date.now() / 1000) + 60 }),
+        ).toString('base64url')}.`,
+      'TOKEN_INVALID',
+    ],
+    ['garbage', async () => 'garbage', 'TOKEN_INVALID'],
+    ['RS256 from the wrong issuer', () => rs256({}, 'evil'), 'TOKEN_INVALID'],
+  ])('refuses a token that is %s', async (_label, make, code) => {
+    expect(await codeOf(verifier.verify(await make()))).toBe(code);
+  });
+
+  it('refuses an HS256 token signed with the public key text (HS/RS confusion)', async () => {
+    const jwks = (await (await fetch(jwksUrl)).json()) as { keys: Record<string, string>[] };
+    const forged = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject('mallory')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
+    expect(await codeOf(verifier.verify(forged))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses RS256 when only a shared secret is configured', async () => {
+    const hsOnly = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm' });
+    expect(await codeOf(hsOnly.verify(await rs256()))).toBe('TOKEN_INVALID');
+  });
+});
