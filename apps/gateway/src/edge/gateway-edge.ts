@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from './fastify-types';
 import { uuidv7 } from '@crm/persistence';
 import { problem } from '@crm/platform';
 import { AuditLogService } from '../audit/audit-log.service';
@@ -12,7 +12,7 @@ import { RateLimiter } from '../protection/rate-limiter';
 import { securityHeaders } from '../protection/security-headers';
 import { API_PREFIX, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
 import { sendProblem } from './problem';
-import './request-context';
+import { requestContext, startRequestContext } from './request-context';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The API document and its page are public; everything else under /api needs a caller. */
@@ -39,7 +39,6 @@ export class GatewayEdge implements OnModuleInit {
 
   onModuleInit(): void {
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    app.decorateRequest('gateway', null);
     app.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
     app.addHook('onResponse', (request, reply, done) => {
       this.recordWrite(request, reply);
@@ -49,7 +48,7 @@ export class GatewayEdge implements OnModuleInit {
   }
 
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    request.gateway = { startedAt: performance.now(), at: new Date() };
+    const context = startRequestContext(request);
     const path = request.url.split('?')[0];
     reply.headers(securityHeaders(path));
     if (!path.startsWith('/api/')) return;
@@ -67,7 +66,7 @@ export class GatewayEdge implements OnModuleInit {
 
     let failure: string | undefined;
     try {
-      request.gateway.caller = await this.callers.authenticate(request.headers);
+      context.caller = await this.callers.authenticate(request.headers);
     } catch (error) {
       if (!(error instanceof AuthenticationFailed)) {
         this.logger.error(`could not authenticate a request: ${(error as Error).message}`);
@@ -78,7 +77,7 @@ export class GatewayEdge implements OnModuleInit {
     }
 
     // Failed attempts count against the client's address, which slows down key guessing.
-    const caller = request.gateway.caller;
+    const caller = context.caller;
     const decision = this.limiter.take(caller ? `${caller.kind}:${caller.subject}` : `ip:${request.ip}`);
     if (!decision.allowed) {
       reply.header('retry-after', String(decision.retryAfterSeconds));
@@ -118,7 +117,7 @@ export class GatewayEdge implements OnModuleInit {
 
   /** After the response: every write under /api, whoever made it and however it ended. */
   private recordWrite(request: FastifyRequest, reply: FastifyReply): void {
-    const context = request.gateway;
+    const context = requestContext(request);
     if (!context || READS.has(request.method) || !request.url.startsWith('/api/')) return;
     // A client over its rate limit could otherwise fill the log.
     if (reply.statusCode === 429) return;

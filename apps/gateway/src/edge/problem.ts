@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from './fastify-types';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '@crm/platform';
 
 /**

@@ -1,4 +1,5 @@
 import type { Principal } from '@crm/platform';
+import type { FastifyRequest } from './fastify-types';
 
 /** What the gateway learns about a request on its way through. */
 export interface GatewayRequestContext {
@@ -10,8 +11,14 @@ export interface GatewayRequestContext {
   service?: string;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    gateway: GatewayRequestContext | null;
-  }
+const contexts = new WeakMap<FastifyRequest, GatewayRequestContext>();
+
+export function startRequestContext(request: FastifyRequest): GatewayRequestContext {
+  const context: GatewayRequestContext = { startedAt: performance.now(), at: new Date() };
+  contexts.set(request, context);
+  return context;
+}
+
+export function requestContext(request: FastifyRequest): GatewayRequestContext | undefined {
+  return contexts.get(request);
 }

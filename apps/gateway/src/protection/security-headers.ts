@@ -1,7 +1,6 @@
 /**
  * Headers set on every gateway response. The API answers JSON only, so its
- * content security policy allows nothing; the docs page may load its own
- * scripts and styles.
+ * content security policy allows nothing; the docs page needs its inline styles.
  */
 const COMMON: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -14,7 +13,7 @@ const COMMON: Record<string, string> = {
 };
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
-const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 export function securityHeaders(path: string): Record<string, string> {
   return { ...COMMON, 'content-security-policy': path.startsWith('/api/docs') ? DOCS_CSP : API_CSP };

@@ -1,9 +1,10 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from '../edge/fastify-types';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { currentTraceHeaders } from '@crm/messaging';
 import { grants, problem } from '@crm/platform';
 import { sendProblem } from '../edge/problem';
+import { requestContext } from '../edge/request-context';
 import type { GatewaySettings } from '../config/gateway-settings';
 import type { InternalTokenSigner } from '../identity/internal-token';
 import { requiredPermission, UnsafePathError, type ResolvedRoute } from '../routing/routing-table';
@@ -61,7 +62,7 @@ export class ServiceProxy implements OnApplicationShutdown {
     if (!route) {
       return sendProblem(request, reply, problem(404, 'ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`));
     }
-    const context = request.gateway;
+    const context = requestContext(request);
     const caller = context?.caller;
     if (!context || !caller) {
       return sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', 'A bearer token or an API key is required'));

@@ -95,6 +95,11 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The environment the process gets, e.g. to start a second instance on the same database. */
+  get env(): Record<string, string> {
+    return { ...this.o.env };
+  }
+
   get logs(): string {
     return this.output.join('');
   }

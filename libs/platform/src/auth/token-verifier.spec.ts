@@ -21,12 +21,12 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe('token verification', () => {
   let server: Server;
   let jwksUrl: string;
-  let rsaPrivate: CryptoKey;
+  let rsaPrivate: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let verifier: TokenVerifier;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
-    rsaPrivate = privateKey as CryptoKey;
+    rsaPrivate = privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     server = createServer((_, res) => {
       res.setHeader('content-type', 'application/json');

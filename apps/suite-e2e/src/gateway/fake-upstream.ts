@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * A stand-in service for what the real ones cannot show yet: a body seen
+ * before it is complete (streaming both ways), a service that never answers,
+ * one that hangs up.
+ */
+export class FakeUpstream {
+  private server?: Server;
+  port = 0;
+  /** Resolved when the upload's first chunk has arrived here. */
+  firstUploadChunk!: Promise<void>;
+  private markFirstChunk!: () => void;
+  /** The download's rest is sent once this is resolved. */
+  private releaseDownload!: () => void;
+  private downloadReleased!: Promise<void>;
+  lastHeaders: IncomingMessage['headers'] = {};
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.firstUploadChunk = new Promise((r) => (this.markFirstChunk = r));
+    this.downloadReleased = new Promise((r) => (this.releaseDownload = r));
+  }
+
+  release(): void {
+    this.releaseDownload();
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.lastHeaders = req.headers;
+    const path = req.url ?? '';
+    if (path.startsWith('/echo/upload')) {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of req) {
+        if (bytes === 0) this.markFirstChunk();
+        bytes += (chunk as Buffer).length;
+        hash.update(chunk as Buffer);
+      }
+      res.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'echo' });
+      res.end(JSON.stringify({ bytes, sha256: hash.digest('hex') }));
+    } else if (path.startsWith('/echo/download')) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first-chunk\n');
+      await this.downloadReleased;
+      res.end('rest\n');
+    } else if (path.startsWith('/echo/silent')) {
+      // Never answers: the gateway's response timeout has to.
+    } else if (path.startsWith('/echo/hang-up')) {
+      req.socket.destroy();
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method, url: path, headers: req.headers }));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.release();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}

@@ -1,0 +1,97 @@
+import { signDevToken } from '@crm/platform';
+import { PrivateNats, ServiceProcess } from '../support/processes';
+import { prepareSuite, SECRET, type Suite } from '../support/suite';
+
+export interface GatewaySuite extends Suite {
+  nats: PrivateNats;
+  gateway: ServiceProcess;
+  /** The env the gateway needs to find the services, for starting more gateways in a spec. */
+  gatewayEnv: Record<string, string>;
+  /** A user token with a name, for checking identities in the audit log. */
+  userToken(subject: string, roles: string[], name?: string): Promise<string>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The gateway in front of the real contacts and analytics processes, all on
+ * a NATS server of this spec's own: request-reply patterns are not namespaced,
+ * so a shared NATS would let another run's analytics answer this gateway.
+ */
+export async function startGatewaySuite(
+  apps: ('contacts' | 'analytics')[] = ['contacts', 'analytics'],
+  gatewayEnv: Record<string, string> = {},
+): Promise<GatewaySuite> {
+  const nats = await PrivateNats.create();
+  await nats.start();
+  const suite = await prepareSuite([...apps, 'gateway'], nats.url);
+  for (const app of apps) await suite.services[app].start();
+  const env = {
+    CONTACTS_URL: suite.services['contacts']?.baseUrl ?? 'http://127.0.0.1:9',
+    ANALYTICS_URL: suite.services['analytics']?.baseUrl ?? 'http://127.0.0.1:9',
+    ...gatewayEnv,
+  };
+  const gateway = suite.services['gateway'];
+  await gateway.start(env);
+  return {
+    ...suite,
+    nats,
+    gateway,
+    gatewayEnv: env,
+    userToken: (subject, roles, name) =>
+      signDevToken({ secret: SECRET, subject, roles, name, issuer: 'crm-local', audience: 'crm' }),
+    async teardown() {
+      await suite.teardown();
+      await nats.destroy();
+    },
+  };
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One call with any headers (the suite's `api` only knows bearer tokens). */
+export async function call<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<Answer<T>> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A problem+json answer with the given status and code. */
+export function expectProblem(answer: Answer, status: number, code?: string): void {
+  expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({
+    status,
+    type: expect.stringContaining('application/problem+json'),
+  });
+  expect(answer.body).toMatchObject({ status, ...(code ? { code } : {}), type: expect.stringMatching(/^urn:crm:problem:/) });
+}
+
+/** Polls until check passes or the time is up; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
