@@ -121,6 +121,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Stop taking events and relaying before the pools close; NATS drains last. */
   async beforeApplicationShutdown(): Promise<void> {
+    // Without a connection nothing can drain; closing first releases anyone waiting for one.
+    if (!this.nats.isConnected()) await this.nats.close();
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.relay?.stop();
   }

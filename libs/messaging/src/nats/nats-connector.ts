@@ -24,24 +24,36 @@ export class NatsConnector {
     this.connecting.catch(() => undefined);
   }
 
+  /** Retries until connected or closed; unlike waitOnFirstConnect, closing stops it. */
   private async open(): Promise<NatsConnection> {
-    const nc = await connect({
-      servers: this.options.url.split(','),
-      name: this.options.name,
-      waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-      pingInterval: 10_000,
-    });
-    if (this.closed) {
-      await nc.close();
-      throw new Error('NATS connector closed while connecting');
+    let delay = 250;
+    for (;;) {
+      if (this.closed) throw new Error('NATS connector closed');
+      try {
+        const nc = await connect({
+          servers: this.options.url.split(','),
+          name: this.options.name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1000,
+          pingInterval: 10_000,
+          timeout: 2000,
+        });
+        if (this.closed) {
+          await nc.close();
+          throw new Error('NATS connector closed');
+        }
+        this.nc = nc;
+        this.connected = true;
+        this.log('info', `connected to NATS at ${nc.getServer()}`);
+        void this.watch(nc);
+        return nc;
+      } catch (error) {
+        if (this.closed) throw error;
+        if (delay === 250) this.log('warn', `NATS not reachable (${(error as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
     }
-    this.nc = nc;
-    this.connected = true;
-    this.log('info', `connected to NATS at ${nc.getServer()}`);
-    void this.watch(nc);
-    return nc;
   }
 
   private async watch(nc: NatsConnection): Promise<void> {

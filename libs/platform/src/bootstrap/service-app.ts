@@ -80,7 +80,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
     const started = app.startAllMicroservices().catch((error: unknown) => {
       new Logger('Rpc').error(`request-reply not started: ${String(error)}`);
     });
-    await Promise.race([started, new Promise((r) => setTimeout(r, 3000).unref())]);
+    await Promise.race([started, new Promise((r) => setTimeout(r, 1000).unref())]);
   }
   return app;
 }

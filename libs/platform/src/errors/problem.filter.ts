@@ -1,5 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from './domain-error';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 /** Every error of an HTTP request leaves as application/problem+json. */
@@ -15,7 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
     const body = toProblem(error);
     body.instance = request.url.split('?')[0];
     body.requestId = String(request.id);
-    if (body.status >= 500) {
+    if (body.status >= 500 && !(error instanceof DomainError)) {
       this.logger.error(`${request.method} ${request.url} failed: ${(error as Error)?.stack ?? String(error)}`);
     }
     if (reply.sent) return;
