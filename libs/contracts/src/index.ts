@@ -1,1 +1,3 @@
 export * from './analytics/analytics.rpc';
+export * from './contacts/contacts.events';
+export * from './contacts/contacts.rpc';

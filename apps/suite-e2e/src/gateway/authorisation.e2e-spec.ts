@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { signDevToken } from '@crm/platform';
 import { newPerson } from '../support/contacts';
 import { freePort, ServiceProcess } from '../support/processes';
@@ -61,6 +61,14 @@ describe('authorisation at the gateway', () => {
       // Refused at the gateway: the service never saw it.
       expect((res.body as { instance: string }).instance).toMatch(/^\/api\/v1\//);
     }
+  });
+
+  it('leaves the finer check to the service: sales may write contacts, but only contacts:admin may erase', async () => {
+    const sales = bearer(await s.token(['sales']));
+    const res = await call<{ instance: string }>(s.gateway.baseUrl, 'POST', `/api/v1/contacts/${personId}/erasure`, sales, {});
+    expectProblem(res, 403);
+    // Refused by contacts itself, which names its own path.
+    expect(res.body.instance).toBe(`/contacts/${personId}/erasure`);
   });
 
   it('reads the role map from AUTH_ROLE_PERMISSIONS when it is set', async () => {
@@ -125,7 +133,8 @@ describe('tokens the gateway refuses', () => {
     ['garbage', async () => 'this-is-not-a-token'],
     ['RS256 from a key the issuer does not publish', async () => rs({}, (await generateKeyPair('RS256')).privateKey)],
     ['HS256 signed with the public key (HS/RS confusion)', async () => {
-      const pem = Buffer.from(JSON.stringify(await exportJWK(rsa.publicKey)));
+      // The classic attack: the issuer's public key, which anyone has, used as an HMAC secret.
+      const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
       return new SignJWT({ roles: ['admin'], ...valid }).setProtectedHeader({ alg: 'HS256', kid: 'e2e-key' }).setSubject('x').sign(pem);
     }],
   ];

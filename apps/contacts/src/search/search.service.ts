@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '@crm/persistence';
+import { DomainError } from '@crm/platform';
+import type { SearchQueryDto, Sort } from './dto/search-query.dto';
+
+export interface PersonHit {
+  id: string;
+  displayName: string;
+  primaryEmail: string | null;
+  lifecycleStage: string;
+  country: string | null;
+  city: string | null;
+  tags: string[];
+  sourceChannel: string | null;
+  ownerId: string | null;
+  accountName: string | null;
+  createdAt: string;
+  score?: number;
+}
+
+interface Row {
+  id: string;
+  display_name: string;
+  primary_email: string | null;
+  lifecycle_stage: string;
+  country: string | null;
+  city: string | null;
+  tags: string[];
+  source_channel: string | null;
+  owner_id: string | null;
+  account_name: string | null;
+  created_at: Date;
+  sort_key: string | number;
+  score: number | null;
+}
+
+const ORDER: Record<Sort, { key: string; dir: 'ASC' | 'DESC' }> = {
+  createdAt: { key: 'p.id::text', dir: 'ASC' },
+  '-createdAt': { key: 'p.id::text', dir: 'DESC' },
+  name: { key: 'lower(p.display_name)', dir: 'ASC' },
+  '-name': { key: 'lower(p.display_name)', dir: 'DESC' },
+  relevance: { key: 'score', dir: 'DESC' },
+};
+
+/**
+ * Search over active people: full-text and trigram (fuzzy) matching, filters,
+ * keyset pages. uuidv7 ids are time-ordered, so they stand in for createdAt.
+ */
+@Injectable()
+export class SearchService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async search(query: SearchQueryDto): Promise<{ items: PersonHit[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    const q = query.q?.trim().toLowerCase() || undefined;
+    const sort: Sort = query.sort ?? (q ? 'relevance' : '-createdAt');
+    if (sort === 'relevance' && !q) {
+      throw new DomainError('VALIDATION_FAILED', 'Sorting by relevance needs q', 'invalid', { errors: [{ field: 'sort', message: 'relevance needs q' }] });
+    }
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [`p.status = 'active'`];
+    let score = 'NULL::real';
+    if (q) {
+      const qp = p(q);
+      score = `(ts_rank(p.search_vector, plainto_tsquery('simple', ${qp})) + word_similarity(${qp}, p.search_text))`;
+      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR word_similarity(${qp}, p.search_text) >= 0.4)`);
+    }
+    if (query.tag) where.push(`${p(query.tag)} = ANY(p.tags)`);
+    if (query.stage) where.push(`p.lifecycle_stage = ${p(query.stage)}`);
+    if (query.country) where.push(`p.country = ${p(query.country.toUpperCase())}`);
+    if (query.sourceChannel) where.push(`p.source_channel = ${p(query.sourceChannel)}`);
+    if (query.owner) where.push(`p.owner_id = ${p(query.owner)}`);
+    for (const filter of query.cf ?? []) {
+      const i = filter.indexOf(':');
+      where.push(`p.custom_fields->>${p(filter.slice(0, i))} = ${p(filter.slice(i + 1))}`);
+    }
+    const order = ORDER[sort];
+    const sortExpr = sort === 'relevance' ? score : order.key;
+    if (query.cursor) {
+      const [cursorSort, value, id] = decodeCursor(query.cursor, 3);
+      if (cursorSort !== sort || value === null || typeof id !== 'string') {
+        throw new DomainError('CURSOR_INVALID', 'The cursor belongs to another sort order', 'invalid', {
+          errors: [{ field: 'cursor', message: 'does not match this sort order' }],
+        });
+      }
+      const cmp = order.dir === 'ASC' ? '>' : '<';
+      const valueCast = sort === 'relevance' ? '::real' : '::text';
+      where.push(`(${sortExpr}, p.id) ${cmp} (${p(value)}${valueCast}, ${p(id)}::uuid)`);
+    }
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at,
+              (SELECT e.address FROM person_emails e WHERE e.person_id = p.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
+              (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name,
+              ${score} AS score, ${sortExpr} AS sort_key
+         FROM people p
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${sortExpr} ${order.dir}, p.id ${order.dir}
+        LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        displayName: r.display_name,
+        primaryEmail: r.primary_email,
+        lifecycleStage: r.lifecycle_stage,
+        country: r.country,
+        city: r.city,
+        tags: r.tags,
+        sourceChannel: r.source_channel,
+        ownerId: r.owner_id,
+        accountName: r.account_name,
+        createdAt: r.created_at.toISOString(),
+        ...(r.score !== null ? { score: Number(r.score) } : {}),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor([sort, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id]) : null,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+/** Events published by contacts on the stream CRM_CONTACTS. Additive only. */
+export const CONTACTS_EVENTS = {
+  contactCreated: 'crm.contacts.contact.created',
+  contactUpdated: 'crm.contacts.contact.updated',
+  contactMerged: 'crm.contacts.contact.merged',
+  contactErased: 'crm.contacts.contact.erased',
+  accountCreated: 'crm.contacts.account.created',
+  accountUpdated: 'crm.contacts.account.updated',
+  consentChanged: 'crm.contacts.consent.changed',
+  activityLogged: 'crm.contacts.activity.logged',
+} as const;
+
+/** data of contact.created / updated / erased (erased: personal fields are null). */
+export interface ContactPayload {
+  id: string;
+  version: number;
+  status: 'active' | 'merged' | 'erased';
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  primaryEmail: string | null;
+  primaryPhone: string | null;
+  lifecycleStage: string;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  locale: string | null;
+  birthDate: string | null;
+  ownerId: string | null;
+  accountId: string | null;
+  tags: string[];
+  source: {
+    channel: string | null;
+    campaign: string | null;
+    utmSource: string | null;
+    utmMedium: string | null;
+    utmCampaign: string | null;
+    referrer: string | null;
+    firstTouchAt: string | null;
+  };
+  customFields: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** data of contact.merged; the event's subject is the source (merged-away) contact. */
+export interface ContactMergedPayload {
+  targetId: string;
+  sourceId: string;
+}
+
+export interface AccountPayload {
+  id: string;
+  version: number;
+  name: string;
+  domain: string | null;
+  industry: string | null;
+  sizeBand: string | null;
+  country: string | null;
+  city: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConsentChangedPayload {
+  contactId: string;
+  channel: string;
+  purpose: string;
+  granted: boolean;
+  source: string;
+  decidedAt: string;
+}
+
+export interface ActivityLoggedPayload {
+  id: string;
+  contactId: string | null;
+  accountId: string | null;
+  type: string;
+  subject: string;
+  occurredAt: string;
+  actor: string;
+}
