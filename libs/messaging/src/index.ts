@@ -6,6 +6,7 @@ export { EventPublisher } from './outbox/event-publisher';
 export { OutboxEntity, InboxEntity } from './outbox/outbox.entity';
 export { MessagingTables1763800000000, OUTBOX_CHANNEL } from './outbox/messaging-tables.migration';
 export { OutboxRelay, relayLockKey, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { OutboxNotifier } from './outbox/outbox-notifier';
 export { DurableConsumer, type DurableConsumerOptions, type DeadLetter } from './consumer/durable-consumer';
 export { OnEvent, type EventHandler } from './consumer/on-event.decorator';
 export { requestReply, RpcError } from './rpc/request-reply';

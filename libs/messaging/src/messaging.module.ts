@@ -18,6 +18,7 @@ import { EventNaming } from './nats/naming';
 import { NatsConnector } from './nats/nats-connector';
 import { EventPublisher } from './outbox/event-publisher';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxNotifier } from './outbox/outbox-notifier';
 import { messagingMetrics } from './messaging.metrics';
 
 export interface Subscription {
@@ -66,6 +67,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly moduleRef: ModuleRef,
     health: HealthRegistry,
   ) {
+    // Committed outbox rows wake relays; consumers' own writes too (they may publish).
+    OutboxNotifier.attach(dataSource);
     health.register({
       name: 'nats',
       check: async () => {
@@ -92,6 +95,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         },
       });
       this.relay.start();
+      const relay = this.relay;
+      OutboxNotifier.attach(this.dataSource).onCommit(() => relay.wakeUp());
     }
     for (const sub of this.options.subscribe ?? []) {
       const handlers = new Map<string, EventHandler[]>();

@@ -6,8 +6,13 @@ import { checkCustomFields } from './check-custom-fields';
 import { CustomFieldDefinition } from './custom-field-definition.entity';
 import type { CreateCustomFieldDto } from './dto/custom-field.dto';
 
+/** Definitions change rarely; replicas see a new one within this many milliseconds. */
+const DEFINITIONS_TTL_MS = 5000;
+
 @Injectable()
 export class CustomFieldsService {
+  private cached?: { at: number; definitions: CustomFieldDefinition[] };
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(): Promise<CustomFieldDefinition[]> {
@@ -29,6 +34,7 @@ export class CustomFieldsService {
     if (await repo.findOneBy({ key: dto.key })) {
       throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict');
     }
+    this.cached = undefined;
     return repo.save(
       repo.create({
         key: dto.key,
@@ -44,7 +50,10 @@ export class CustomFieldsService {
 
   /** Throws a 400 naming each bad `customFields.<key>`. */
   async check(manager: EntityManager, values: Record<string, unknown>, partial: boolean): Promise<void> {
-    const definitions = await manager.getRepository(CustomFieldDefinition).find();
+    if (!this.cached || Date.now() - this.cached.at > DEFINITIONS_TTL_MS) {
+      this.cached = { at: Date.now(), definitions: await manager.getRepository(CustomFieldDefinition).find() };
+    }
+    const definitions = this.cached.definitions;
     const problems = checkCustomFields(values, definitions, partial);
     if (problems.length) throw validationFailed(problems);
   }

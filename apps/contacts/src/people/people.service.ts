@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CONTACTS_EVENTS } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { uuidv7 } from '@crm/persistence';
 import { DomainError, validationFailed, type Principal } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
-import { normaliseEmail, normalisePhone, notFound } from '../shared/normalise';
+import { normaliseEmail, normalisePhone, notFound, searchText } from '../shared/normalise';
 import type { CreatePersonDto, EmailDto, PhoneDto, UpdatePersonDto } from './dto/person.dto';
 import { Person } from './person.entity';
 import { PersonEmail } from './person-email.entity';
 import { PersonPhone } from './person-phone.entity';
-import { loadPersonView, toPayload, type PersonView } from './person-view';
+import { loadPersonView, toPayload, toView, type PersonView } from './person-view';
 
 @Injectable()
 export class PeopleService {
@@ -22,47 +21,70 @@ export class PeopleService {
     private readonly customFields: CustomFieldsService,
   ) {}
 
+  /** One transaction of a few statements: the hot path of the suite, so no read-backs. */
   async create(dto: CreatePersonDto, _by: Principal): Promise<PersonView> {
     const emails = prepareEmails(dto.emails ?? []);
     const phones = preparePhones(dto.phones ?? [], dto.country);
-    return this.inTransaction(async (m) => {
-      await this.customFields.check(m, dto.customFields ?? {}, false);
-      await assertEmailsFree(m, emails.map((e) => e.address), null);
-      if (dto.accountId) await assertAccountExists(m, dto.accountId);
-      const id = uuidv7();
-      const now = new Date();
-      await m.getRepository(Person).insert({
-        id,
-        firstName: dto.firstName.trim(),
-        lastName: dto.lastName.trim(),
-        displayName: `${dto.firstName.trim()} ${dto.lastName.trim()}`,
-        birthDate: dto.birthDate ?? null,
-        country: dto.country?.toUpperCase() ?? null,
-        region: dto.region ?? null,
-        city: dto.city ?? null,
-        locale: dto.locale ?? null,
-        occupation: dto.occupation ?? null,
-        address: dto.address ? { ...dto.address } : null,
-        lifecycleStage: dto.lifecycleStage ?? 'lead',
-        ownerId: dto.ownerId ?? null,
-        tags: [...new Set(dto.tags ?? [])],
-        customFields: (dto.customFields ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
-        source: dto.source ? { ...dto.source, firstTouchAt: dto.source.firstTouchAt ?? now.toISOString() } : {},
-        socialProfiles: (dto.socialProfiles ?? []).map((s) => ({ ...s })),
-        status: 'active',
-        mergedInto: null,
-        searchText: '',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
+    await this.customFields.check(this.dataSource.manager, dto.customFields ?? {}, false);
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const account = dto.accountId ? await findAccount(m, dto.accountId) : null;
+        const now = new Date();
+        const firstName = dto.firstName.trim();
+        const lastName = dto.lastName.trim();
+        const person = m.getRepository(Person).create({
+          id: uuidv7(),
+          firstName,
+          lastName,
+          displayName: `${firstName} ${lastName}`,
+          birthDate: dto.birthDate ?? null,
+          country: dto.country?.toUpperCase() ?? null,
+          region: dto.region ?? null,
+          city: dto.city ?? null,
+          locale: dto.locale ?? null,
+          occupation: dto.occupation ?? null,
+          address: dto.address ? { ...dto.address } : null,
+          lifecycleStage: dto.lifecycleStage ?? 'lead',
+          ownerId: dto.ownerId ?? null,
+          tags: [...new Set(dto.tags ?? [])],
+          customFields: dto.customFields ?? {},
+          source: dto.source ? { ...dto.source, firstTouchAt: dto.source.firstTouchAt ?? now.toISOString() } : {},
+          socialProfiles: (dto.socialProfiles ?? []).map((s) => ({ ...s })),
+          status: 'active',
+          mergedInto: null,
+          searchText: searchText([firstName, lastName, ...emails.map((e) => e.address), account?.name]),
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await m.query(
+          `INSERT INTO people (id, first_name, last_name, display_name, birth_date, country, region, city, locale, occupation, address,
+             lifecycle_stage, owner_id, tags, custom_fields, source, social_profiles, status, search_text, version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'active', $18, 1, $19, $19)`,
+          [
+            person.id, person.firstName, person.lastName, person.displayName, person.birthDate, person.country, person.region, person.city,
+            person.locale, person.occupation, person.address === null ? null : JSON.stringify(person.address), person.lifecycleStage,
+            person.ownerId, person.tags, JSON.stringify(person.customFields), JSON.stringify(person.source), JSON.stringify(person.socialProfiles),
+            person.searchText, now,
+          ],
+        );
+        await insertEmails(m, person.id, emails);
+        await insertPhones(m, person.id, phones);
+        if (account) {
+          await m.query(`INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)`, [person.id, account.id]);
+        }
+        const view = toView(
+          person,
+          emails.map((e) => ({ address: e.address, primary: e.primary })),
+          phones.map((p) => ({ number: p.number, type: p.type, primary: p.primary })),
+          account ? { id: account.id, name: account.name, role: null, title: null } : null,
+        );
+        await this.events.publish(m, { type: CONTACTS_EVENTS.contactCreated, subject: person.id, version: 1, data: toPayload(view) });
+        return view;
       });
-      await replaceEmails(m, id, emails);
-      await replacePhones(m, id, phones);
-      if (dto.accountId) {
-        await m.query(`INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)`, [id, dto.accountId]);
-      }
-      return this.publishChange(m, id, CONTACTS_EVENTS.contactCreated);
-    });
+    } catch (error) {
+      throw await this.explainUniqueViolation(error);
+    }
   }
 
   async get(id: string): Promise<PersonView> {
@@ -96,7 +118,7 @@ export class PeopleService {
       }
       if (dto.phones) await replacePhones(m, id, preparePhones(dto.phones, dto.country ?? person.country));
       if (dto.accountId) {
-        await assertAccountExists(m, dto.accountId);
+        await findAccount(m, dto.accountId);
         await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [id]);
         await m.query(
           `INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)
@@ -135,10 +157,21 @@ export class PeopleService {
     return view;
   }
 
-  private inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work).catch((error: unknown) => {
-      throw mapUniqueViolation(error);
-    });
+  private async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      throw await this.explainUniqueViolation(error);
+    }
+  }
+
+  /** The unique index on active emails decides; the 409 names the contact that has the address. */
+  private async explainUniqueViolation(error: unknown): Promise<unknown> {
+    const e = error as { code?: string; constraint?: string; detail?: string };
+    if (e.code !== '23505' || e.constraint !== 'person_emails_active_address_uq') return error;
+    const address = /\(address\)=\((.*)\)/.exec(e.detail ?? '')?.[1] ?? '';
+    const owner: { person_id: string }[] = await this.dataSource.query(`SELECT person_id FROM person_emails WHERE active AND address = $1`, [address]);
+    return emailTaken(address, owner[0]?.person_id ?? null);
   }
 }
 
@@ -167,16 +200,32 @@ function preparePhones(phones: PhoneDto[], country: string | null | undefined): 
 
 async function replaceEmails(m: EntityManager, personId: string, emails: PreparedEmail[]): Promise<void> {
   await m.getRepository(PersonEmail).delete({ personId });
-  if (emails.length) {
-    await m.getRepository(PersonEmail).insert(emails.map((e) => ({ id: uuidv7(), personId, address: e.address, isPrimary: e.primary, active: true })));
-  }
+  await insertEmails(m, personId, emails);
+}
+
+async function insertEmails(m: EntityManager, personId: string, emails: PreparedEmail[]): Promise<void> {
+  if (!emails.length) return;
+  const values: unknown[] = [];
+  const rows = emails.map((e, i) => {
+    values.push(uuidv7(), personId, e.address, e.primary);
+    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+  });
+  await m.query(`INSERT INTO person_emails (id, person_id, address, is_primary) VALUES ${rows.join(', ')}`, values);
 }
 
 async function replacePhones(m: EntityManager, personId: string, phones: { number: string; type: string; primary: boolean }[]): Promise<void> {
   await m.getRepository(PersonPhone).delete({ personId });
-  if (phones.length) {
-    await m.getRepository(PersonPhone).insert(phones.map((p) => ({ id: uuidv7(), personId, number: p.number, type: p.type, isPrimary: p.primary })));
-  }
+  await insertPhones(m, personId, phones);
+}
+
+async function insertPhones(m: EntityManager, personId: string, phones: { number: string; type: string; primary: boolean }[]): Promise<void> {
+  if (!phones.length) return;
+  const values: unknown[] = [];
+  const rows = phones.map((p, i) => {
+    values.push(uuidv7(), personId, p.number, p.type, p.primary);
+    return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`;
+  });
+  await m.query(`INSERT INTO person_phones (id, person_id, number, type, is_primary) VALUES ${rows.join(', ')}`, values);
 }
 
 export async function assertEmailsFree(m: EntityManager, addresses: string[], exceptPersonId: string | null): Promise<void> {
@@ -188,28 +237,17 @@ export async function assertEmailsFree(m: EntityManager, addresses: string[], ex
   if (taken.length) throw emailTaken(taken[0].address, taken[0].person_id);
 }
 
-function emailTaken(address: string, existingId: string): DomainError {
+function emailTaken(address: string, existingId: string | null): DomainError {
   return new DomainError('CONTACT_EMAIL_TAKEN', `${address} already belongs to contact ${existingId}`, 'conflict', {
     existingId,
     errors: [{ field: 'emails', message: `${address} already belongs to another contact` }],
   });
 }
 
-/** Two creates racing for one address: the unique index decides, and the loser gets the same 409. */
-function mapUniqueViolation(error: unknown): unknown {
-  const e = error as { code?: string; constraint?: string; detail?: string };
-  if (e.code === '23505' && e.constraint === 'person_emails_active_address_uq') {
-    const address = /\(address\)=\((.*)\)/.exec(e.detail ?? '')?.[1] ?? 'this address';
-    return new DomainError('CONTACT_EMAIL_TAKEN', `${address} already belongs to another contact`, 'conflict', {
-      errors: [{ field: 'emails', message: `${address} already belongs to another contact` }],
-    });
-  }
-  return error;
-}
-
-async function assertAccountExists(m: EntityManager, accountId: string): Promise<void> {
-  const found: unknown[] = await m.query(`SELECT 1 FROM accounts WHERE id = $1`, [accountId]);
+async function findAccount(m: EntityManager, accountId: string): Promise<{ id: string; name: string }> {
+  const found: { id: string; name: string }[] = await m.query(`SELECT id, name FROM accounts WHERE id = $1`, [accountId]);
   if (!found.length) throw validationFailed([{ field: 'accountId', message: `no account ${accountId}` }]);
+  return found[0];
 }
 
 /** Locks an active person for the rest of the transaction. */

@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ContactPayload } from '@crm/contracts';
-import { Person, type AcquisitionSource, type PostalAddress, type SocialProfile } from './person.entity';
-import { PersonEmail } from './person-email.entity';
-import { PersonPhone } from './person-phone.entity';
+import type { Person, AcquisitionSource, PostalAddress, SocialProfile } from './person.entity';
 
 export interface PersonView {
   id: string;
@@ -32,28 +30,82 @@ export interface PersonView {
   updatedAt: string;
 }
 
-/** The person as the API shows it, with emails, phones and primary account. */
+/** The person as the API shows it, with emails, phones and primary account, in one query. */
 export async function loadPersonView(manager: EntityManager, id: string): Promise<PersonView | null> {
-  const person = await manager.getRepository(Person).findOneBy({ id });
-  if (!person) return null;
-  const [emails, phones, accounts] = await Promise.all([
-    manager.getRepository(PersonEmail).find({ where: { personId: id, active: true }, order: { isPrimary: 'DESC', createdAt: 'ASC' } }),
-    manager.getRepository(PersonPhone).find({ where: { personId: id }, order: { isPrimary: 'DESC', createdAt: 'ASC' } }),
-    manager.query(
-      `SELECT a.id, a.name, pa.role, pa.title FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id
-        WHERE pa.person_id = $1 ORDER BY pa.is_primary DESC, a.name LIMIT 1`,
-      [id],
-    ) as Promise<{ id: string; name: string; role: string | null; title: string | null }[]>,
-  ]);
-  return toView(person, emails, phones, accounts[0] ?? null);
+  const rows: PersonRow[] = await manager.query(
+    `SELECT p.*, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date,
+            COALESCE((SELECT json_agg(json_build_object('address', e.address, 'primary', e.is_primary) ORDER BY e.is_primary DESC, e.created_at)
+                        FROM person_emails e WHERE e.person_id = p.id AND e.active), '[]') AS emails_json,
+            COALESCE((SELECT json_agg(json_build_object('number', ph.number, 'type', ph.type, 'primary', ph.is_primary) ORDER BY ph.is_primary DESC, ph.created_at)
+                        FROM person_phones ph WHERE ph.person_id = p.id), '[]') AS phones_json,
+            (SELECT json_build_object('id', a.id, 'name', a.name, 'role', pa.role, 'title', pa.title)
+               FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id
+              WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC, a.name LIMIT 1) AS account_json
+       FROM people p WHERE p.id = $1`,
+    [id],
+  );
+  return rows[0] ? rowToView(rows[0]) : null;
 }
 
-export function toView(
-  p: Person,
-  emails: PersonEmail[],
-  phones: PersonPhone[],
-  account: PersonView['account'],
-): PersonView {
+interface PersonRow {
+  id: string;
+  version: number;
+  status: Person['status'];
+  merged_into: string | null;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  birth_date: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  locale: string | null;
+  occupation: string | null;
+  address: PostalAddress | null;
+  lifecycle_stage: string;
+  owner_id: string | null;
+  tags: string[];
+  custom_fields: Record<string, unknown>;
+  source: AcquisitionSource;
+  social_profiles: SocialProfile[];
+  created_at: Date;
+  updated_at: Date;
+  emails_json: PersonView['emails'];
+  phones_json: PersonView['phones'];
+  account_json: PersonView['account'];
+}
+
+function rowToView(r: PersonRow): PersonView {
+  return {
+    id: r.id,
+    version: r.version,
+    status: r.status,
+    mergedInto: r.merged_into,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    displayName: r.display_name,
+    emails: r.emails_json,
+    phones: r.phones_json,
+    birthDate: r.birth_date,
+    country: r.country,
+    region: r.region,
+    city: r.city,
+    locale: r.locale,
+    occupation: r.occupation,
+    address: r.address,
+    lifecycleStage: r.lifecycle_stage,
+    ownerId: r.owner_id,
+    tags: r.tags,
+    customFields: r.custom_fields,
+    source: r.source,
+    socialProfiles: r.social_profiles,
+    account: r.account_json,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export function toView(p: Person, emails: PersonView['emails'], phones: PersonView['phones'], account: PersonView['account']): PersonView {
   return {
     id: p.id,
     version: p.version,
@@ -62,8 +114,8 @@ export function toView(
     firstName: p.firstName,
     lastName: p.lastName,
     displayName: p.displayName,
-    emails: emails.map((e) => ({ address: e.address, primary: e.isPrimary })),
-    phones: phones.map((ph) => ({ number: ph.number, type: ph.type, primary: ph.isPrimary })),
+    emails,
+    phones,
     birthDate: p.birthDate,
     country: p.country,
     region: p.region,

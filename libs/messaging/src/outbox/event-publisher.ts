@@ -1,10 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { buildCloudEvent, type CloudEvent, type NewEvent } from '../events/cloud-event';
 import { currentTraceHeaders } from '../tracing/trace-headers';
+import { markOutboxWritten } from './outbox-notifier';
 
 /**
  * Records domain events in the outbox inside the caller's transaction, so an
- * event exists exactly when its change was committed. The relay publishes it.
+ * event exists exactly when its change was committed. The relay publishes it,
+ * woken after commit by the OutboxNotifier on the data source.
  */
 export class EventPublisher {
   constructor(private readonly service: string) {}
@@ -15,7 +17,8 @@ export class EventPublisher {
   }
 
   async publishAll<T>(manager: EntityManager, events: NewEvent<T>[]): Promise<CloudEvent<T>[]> {
-    if (!manager.queryRunner?.isTransactionActive) {
+    const queryRunner = manager.queryRunner;
+    if (!queryRunner?.isTransactionActive) {
       throw new Error('EventPublisher.publish must run inside the transaction of the change');
     }
     const built = events.map((e) => buildCloudEvent(this.service, e));
@@ -31,6 +34,7 @@ export class EventPublisher {
       `INSERT INTO outbox (id, type, subject, payload, headers) VALUES ${rows.join(', ')}`,
       values,
     );
+    markOutboxWritten(queryRunner);
     return built;
   }
 }

@@ -22,15 +22,6 @@ export class MessagingTables1763800000000 implements MigrationInterface {
     await q.query(`CREATE INDEX outbox_unpublished_idx ON outbox (seq) WHERE published_at IS NULL`);
     await q.query(`CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL`);
     await q.query(`
-      CREATE FUNCTION crm_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
-      FOR EACH STATEMENT EXECUTE FUNCTION crm_outbox_notify()`);
-    await q.query(`
       CREATE TABLE inbox (
         consumer text NOT NULL,
         event_id uuid NOT NULL,
@@ -42,8 +33,6 @@ export class MessagingTables1763800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE inbox');
-    await q.query('DROP TRIGGER outbox_notify ON outbox');
-    await q.query('DROP FUNCTION crm_outbox_notify()');
     await q.query('DROP TABLE outbox');
   }
 }

@@ -7,6 +7,7 @@ import { EventPublisher } from './event-publisher';
 import { InboxEntity, OutboxEntity } from './outbox.entity';
 import { MessagingTables1763800000000 } from './messaging-tables.migration';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxNotifier } from './outbox-notifier';
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
@@ -22,6 +23,7 @@ describe('outbox relay (real Postgres and NATS)', () => {
     const options = postgresOptions({ url: db.url, entities: [OutboxEntity, InboxEntity], migrations: [MessagingTables1763800000000] });
     await runMigrations(options);
     ds = await new DataSource(options).initialize();
+    OutboxNotifier.attach(ds);
     naming = new EventNaming(randomNamespace());
     nats = new NatsConnector({ url: NATS_URL, name: 'relay-spec' });
     await nats.connection();
@@ -81,7 +83,7 @@ describe('outbox relay (real Postgres and NATS)', () => {
     ).rejects.toThrow(/transaction/);
   });
 
-  it('wakes on NOTIFY: an event written while the relay idles is published well before the poll interval', async () => {
+  it('wakes on NOTIFY after commit: an event written while the relay idles is published well before the poll interval', async () => {
     const slow = new OutboxRelay({ service: 'notify', databaseUrl: db.url, nats, naming, pollMs: 60_000 });
     relays.push(slow);
     await ds.query(`DELETE FROM outbox`);

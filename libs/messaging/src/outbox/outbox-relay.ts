@@ -37,7 +37,8 @@ export function relayLockKey(service: string): string {
 /**
  * Publishes outbox rows to JetStream in commit order. Only the holder of the
  * service's advisory lock relays, so replicas never reorder each other's
- * events; the others stand by. Wakes on NOTIFY and polls as a fallback.
+ * events; the others stand by. Woken in process or by NOTIFY after a commit,
+ * and polls as a fallback.
  */
 export class OutboxRelay {
   private stopped = false;
@@ -52,6 +53,12 @@ export class OutboxRelay {
 
   start(): void {
     if (!this.running) this.running = this.run();
+  }
+
+  /** Events were committed: relay now rather than at the next poll. */
+  wakeUp(): void {
+    this.notified = true;
+    this.wake?.();
   }
 
   async stop(): Promise<void> {
@@ -95,10 +102,7 @@ export class OutboxRelay {
     }
     if (this.stopped) return;
     this.active = true;
-    client.on('notification', () => {
-      this.notified = true;
-      this.wake?.();
-    });
+    client.on('notification', () => this.wakeUp());
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     await ensureStream(await this.o.nats.jetstreamManager(), this.o.naming.streamFor(this.o.service), [
       this.o.naming.streamSubjects(this.o.service),
