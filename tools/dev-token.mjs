@@ -1,23 +1,66 @@
-// Prints a local HS256 token: npm run dev-token -- [--sub alice] [--roles sales,support] [--ttl 3600]
+// Prints a local HS256 token that the services accept.
+//   npm run dev-token -- [--sub alice] [--roles sales,support] [--permissions contacts:read] [--ttl 3600]
+// Reads AUTH_JWT_SECRET (or the launcher's .run/secret), AUTH_ISSUER (crm-local) and AUTH_AUDIENCE (crm).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
+const usage = `usage: node tools/dev-token.mjs [--sub SUBJECT] [--roles admin,sales] [--permissions contacts:read,...]
+                              [--name NAME] [--kind user|service|api-key] [--ttl SECONDS]`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      sub: { type: 'string', default: 'dev-admin' },
+      roles: { type: 'string', default: 'admin' },
+      permissions: { type: 'string' },
+      name: { type: 'string' },
+      kind: { type: 'string', default: 'user' },
+      ttl: { type: 'string', default: '3600' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${error.message}\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const ttl = Number(values.ttl);
+if (!Number.isInteger(ttl) || ttl <= 0) {
+  console.error(`--ttl must be a positive whole number of seconds, not "${values.ttl}"`);
+  process.exit(2);
+}
+if (!['user', 'service', 'api-key'].includes(values.kind)) {
+  console.error(`--kind must be user, service or api-key, not "${values.kind}"`);
+  process.exit(2);
+}
+
 const secretFile = join(dirname(fileURLToPath(import.meta.url)), '../.run/secret');
-const secret = process.env.AUTH_JWT_SECRET ?? (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
+const secret = process.env.AUTH_JWT_SECRET || (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
 if (!secret) {
   console.error('No secret: set AUTH_JWT_SECRET or run `npm start` once (it writes .run/secret).');
   process.exit(1);
 }
-const token = await new SignJWT({ roles: opt('roles', 'admin').split(',').filter(Boolean) })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject(opt('sub', 'dev-admin'))
-  .setIssuer(process.env.AUTH_ISSUER ?? 'crm-local')
-  .setAudience(process.env.AUTH_AUDIENCE ?? 'crm')
+
+const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const claims = { roles: list(values.roles), kind: values.kind };
+// An explicit permissions claim is used as-is by the services, instead of the role map.
+if (values.permissions !== undefined) claims.permissions = list(values.permissions);
+if (values.name) claims.name = values.name;
+
+const token = await new SignJWT(claims)
+  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  .setSubject(values.sub)
+  .setIssuer(process.env.AUTH_ISSUER || 'crm-local')
+  .setAudience(process.env.AUTH_AUDIENCE || 'crm')
   .setIssuedAt()
-  .setExpirationTime(`${Number(opt('ttl', '3600'))}s`)
+  .setExpirationTime(`${ttl}s`)
   .sign(new TextEncoder().encode(secret));
 console.log(token);

@@ -3,15 +3,23 @@ import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/me
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
 import { Account, PersonAccount } from './accounts/account.entity';
+import { AccountsModule } from './accounts/accounts.module';
+import { ActivitiesModule } from './activities/activities.module';
 import { Activity } from './activities/activity.entity';
 import { Consent, ConsentHistory } from './consent/consent.entity';
-import { ContactsModule } from './contacts.module';
+import { ConsentModule } from './consent/consent.module';
 import { CustomFieldDefinition } from './custom-fields/custom-field-definition.entity';
+import { CustomFieldsModule } from './custom-fields/custom-fields.module';
+import { CustomersModule } from './customers/customers.module';
 import { ErasureRequest } from './erasure/erasure-request.entity';
+import { ErasureModule } from './erasure/erasure.module';
+import { MergeModule } from './merge/merge.module';
 import { ContactsSchema1763800002000 } from './migrations/1763800002000-contacts-schema';
-import { Person } from './people/person.entity';
+import { PeopleModule } from './people/people.module';
 import { PersonEmail } from './people/person-email.entity';
 import { PersonPhone } from './people/person-phone.entity';
+import { Person } from './people/person.entity';
+import { SearchModule } from './search/search.module';
 
 export const entities = [
   ...messagingEntities,
@@ -33,7 +41,15 @@ export const migrations = [...messagingMigrations, ContactsSchema1763800002000];
     PlatformModule.forRoot({ serviceName: 'contacts' }),
     PersistenceModule.forRoot({ entities, migrations }),
     MessagingModule.forRoot({ service: 'contacts' }),
-    ContactsModule,
+    PeopleModule,
+    AccountsModule,
+    CustomFieldsModule,
+    SearchModule,
+    ConsentModule,
+    ActivitiesModule,
+    MergeModule,
+    ErasureModule,
+    CustomersModule,
   ],
 })
 export class AppModule {}

@@ -1,16 +1,34 @@
-export { DomainError, validationFailed, STATUS_BY_KIND, type ErrorKind, type FieldProblem, type DomainErrorExtra } from './errors/domain-error';
+export {
+  DomainError,
+  validationFailed,
+  STATUS_BY_KIND,
+  type ErrorKind,
+  type FieldProblem,
+  type DomainErrorExtra,
+} from './errors/domain-error';
 export { toProblem, problem, problemType, PROBLEM_CONTENT_TYPE, type Problem } from './errors/problem';
 export { ProblemFilter } from './errors/problem.filter';
-export { createValidationPipe, flattenValidationErrors } from './validation/validation.pipe';
-export { loadConfig, ConfigError } from './config/load-config';
+export { createValidationPipe, flattenValidationErrors, PlatformValidationPipe, ParseUuidPipe } from './validation/validation.pipe';
+export { loadConfig, ConfigError, type ConfigProblem } from './config/load-config';
 export { ServiceConfig, SERVICE_CONFIG } from './config/service-config';
-export { DEFAULT_ROLE_PERMISSIONS, permissionsForRoles, grants } from './auth/permissions';
-export { RequirePermission, Public, CurrentPrincipal, IS_PUBLIC, REQUIRED_PERMISSIONS, type Principal } from './auth/principal';
+export {
+  DEFAULT_ROLE_PERMISSIONS,
+  permissionsForRoles,
+  grants,
+  parseRolePermissions,
+  type RolePermissions,
+} from './auth/permissions';
+export type { Principal } from './auth/principal';
+export { RequirePermission, Public, CurrentPrincipal, IS_PUBLIC, REQUIRED_PERMISSIONS } from './auth/auth.decorators';
 export { TokenVerifier, type TokenVerifierOptions } from './auth/token-verifier';
 export { AuthGuard } from './auth/auth.guard';
 export { signDevToken, type DevTokenOptions } from './auth/dev-token';
 export { JsonLogger } from './logging/json-logger';
-export { metricsRegistry, httpRequestDuration, MetricsController } from './metrics/metrics';
-export { HealthRegistry, HealthController, type HealthCheck } from './health/health';
-export { PlatformModule, type PlatformModuleOptions } from './platform.module';
+export { metricsRegistry, httpRequestDuration, installHttpMetrics } from './metrics/metrics.registry';
+export { MetricsController } from './metrics/metrics.controller';
+export { HealthRegistry, HEALTH_CHECKS, registerHealthCheck, type HealthCheck, type CheckResult } from './health/health.registry';
+export { HealthController } from './health/health.controller';
+export { buildOpenApiDocument, serveOpenApi, OPENAPI_PATH } from './openapi/openapi';
+export { PlatformModule, type PlatformModuleOptions } from './bootstrap/platform.module';
 export { createServiceApp, runService, type ServiceOptions } from './bootstrap/service-app';
+export { REQUEST_ID_HEADER } from './bootstrap/request-id';

@@ -1,14 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@crm/platform';
-import { PageQueryDto } from '../activities/activities.service';
-import { ContactIdParams } from '../people/dto/person.dto';
-import { AccountsService, CreateAccountDto, LinkContactDto, UpdateAccountDto } from './accounts.service';
-
-class AccountListQuery extends PageQueryDto {
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
-}
+import { PageQueryDto } from '../shared/page-query.dto';
+import { AccountsService } from './accounts.service';
+import { AccountContactParams, AccountIdParams, AccountListQuery, CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
 
 @ApiTags('accounts')
 @Controller('accounts')
@@ -17,39 +12,60 @@ export class AccountsController {
 
   @Post()
   @RequirePermission('contacts:write')
+  @ApiOperation({ summary: 'Create an account (company); emits crm.contacts.account.created' })
   create(@Body() dto: CreateAccountDto) {
     return this.accounts.create(dto);
   }
 
   @Get()
   @RequirePermission('contacts:read')
+  @ApiOperation({ summary: 'Accounts, newest first, keyset paged; q matches the name' })
   list(@Query() query: AccountListQuery) {
-    return this.accounts.list(query.q, query.limit ?? 50, query.cursor);
+    return this.accounts.list(query.q, query);
   }
 
   @Get(':id')
   @RequirePermission('contacts:read')
-  get(@Param() { id }: ContactIdParams) {
+  get(@Param() { id }: AccountIdParams) {
     return this.accounts.get(id);
   }
 
   @Patch(':id')
   @HttpCode(200)
   @RequirePermission('contacts:write')
-  update(@Param() { id }: ContactIdParams, @Body() dto: UpdateAccountDto) {
+  @ApiOperation({ summary: 'Change an account (version + 1); emits crm.contacts.account.updated' })
+  update(@Param() { id }: AccountIdParams, @Body() dto: UpdateAccountDto) {
     return this.accounts.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('contacts:admin')
+  @ApiOperation({ summary: 'Delete an account no person or activity refers to (409 ACCOUNT_IN_USE otherwise); emits crm.contacts.account.deleted' })
+  async remove(@Param() { id }: AccountIdParams): Promise<void> {
+    await this.accounts.remove(id);
   }
 
   @Get(':id/contacts')
   @RequirePermission('contacts:read')
-  contacts(@Param() { id }: ContactIdParams) {
-    return this.accounts.contacts(id);
+  @ApiOperation({ summary: "The account's active people with their role, title and whether it is their primary account" })
+  contacts(@Param() { id }: AccountIdParams, @Query() page: PageQueryDto) {
+    return this.accounts.contacts(id, page);
   }
 
   @Post(':id/contacts')
   @HttpCode(200)
   @RequirePermission('contacts:write')
-  link(@Param() { id }: ContactIdParams, @Body() dto: LinkContactDto) {
+  @ApiOperation({ summary: 'Link a person to the account (role, title, primary); emits crm.contacts.contact.updated' })
+  link(@Param() { id }: AccountIdParams, @Body() dto: LinkContactDto) {
     return this.accounts.link(id, dto);
+  }
+
+  @Delete(':id/contacts/:contactId')
+  @HttpCode(200)
+  @RequirePermission('contacts:write')
+  @ApiOperation({ summary: 'Unlink a person from the account; emits crm.contacts.contact.updated' })
+  unlink(@Param() { id, contactId }: AccountContactParams) {
+    return this.accounts.unlink(id, contactId);
   }
 }

@@ -1,32 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsFQDN, IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CONTACTS_EVENTS, type AccountPayload } from '@crm/contracts';
+import { CONTACTS_EVENTS, type AccountDeletedPayload, type AccountPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, isUuid, uuidv7 } from '@crm/persistence';
-import { DomainError } from '@crm/platform';
-import { PeopleService, lockActive } from '../people/people.service';
+import { DomainError, validationFailed } from '@crm/platform';
+import { lockActive } from '../people/active-person';
+import { PeopleService } from '../people/people.service';
+import type { PersonView } from '../people/person-view';
+import { refreshSearchText } from '../people/search-text';
 import { notFound } from '../shared/normalise';
-import { Account, SIZE_BANDS } from './account.entity';
+import type { Page, PageQueryDto } from '../shared/page-query.dto';
+import { Account } from './account.entity';
+import type { CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
 
-export class CreateAccountDto {
-  @IsString() @Length(1, 200) name!: string;
-  @IsOptional() @IsFQDN() @MaxLength(253) domain?: string;
-  @IsOptional() @IsString() @MaxLength(100) industry?: string;
-  @IsOptional() @IsIn(SIZE_BANDS) sizeBand?: string;
-  @IsOptional() @IsISO31661Alpha2() country?: string;
-  @IsOptional() @IsString() @MaxLength(100) city?: string;
-}
-
-export class UpdateAccountDto extends PartialType(CreateAccountDto) {}
-
-export class LinkContactDto {
-  @IsUUID() contactId!: string;
-  @IsOptional() @IsString() @MaxLength(100) role?: string;
-  @IsOptional() @IsString() @MaxLength(100) title?: string;
-  @IsOptional() @IsBoolean() primary?: boolean;
+export interface AccountPerson {
+  id: string;
+  displayName: string;
+  lifecycleStage: string;
+  role: string | null;
+  title: string | null;
+  primary: boolean;
 }
 
 function payload(a: Account): AccountPayload {
@@ -42,6 +36,10 @@ function payload(a: Account): AccountPayload {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
+}
+
+function badCursor(): DomainError {
+  return new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', { errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }] });
 }
 
 @Injectable()
@@ -80,31 +78,54 @@ export class AccountsService {
   }
 
   update(id: string, dto: UpdateAccountDto): Promise<Account> {
+    if (dto.name === null) throw validationFailed([{ field: 'name', message: 'cannot be cleared' }]);
     return this.dataSource.transaction(async (m) => {
-      const account = await m.getRepository(Account).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!account) throw notFound('ACCOUNT', id);
-      Object.assign(account, {
-        ...(dto.name !== undefined && { name: dto.name.trim() }),
-        ...(dto.domain !== undefined && { domain: dto.domain.toLowerCase() }),
-        ...(dto.industry !== undefined && { industry: dto.industry }),
-        ...(dto.sizeBand !== undefined && { sizeBand: dto.sizeBand }),
-        ...(dto.country !== undefined && { country: dto.country.toUpperCase() }),
-        ...(dto.city !== undefined && { city: dto.city }),
-      });
+      const account = await this.lock(m, id);
+      const renamed = dto.name !== undefined && dto.name.trim() !== account.name;
+      if (dto.name !== undefined) account.name = dto.name.trim();
+      if (dto.domain !== undefined) account.domain = dto.domain?.toLowerCase() ?? null;
+      if (dto.industry !== undefined) account.industry = dto.industry ?? null;
+      if (dto.sizeBand !== undefined) account.sizeBand = dto.sizeBand ?? null;
+      if (dto.country !== undefined) account.country = dto.country?.toUpperCase() ?? null;
+      if (dto.city !== undefined) account.city = dto.city ?? null;
       account.version += 1;
       account.updatedAt = new Date();
       await m.getRepository(Account).save(account);
+      // People are found by their company's name: keep their search text in step.
+      if (renamed) {
+        const linked: { person_id: string }[] = await m.query(`SELECT person_id FROM person_accounts WHERE account_id = $1`, [id]);
+        await refreshSearchText(m, linked.map((r) => r.person_id));
+      }
       await this.events.publish(m, { type: CONTACTS_EVENTS.accountUpdated, subject: id, version: account.version, data: payload(account) });
       return account;
     });
   }
 
-  async list(q: string | undefined, limit: number, cursor: string | undefined): Promise<{ items: Account[]; nextCursor: string | null }> {
+  /** Only an account nobody refers to goes: people and activities keep their history otherwise. */
+  remove(id: string): Promise<void> {
+    return this.dataSource.transaction(async (m) => {
+      const account = await this.lock(m, id);
+      const used: { people: number; activities: number }[] = await m.query(
+        `SELECT (SELECT count(*)::int FROM person_accounts WHERE account_id = $1) AS people,
+                (SELECT count(*)::int FROM activities WHERE account_id = $1) AS activities`,
+        [id],
+      );
+      if (used[0].people || used[0].activities) {
+        throw new DomainError('ACCOUNT_IN_USE', `Account ${id} still has ${used[0].people} people and ${used[0].activities} activities`, 'conflict', used[0]);
+      }
+      await m.query(`DELETE FROM accounts WHERE id = $1`, [id]);
+      const data: AccountDeletedPayload = { id, version: account.version + 1 };
+      await this.events.publish(m, { type: CONTACTS_EVENTS.accountDeleted, subject: id, version: data.version, data });
+    });
+  }
+
+  async list(q: string | undefined, page: PageQueryDto): Promise<Page<Account>> {
+    const limit = page.limit ?? 50;
     const qb = this.dataSource.getRepository(Account).createQueryBuilder('a').orderBy('a.id', 'DESC').take(limit + 1);
     if (q) qb.andWhere('(a.name ILIKE :like OR similarity(a.name, :q) > 0.3)', { like: `%${q.replace(/[%_\\]/g, '\\$&')}%`, q });
-    if (cursor) {
-      const [after] = decodeCursor(cursor, 1);
-      if (!isUuid(after)) throw new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', { errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }] });
+    if (page.cursor) {
+      const [after] = decodeCursor(page.cursor, 1);
+      if (!isUuid(after)) throw badCursor();
       qb.andWhere('a.id < :after', { after });
     }
     const rows = await qb.getMany();
@@ -112,19 +133,31 @@ export class AccountsService {
     return { items, nextCursor: rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null };
   }
 
-  async contacts(accountId: string) {
+  /** The account's active people, by person id, keyset paged. */
+  async contacts(accountId: string, page: PageQueryDto): Promise<Page<AccountPerson>> {
     await this.get(accountId);
-    return this.dataSource.query(
+    const limit = page.limit ?? 50;
+    const params: unknown[] = [accountId, limit + 1];
+    if (page.cursor) {
+      const [after] = decodeCursor(page.cursor, 1);
+      if (!isUuid(after)) throw badCursor();
+      params.push(after);
+    }
+    const rows: AccountPerson[] = await this.dataSource.query(
       `SELECT p.id, p.display_name AS "displayName", p.lifecycle_stage AS "lifecycleStage", pa.role, pa.title, pa.is_primary AS "primary"
          FROM person_accounts pa JOIN people p ON p.id = pa.person_id
-        WHERE pa.account_id = $1 AND p.status = 'active' ORDER BY p.display_name LIMIT 500`,
-      [accountId],
+        WHERE pa.account_id = $1 AND p.status = 'active' ${params.length > 2 ? 'AND p.id > $3' : ''}
+        ORDER BY p.id LIMIT $2`,
+      params,
     );
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null };
   }
 
-  link(accountId: string, dto: LinkContactDto) {
-    return this.dataSource.transaction(async (m: EntityManager) => {
-      if (!(await m.getRepository(Account).findOneBy({ id: accountId }))) throw notFound('ACCOUNT', accountId);
+  /** Links (or re-links) a person to the account; the person's version moves and contact.updated goes out. */
+  link(accountId: string, dto: LinkContactDto): Promise<PersonView> {
+    return this.dataSource.transaction(async (m) => {
+      await this.lock(m, accountId);
       const person = await lockActive(m, dto.contactId);
       if (dto.primary) await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [dto.contactId]);
       await m.query(
@@ -132,10 +165,29 @@ export class AccountsService {
          ON CONFLICT (person_id, account_id) DO UPDATE SET role = EXCLUDED.role, title = EXCLUDED.title, is_primary = EXCLUDED.is_primary`,
         [dto.contactId, accountId, dto.role ?? null, dto.title ?? null, dto.primary ?? false],
       );
-      person.version += 1;
-      person.updatedAt = new Date();
-      await m.query(`UPDATE people SET version = $2, updated_at = $3 WHERE id = $1`, [person.id, person.version, person.updatedAt]);
-      return this.people.publishChange(m, person.id, CONTACTS_EVENTS.contactUpdated);
+      return this.touchPerson(m, person.id, person.version);
     });
+  }
+
+  unlink(accountId: string, contactId: string): Promise<PersonView> {
+    return this.dataSource.transaction(async (m) => {
+      await this.lock(m, accountId);
+      const person = await lockActive(m, contactId);
+      // TypeORM answers a DELETE with [rows, count].
+      const [, removed] = (await m.query(`DELETE FROM person_accounts WHERE person_id = $1 AND account_id = $2`, [contactId, accountId])) as [unknown[], number];
+      if (!removed) throw new DomainError('ACCOUNT_LINK_NOT_FOUND', `Contact ${contactId} is not linked to account ${accountId}`, 'not_found');
+      return this.touchPerson(m, person.id, person.version);
+    });
+  }
+
+  private async touchPerson(m: EntityManager, personId: string, version: number): Promise<PersonView> {
+    await m.query(`UPDATE people SET version = $2, updated_at = now() WHERE id = $1`, [personId, version + 1]);
+    return this.people.publishChange(m, personId, CONTACTS_EVENTS.contactUpdated);
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<Account> {
+    const account = await m.getRepository(Account).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!account) throw notFound('ACCOUNT', id);
+    return account;
   }
 }

@@ -1,28 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { CONTACTS_EVENTS, type ActivityLoggedPayload } from '@crm/contracts';
+import { CONTACTS_EVENTS, type ActivityLoggedPayload, type ActivitySummary } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, uuidv7 } from '@crm/persistence';
-import { type Principal } from '@crm/platform';
-import { lockActive } from '../people/people.service';
+import { DomainError, type Principal } from '@crm/platform';
+import { lockActive } from '../people/active-person';
 import { notFound } from '../shared/normalise';
-import { ACTIVITY_TYPES, Activity } from './activity.entity';
-
-export class LogActivityDto {
-  @IsIn(ACTIVITY_TYPES) type!: string;
-  @IsString() @Length(1, 200) subject!: string;
-  @IsOptional() @IsString() @MaxLength(20_000) body?: string;
-  @IsOptional() @IsISO8601({ strict: true }) occurredAt?: string;
-  @IsOptional() @IsInt() @Min(0) @Max(24 * 60) durationMinutes?: number;
-}
-
-export class PageQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be a whole number from 1 to 200' }) @Min(1) @Max(200) limit?: number;
-  @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
-}
+import type { Page, PageQueryDto } from '../shared/page-query.dto';
+import { Activity } from './activity.entity';
+import type { LogActivityDto } from './dto/activity.dto';
 
 export interface TimelineEntry {
   kind: 'activity' | 'consent';
@@ -34,6 +21,30 @@ export interface TimelineEntry {
   actor: string;
 }
 
+export type ActivityTarget = { personId: string } | { accountId: string };
+
+interface ActivityRow {
+  id: string;
+  type: string;
+  subject: string;
+  body: string | null;
+  occurred_at: Date;
+  at_text: string;
+  duration_minutes: number | null;
+  actor: string;
+}
+
+/** Microsecond-exact text of a timestamp, so a cursor loses nothing of it. */
+const AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function cursorOf(values: (string | number | null)[]): [string, string] {
+  const [at, id] = values;
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', { errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }] });
+  }
+  return [at, id];
+}
+
 @Injectable()
 export class ActivitiesService {
   constructor(
@@ -41,16 +52,14 @@ export class ActivitiesService {
     private readonly events: EventPublisher,
   ) {}
 
-  async log(target: { personId?: string; accountId?: string }, dto: LogActivityDto, by: Principal): Promise<Activity> {
+  async log(target: ActivityTarget, dto: LogActivityDto, by: Principal): Promise<Activity> {
     return this.dataSource.transaction(async (m) => {
-      if (target.personId) await lockActive(m, target.personId);
-      if (target.accountId && !(await m.query(`SELECT 1 FROM accounts WHERE id = $1`, [target.accountId])).length) {
-        throw notFound('ACCOUNT', target.accountId);
-      }
+      if ('personId' in target) await lockActive(m, target.personId);
+      else if (!(await m.query(`SELECT 1 FROM accounts WHERE id = $1 FOR KEY SHARE`, [target.accountId])).length) throw notFound('ACCOUNT', target.accountId);
       const activity = m.getRepository(Activity).create({
         id: uuidv7(),
-        personId: target.personId ?? null,
-        accountId: target.accountId ?? null,
+        personId: 'personId' in target ? target.personId : null,
+        accountId: 'accountId' in target ? target.accountId : null,
         type: dto.type,
         subject: dto.subject,
         body: dto.body ?? null,
@@ -73,19 +82,44 @@ export class ActivitiesService {
     });
   }
 
+  /** Activities of a person or an account, newest first, keyset paged. */
+  async list(target: ActivityTarget, page: PageQueryDto): Promise<Page<ActivitySummary>> {
+    const limit = page.limit ?? 50;
+    const column = 'personId' in target ? 'person_id' : 'account_id';
+    const params: unknown[] = ['personId' in target ? target.personId : target.accountId, limit + 1];
+    let after = '';
+    if (page.cursor) {
+      params.push(...cursorOf(decodeCursor(page.cursor, 2)));
+      after = `AND (occurred_at, id) < ($3::timestamptz, $4::uuid)`;
+    }
+    const rows: ActivityRow[] = await this.dataSource.query(
+      `SELECT id, type, subject, body, occurred_at, ${AT_TEXT('occurred_at')} AS at_text, duration_minutes, actor
+         FROM activities WHERE ${column} = $1 ${after}
+        ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor([last.at_text, last.id]) : null };
+  }
+
+  /** The person's latest activities, for the customer 360. */
+  async recent(personId: string, count: number): Promise<ActivitySummary[]> {
+    return (await this.list({ personId }, { limit: count })).items;
+  }
+
   /** Activities and consent decisions of one person, newest first, keyset paged. */
-  async timeline(personId: string, page: PageQueryDto): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
+  async timeline(personId: string, page: PageQueryDto): Promise<Page<TimelineEntry>> {
     const limit = page.limit ?? 50;
     const params: unknown[] = [personId, limit + 1];
     let after = '';
     if (page.cursor) {
-      const [at, id] = decodeCursor(page.cursor, 2);
-      params.push(at, id);
+      params.push(...cursorOf(decodeCursor(page.cursor, 2)));
       after = `WHERE (t.at, t.id) < ($3::timestamptz, $4::text)`;
     }
     const rows: { kind: 'activity' | 'consent'; id: string; at: Date; at_text: string; type: string; subject: string; body: string | null; actor: string }[] =
       await this.dataSource.query(
-        `SELECT t.*, to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_text FROM (
+        `SELECT t.*, ${AT_TEXT('t.at')} AS at_text FROM (
            SELECT 'activity' AS kind, id::text AS id, occurred_at AS at, type, subject, body, actor
              FROM activities WHERE person_id = $1
            UNION ALL
@@ -103,4 +137,16 @@ export class ActivitiesService {
       nextCursor: rows.length > limit && last ? encodeCursor([last.at_text, last.id]) : null,
     };
   }
+}
+
+function toSummary(r: ActivityRow): ActivitySummary {
+  return {
+    id: r.id,
+    type: r.type,
+    subject: r.subject,
+    body: r.body,
+    occurredAt: r.occurred_at.toISOString(),
+    durationMinutes: r.duration_minutes,
+    actor: r.actor,
+  };
 }

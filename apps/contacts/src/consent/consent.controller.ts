@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
 import { ContactIdParams } from '../people/dto/person.dto';
 import { PeopleService } from '../people/people.service';
-import { ConsentDecisionDto, ConsentService } from './consent.service';
+import { ConsentService } from './consent.service';
+import { ConsentDecisionDto } from './dto/consent.dto';
 
 @ApiTags('consent')
 @Controller('contacts/:id/consents')
@@ -15,6 +16,7 @@ export class ConsentController {
 
   @Get()
   @RequirePermission('contacts:read')
+  @ApiOperation({ summary: 'The consent in force per channel and purpose, and the history of decisions' })
   async list(@Param() { id }: ContactIdParams) {
     await this.people.get(id);
     return this.consent.forPerson(id);
@@ -22,6 +24,7 @@ export class ConsentController {
 
   @Post()
   @RequirePermission('contacts:write')
+  @ApiOperation({ summary: 'Record a consent decision; emits crm.contacts.consent.changed with the state in force' })
   decide(@Param() { id }: ContactIdParams, @Body() dto: ConsentDecisionDto, @CurrentPrincipal() by: Principal) {
     return this.consent.decide(id, dto, by);
   }

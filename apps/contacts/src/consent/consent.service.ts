@@ -1,22 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { CONTACTS_EVENTS, type ConsentChangedPayload } from '@crm/contracts';
+import { CONTACTS_EVENTS, type ConsentChangedPayload, type ConsentState } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { uuidv7 } from '@crm/persistence';
-import { DomainError, type Principal } from '@crm/platform';
-import { lockActive } from '../people/people.service';
-import { CONSENT_CHANNELS, CONSENT_PURPOSES, Consent, ConsentHistory } from './consent.entity';
+import { validationFailed, type Principal } from '@crm/platform';
+import { lockActive } from '../people/active-person';
+import { Consent, ConsentHistory } from './consent.entity';
+import type { ConsentDecisionDto } from './dto/consent.dto';
 
-export class ConsentDecisionDto {
-  @IsIn(CONSENT_CHANNELS) channel!: string;
-  @IsIn(CONSENT_PURPOSES) purpose!: string;
-  @IsBoolean() granted!: boolean;
-  /** Where the decision was made: web form, call, signed paper... */
-  @IsString() @Length(1, 100) source!: string;
-  @IsOptional() @IsISO8601({ strict: true }) decidedAt?: string;
+export interface ConsentHistoryEntry extends ConsentState {
+  id: string;
+  recordedBy: string;
+  recordedAt: string;
 }
+
+export interface PersonConsent {
+  /** The decision in force per channel and purpose. */
+  current: ConsentState[];
+  /** Every decision recorded, newest first (at most 500). */
+  history: ConsentHistoryEntry[];
+}
+
+const state = (c: Consent): ConsentState => ({
+  channel: c.channel,
+  purpose: c.purpose,
+  granted: c.granted,
+  source: c.source,
+  decidedAt: c.decidedAt.toISOString(),
+});
 
 @Injectable()
 export class ConsentService {
@@ -25,23 +37,31 @@ export class ConsentService {
     private readonly events: EventPublisher,
   ) {}
 
-  async forPerson(personId: string) {
-    const [current, history] = await Promise.all([
-      this.dataSource.getRepository(Consent).find({ where: { personId }, order: { channel: 'ASC', purpose: 'ASC' } }),
-      this.dataSource.getRepository(ConsentHistory).find({ where: { personId }, order: { decidedAt: 'DESC', id: 'DESC' }, take: 500 }),
-    ]);
-    return { current, history };
+  async current(personId: string): Promise<ConsentState[]> {
+    const rows = await this.dataSource.getRepository(Consent).find({ where: { personId }, order: { channel: 'ASC', purpose: 'ASC' } });
+    return rows.map(state);
   }
 
-  async decide(personId: string, dto: ConsentDecisionDto, by: Principal) {
+  async forPerson(personId: string): Promise<PersonConsent> {
+    const [current, history] = await Promise.all([
+      this.current(personId),
+      this.dataSource.getRepository(ConsentHistory).find({ where: { personId }, order: { decidedAt: 'DESC', id: 'DESC' }, take: 500 }),
+    ]);
+    return {
+      current,
+      history: history.map((h) => ({ ...state(h), id: h.id, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() })),
+    };
+  }
+
+  /**
+   * Records a decision in the append-only history; it becomes the current
+   * state unless a newer decision is already in force (one recorded late).
+   */
+  async decide(personId: string, dto: ConsentDecisionDto, by: Principal): Promise<ConsentState> {
+    const decidedAt = dto.decidedAt ? new Date(dto.decidedAt) : new Date();
+    if (decidedAt.getTime() > Date.now() + 60_000) throw validationFailed([{ field: 'decidedAt', message: 'cannot be in the future' }]);
     return this.dataSource.transaction(async (m) => {
       await lockActive(m, personId);
-      const decidedAt = dto.decidedAt ? new Date(dto.decidedAt) : new Date();
-      if (decidedAt.getTime() > Date.now() + 60_000) {
-        throw new DomainError('VALIDATION_FAILED', 'A consent decision cannot be in the future', 'invalid', {
-          errors: [{ field: 'decidedAt', message: 'cannot be in the future' }],
-        });
-      }
       await m.getRepository(ConsentHistory).insert({
         id: uuidv7(),
         personId,
@@ -52,7 +72,6 @@ export class ConsentService {
         decidedAt,
         recordedBy: by.subject,
       });
-      // An older decision recorded late goes into history without overriding a newer one.
       await m.query(
         `INSERT INTO consents (person_id, channel, purpose, granted, source, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (person_id, channel, purpose) DO UPDATE
@@ -60,16 +79,10 @@ export class ConsentService {
          WHERE consents.decided_at <= EXCLUDED.decided_at`,
         [personId, dto.channel, dto.purpose, dto.granted, dto.source, decidedAt],
       );
-      const current = await m.getRepository(Consent).findOneByOrFail({ personId, channel: dto.channel, purpose: dto.purpose });
+      const current = state(await m.getRepository(Consent).findOneByOrFail({ personId, channel: dto.channel, purpose: dto.purpose }));
+      // The person's consent version: one more with every decision recorded.
       const count: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM consent_history WHERE person_id = $1`, [personId]);
-      const data: ConsentChangedPayload = {
-        contactId: personId,
-        channel: current.channel,
-        purpose: current.purpose,
-        granted: current.granted,
-        source: current.source,
-        decidedAt: current.decidedAt.toISOString(),
-      };
+      const data: ConsentChangedPayload = { contactId: personId, ...current };
       await this.events.publish(m, { type: CONTACTS_EVENTS.consentChanged, subject: personId, version: count[0].n, data });
       return current;
     });

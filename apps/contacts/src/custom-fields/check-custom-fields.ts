@@ -1,7 +1,10 @@
 import type { FieldProblem } from '@crm/platform';
 import type { CustomFieldDefinition } from './custom-field-definition.entity';
 
-type Definition = Pick<CustomFieldDefinition, 'key' | 'type' | 'required' | 'options' | 'pattern' | 'maxLength'>;
+/** A string field without its own maxLength takes at most this many characters. */
+export const DEFAULT_MAX_LENGTH = 1000;
+
+export type Definition = Pick<CustomFieldDefinition, 'key' | 'type' | 'required' | 'options' | 'pattern' | 'maxLength'>;
 
 /**
  * Checks custom field values against their definitions; returns the problems,
@@ -21,7 +24,7 @@ export function checkCustomFields(values: Record<string, unknown>, definitions: 
       if (def.required) problems.push({ field, message: 'is required' });
       continue;
     }
-    const problem = checkValue(def, value);
+    const problem = customFieldProblem(def, value);
     if (problem) problems.push({ field, message: problem });
   }
   if (!partial) {
@@ -34,11 +37,12 @@ export function checkCustomFields(values: Record<string, unknown>, definitions: 
   return problems;
 }
 
-function checkValue(def: Definition, value: unknown): string | undefined {
+/** What is wrong with one value of a defined field, or undefined. */
+export function customFieldProblem(def: Definition, value: unknown): string | undefined {
   switch (def.type) {
     case 'string':
       if (typeof value !== 'string') return 'must be a string';
-      if (def.maxLength && value.length > def.maxLength) return `must be at most ${def.maxLength} characters`;
+      if (value.length > (def.maxLength ?? DEFAULT_MAX_LENGTH)) return `must be at most ${def.maxLength ?? DEFAULT_MAX_LENGTH} characters`;
       if (def.pattern && !new RegExp(def.pattern).test(value)) return `must match ${def.pattern}`;
       return undefined;
     case 'number':

@@ -23,6 +23,10 @@ export class CustomFieldsService {
     if (dto.type === 'enum' && !dto.options?.length) {
       throw validationFailed([{ field: 'options', message: 'an enum field needs its options' }]);
     }
+    if (dto.type !== 'enum' && dto.options) throw validationFailed([{ field: 'options', message: 'only an enum field has options' }]);
+    if (dto.type !== 'string' && (dto.pattern !== undefined || dto.maxLength !== undefined)) {
+      throw validationFailed([{ field: dto.pattern !== undefined ? 'pattern' : 'maxLength', message: 'only a string field has a pattern or maxLength' }]);
+    }
     if (dto.pattern) {
       try {
         new RegExp(dto.pattern);
@@ -31,30 +35,35 @@ export class CustomFieldsService {
       }
     }
     const repo = this.dataSource.getRepository(CustomFieldDefinition);
-    if (await repo.findOneBy({ key: dto.key })) {
-      throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict');
-    }
-    this.cached = undefined;
-    return repo.save(
-      repo.create({
-        key: dto.key,
-        label: dto.label,
-        type: dto.type,
-        required: dto.required ?? false,
-        options: dto.options ?? null,
-        pattern: dto.pattern ?? null,
-        maxLength: dto.maxLength ?? null,
-      }),
+    const definition = repo.create({
+      key: dto.key,
+      label: dto.label,
+      type: dto.type,
+      required: dto.required ?? false,
+      options: dto.options ?? null,
+      pattern: dto.pattern ?? null,
+      maxLength: dto.maxLength ?? null,
+    });
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO custom_field_definitions (key, label, type, required, options, pattern, max_length) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [definition.key, definition.label, definition.type, definition.required, definition.options, definition.pattern, definition.maxLength],
     );
+    if (!inserted.length) throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict', { key: dto.key });
+    this.cached = undefined;
+    return repo.findOneByOrFail({ key: dto.key });
+  }
+
+  async definitions(manager: EntityManager = this.dataSource.manager): Promise<CustomFieldDefinition[]> {
+    if (!this.cached || Date.now() - this.cached.at > DEFINITIONS_TTL_MS) {
+      this.cached = { at: Date.now(), definitions: await manager.getRepository(CustomFieldDefinition).find() };
+    }
+    return this.cached.definitions;
   }
 
   /** Throws a 400 naming each bad `customFields.<key>`. */
   async check(manager: EntityManager, values: Record<string, unknown>, partial: boolean): Promise<void> {
-    if (!this.cached || Date.now() - this.cached.at > DEFINITIONS_TTL_MS) {
-      this.cached = { at: Date.now(), definitions: await manager.getRepository(CustomFieldDefinition).find() };
-    }
-    const definitions = this.cached.definitions;
-    const problems = checkCustomFields(values, definitions, partial);
+    const problems = checkCustomFields(values, await this.definitions(manager), partial);
     if (problems.length) throw validationFailed(problems);
   }
 }

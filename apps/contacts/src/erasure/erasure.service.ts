@@ -4,16 +4,19 @@ import type { DataSource } from 'typeorm';
 import { CONTACTS_EVENTS } from '@crm/contracts';
 import { uuidv7 } from '@crm/persistence';
 import type { Principal } from '@crm/platform';
+import { lockActive } from '../people/active-person';
+import { PeopleService } from '../people/people.service';
 import { Person } from '../people/person.entity';
-import { lockActive, PeopleService } from '../people/people.service';
 import type { PersonView } from '../people/person-view';
 import { ErasureRequest } from './erasure-request.entity';
+
+export const ERASED_NAME = 'Erased';
 
 /**
  * Erasure anonymises what identifies the person and keeps the id and the
  * facts that do not (stage, country, acquisition channel and campaign, tags,
- * dates), so aggregates stay right. Consent history is kept as evidence,
- * tied to the id only.
+ * owner, account link, dates), so aggregates stay right. The consent history
+ * stays as evidence of what was allowed when, tied to the id only.
  */
 @Injectable()
 export class ErasureService {
@@ -29,11 +32,14 @@ export class ErasureService {
       await m.query(`DELETE FROM person_emails WHERE person_id = $1`, [id]);
       await m.query(`DELETE FROM person_phones WHERE person_id = $1`, [id]);
       await m.query(`DELETE FROM consents WHERE person_id = $1`, [id]);
+      // Free text about a person is personal data: activities keep only their type and time.
       await m.query(`UPDATE activities SET subject = '[erased]', body = NULL WHERE person_id = $1`, [id]);
+      await m.query(`UPDATE person_accounts SET title = NULL WHERE person_id = $1`, [id]);
+      const { channel, campaign, utmSource, utmMedium, utmCampaign, firstTouchAt } = person.source;
       Object.assign(person, {
-        firstName: 'Erased',
-        lastName: 'Contact',
-        displayName: 'Erased contact',
+        firstName: ERASED_NAME,
+        lastName: ERASED_NAME,
+        displayName: ERASED_NAME,
         birthDate: null,
         region: null,
         city: null,
@@ -42,23 +48,14 @@ export class ErasureService {
         address: null,
         customFields: {},
         socialProfiles: [],
-        source: {
-          channel: person.source.channel,
-          campaign: person.source.campaign,
-          utmSource: person.source.utmSource,
-          utmMedium: person.source.utmMedium,
-          utmCampaign: person.source.utmCampaign,
-          firstTouchAt: person.source.firstTouchAt,
-        },
+        source: Object.fromEntries(Object.entries({ channel, campaign, utmSource, utmMedium, utmCampaign, firstTouchAt }).filter(([, v]) => v !== undefined)),
         status: 'erased',
         searchText: '',
         version: person.version + 1,
         updatedAt: new Date(),
       });
       await m.getRepository(Person).save(person);
-      const view = await this.people.publishChange(m, id, CONTACTS_EVENTS.contactErased);
-      await m.query(`UPDATE people SET search_text = '' WHERE id = $1`, [id]);
-      return view;
+      return this.people.publishChange(m, id, CONTACTS_EVENTS.contactErased);
     });
   }
 }

@@ -1,14 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@crm/platform';
 import { ContactIdParams } from '../people/dto/person.dto';
+import { MergeDto } from './dto/merge.dto';
 import { MergeService } from './merge.service';
-
-class MergeDto {
-  /** The contact folded into this one; it is marked merged. */
-  @IsUUID() sourceId!: string;
-}
 
 @ApiTags('contacts')
 @Controller('contacts')
@@ -18,6 +13,9 @@ export class MergeController {
   @Post(':id/merge')
   @HttpCode(200)
   @RequirePermission('contacts:admin')
+  @ApiOperation({
+    summary: 'Fold sourceId into this contact; emits crm.contacts.contact.merged (subject: the source) and contact.updated (the target)',
+  })
   merge(@Param() { id }: ContactIdParams, @Body() dto: MergeDto) {
     return this.merges.merge(id, dto.sourceId);
   }

@@ -1,16 +1,25 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequirePermission, validationFailed, type Principal } from '@crm/platform';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequirePermission, validationFailed } from '@crm/platform';
+import { CustomFieldFiltersInterceptor } from '../search/custom-field-filters.interceptor';
 import { SearchQueryDto } from '../search/dto/search-query.dto';
-import { SearchService } from '../search/search.service';
+import { SearchService, type PersonSearchPage } from '../search/search.service';
 import { ContactIdParams, CreatePersonDto, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
+import type { PersonView } from './person-view';
 
+/** `"3"`, `W/"3"` or `3` is version 3; `*` matches any version. */
 function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const value = header.replace(/^W\//, '').replace(/"/g, '').trim();
   if (!/^\d{1,9}$/.test(value)) throw validationFailed([{ field: 'If-Match', message: 'must be the contact version, e.g. "3"' }]);
   return Number(value);
+}
+
+function withEtag(reply: FastifyReply, view: PersonView): PersonView {
+  void reply.header('etag', `"${view.version}"`);
+  return view;
 }
 
 @ApiTags('contacts')
@@ -23,27 +32,40 @@ export class PeopleController {
 
   @Post()
   @RequirePermission('contacts:write')
-  create(@Body() dto: CreatePersonDto, @CurrentPrincipal() by: Principal) {
-    return this.people.create(dto, by);
+  @ApiOperation({ summary: 'Create a person; emits crm.contacts.contact.created' })
+  @ApiResponse({ status: 201, description: 'The person, version 1' })
+  @ApiResponse({ status: 409, description: 'CONTACT_EMAIL_TAKEN: an email belongs to an active contact (existingId)' })
+  async create(@Body() dto: CreatePersonDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.people.create(dto));
   }
 
   @Get()
   @RequirePermission('contacts:read')
-  search(@Query() query: SearchQueryDto) {
+  @UseInterceptors(CustomFieldFiltersInterceptor)
+  @ApiOperation({ summary: 'Search active people: full-text and fuzzy q, filters, keyset pages' })
+  @ApiQuery({ name: 'cf.<key>', required: false, description: 'Custom field equals this value (repeat for any of several)' })
+  search(@Query() query: SearchQueryDto): Promise<PersonSearchPage> {
     return this.searchService.search(query);
   }
 
   @Get(':id')
   @RequirePermission('contacts:read')
-  get(@Param() { id }: ContactIdParams) {
-    return this.people.get(id);
+  @ApiOperation({ summary: 'One person; 410 CONTACT_MERGED (mergedInto) for a merged one, an erased one is shown anonymised' })
+  async get(@Param() { id }: ContactIdParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.people.get(id));
   }
 
   @Patch(':id')
   @HttpCode(200)
   @RequirePermission('contacts:write')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last read' })
-  update(@Param() { id }: ContactIdParams, @Body() dto: UpdatePersonDto, @Headers('if-match') ifMatch?: string) {
-    return this.people.update(id, dto, parseIfMatch(ifMatch));
+  @ApiOperation({ summary: 'Change a person (version + 1); emits crm.contacts.contact.updated' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last read, e.g. "3"; a stale one gets 412 VERSION_CONFLICT' })
+  async update(
+    @Param() { id }: ContactIdParams,
+    @Body() dto: UpdatePersonDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return withEtag(reply, await this.people.update(id, dto, parseIfMatch(ifMatch)));
   }
 }

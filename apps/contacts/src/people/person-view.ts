@@ -1,36 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import type { ContactPayload } from '@crm/contracts';
+import type { ContactPayload, ContactView } from '@crm/contracts';
 import type { Person, AcquisitionSource, PostalAddress, SocialProfile } from './person.entity';
 
-export interface PersonView {
-  id: string;
-  version: number;
-  status: Person['status'];
-  mergedInto: string | null;
-  firstName: string;
-  lastName: string;
-  displayName: string;
-  emails: { address: string; primary: boolean }[];
-  phones: { number: string; type: string; primary: boolean }[];
-  birthDate: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  locale: string | null;
-  occupation: string | null;
-  address: PostalAddress | null;
-  lifecycleStage: string;
-  ownerId: string | null;
-  tags: string[];
-  customFields: Record<string, unknown>;
-  source: AcquisitionSource;
-  socialProfiles: SocialProfile[];
-  account: { id: string; name: string; role: string | null; title: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The person as the API and the customer 360 show it. */
+export type PersonView = ContactView;
 
-/** The person as the API shows it, with emails, phones and primary account, in one query. */
+/** Loads a person with emails, phones and primary account in one query; null if unknown. */
 export async function loadPersonView(manager: EntityManager, id: string): Promise<PersonView | null> {
   const rows: PersonRow[] = await manager.query(
     `SELECT p.*, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date,

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@crm/platform';
 import { ContactIdParams } from '../people/dto/person.dto';
 import { DuplicatesService } from './duplicates.service';
@@ -11,6 +11,7 @@ export class DuplicatesController {
 
   @Get(':id/duplicates')
   @RequirePermission('contacts:read')
+  @ApiOperation({ summary: 'Likely duplicates: a similar name (trigram) plus a shared phone or the same account' })
   suggest(@Param() { id }: ContactIdParams) {
     return this.duplicates.suggest(id);
   }

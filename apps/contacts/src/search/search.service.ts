@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '@crm/persistence';
-import { DomainError } from '@crm/platform';
+import { DomainError, validationFailed } from '@crm/platform';
+import { CustomFieldsService } from '../custom-fields/custom-fields.service';
+import { parseCustomFieldFilters } from './custom-field-filter';
 import type { SearchQueryDto, Sort } from './dto/search-query.dto';
 
 export interface PersonHit {
@@ -18,6 +20,11 @@ export interface PersonHit {
   accountName: string | null;
   createdAt: string;
   score?: number;
+}
+
+export interface PersonSearchPage {
+  items: PersonHit[];
+  nextCursor: string | null;
 }
 
 interface Row {
@@ -50,15 +57,17 @@ const ORDER: Record<Sort, { key: string; dir: 'ASC' | 'DESC' }> = {
  */
 @Injectable()
 export class SearchService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customFields: CustomFieldsService,
+  ) {}
 
-  async search(query: SearchQueryDto): Promise<{ items: PersonHit[]; nextCursor: string | null }> {
+  async search(query: SearchQueryDto): Promise<PersonSearchPage> {
     const limit = query.limit ?? 50;
     const q = query.q?.trim().toLowerCase() || undefined;
     const sort: Sort = query.sort ?? (q ? 'relevance' : '-createdAt');
-    if (sort === 'relevance' && !q) {
-      throw new DomainError('VALIDATION_FAILED', 'Sorting by relevance needs q', 'invalid', { errors: [{ field: 'sort', message: 'relevance needs q' }] });
-    }
+    if (sort === 'relevance' && !q) throw validationFailed([{ field: 'sort', message: 'relevance needs q' }]);
+    const filters = query.cf ? parseCustomFieldFilters(query.cf, await this.customFields.definitions()) : [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -69,23 +78,23 @@ export class SearchService {
     if (q) {
       const qp = p(q);
       score = `(ts_rank(p.search_vector, plainto_tsquery('simple', ${qp})) + word_similarity(${qp}, p.search_text))`;
-      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR word_similarity(${qp}, p.search_text) >= 0.4)`);
+      // <% (word similarity above pg_trgm.word_similarity_threshold, 0.6) can use the trigram index.
+      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR ${qp} <% p.search_text)`);
     }
-    if (query.tag) where.push(`${p(query.tag)} = ANY(p.tags)`);
+    if (query.tag) where.push(`p.tags @> ARRAY[${p(query.tag)}]::text[]`);
     if (query.stage) where.push(`p.lifecycle_stage = ${p(query.stage)}`);
     if (query.country) where.push(`p.country = ${p(query.country.toUpperCase())}`);
     if (query.sourceChannel) where.push(`p.source_channel = ${p(query.sourceChannel)}`);
     if (query.owner) where.push(`p.owner_id = ${p(query.owner)}`);
-    for (const filter of query.cf ?? []) {
-      const i = filter.indexOf(':');
-      where.push(`p.custom_fields->>${p(filter.slice(0, i))} = ${p(filter.slice(i + 1))}`);
+    for (const f of filters) {
+      where.push(`(${f.values.map((v) => `p.custom_fields @> ${p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`);
     }
     const order = ORDER[sort];
     const sortExpr = sort === 'relevance' ? score : order.key;
     if (query.cursor) {
       const [cursorSort, value, id] = decodeCursor(query.cursor, 3);
-      if (cursorSort !== sort || value === null || typeof id !== 'string') {
-        throw new DomainError('CURSOR_INVALID', 'The cursor belongs to another sort order', 'invalid', {
+      if (cursorSort !== sort || value === null || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
+        throw new DomainError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', 'invalid', {
           errors: [{ field: 'cursor', message: 'does not match this sort order' }],
         });
       }
@@ -107,21 +116,25 @@ export class SearchService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        displayName: r.display_name,
-        primaryEmail: r.primary_email,
-        lifecycleStage: r.lifecycle_stage,
-        country: r.country,
-        city: r.city,
-        tags: r.tags,
-        sourceChannel: r.source_channel,
-        ownerId: r.owner_id,
-        accountName: r.account_name,
-        createdAt: r.created_at.toISOString(),
-        ...(r.score !== null ? { score: Number(r.score) } : {}),
-      })),
+      items: page.map(toHit),
       nextCursor: rows.length > limit && last ? encodeCursor([sort, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id]) : null,
     };
   }
+}
+
+function toHit(r: Row): PersonHit {
+  return {
+    id: r.id,
+    displayName: r.display_name,
+    primaryEmail: r.primary_email,
+    lifecycleStage: r.lifecycle_stage,
+    country: r.country,
+    city: r.city,
+    tags: r.tags,
+    sourceChannel: r.source_channel,
+    ownerId: r.owner_id,
+    accountName: r.account_name,
+    createdAt: r.created_at.toISOString(),
+    ...(r.score !== null ? { score: Number(r.score) } : {}),
+  };
 }

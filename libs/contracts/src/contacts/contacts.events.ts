@@ -6,6 +6,7 @@ export const CONTACTS_EVENTS = {
   contactErased: 'crm.contacts.contact.erased',
   accountCreated: 'crm.contacts.account.created',
   accountUpdated: 'crm.contacts.account.updated',
+  accountDeleted: 'crm.contacts.account.deleted',
   consentChanged: 'crm.contacts.consent.changed',
   activityLogged: 'crm.contacts.activity.logged',
 } as const;
@@ -60,6 +61,12 @@ export interface AccountPayload {
   city: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** data of account.deleted (only accounts no contact or activity refers to can be deleted). */
+export interface AccountDeletedPayload {
+  id: string;
+  version: number;
 }
 
 export interface ConsentChangedPayload {

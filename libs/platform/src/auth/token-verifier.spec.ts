@@ -22,15 +22,19 @@ describe('token verification', () => {
   let server: Server;
   let jwksUrl: string;
   let rsaPrivate: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  let ecPrivate: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let verifier: TokenVerifier;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     rsaPrivate = privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const ec = await generateKeyPair('ES256');
+    ecPrivate = ec.privateKey;
+    const ecJwk = { ...(await exportJWK(ec.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' };
     server = createServer((_, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
+      res.end(JSON.stringify({ keys: [jwk, ecJwk] }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
@@ -60,10 +64,33 @@ describe('token verification', () => {
     expect(p.permissions).toEqual(['contacts:read']);
   });
 
+  it('reads the kind and name claims of service and api-key tokens', async () => {
+    const p = await verifier.verify(await signDevToken({ secret: SECRET, subject: 'svc', kind: 'service', name: 'Relay', permissions: [] }));
+    expect(p).toEqual({ subject: 'svc', name: 'Relay', roles: [], permissions: [], kind: 'service' });
+  });
+
+  it('maps roles with an overriding role map', async () => {
+    const custom = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm', rolePermissions: { auditor: ['analytics:read'] } });
+    const p = await custom.verify(await signDevToken({ secret: SECRET, subject: 'a', roles: ['auditor', 'admin'] }));
+    expect(p.permissions).toEqual(['analytics:read']);
+  });
+
   it('accepts an RS256 token signed by a key of the issuer JWKS', async () => {
     const p = await verifier.verify(await rs256());
     expect(p.subject).toBe('oidc-user');
     expect(grants(p.permissions, 'sales:write')).toBe(true);
+  });
+
+  it('accepts an ES256 token signed by another key of the JWKS', async () => {
+    const es = await new SignJWT({ roles: ['analyst'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k2' })
+      .setSubject('oidc-analyst')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(ecPrivate);
+    const p = await verifier.verify(es);
+    expect(grants(p.permissions, 'sales:read')).toBe(true);
   });
 
   it.each([
@@ -95,6 +122,54 @@ describe('token verification', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
     expect(await codeOf(verifier.verify(forged))).toBe('TOKEN_INVALID');
+  });
+
+  const hs256 = (edit: (jwt: SignJWT) => SignJWT) =>
+    edit(new SignJWT({ roles: ['sales'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('crm-local').setAudience('crm')).sign(
+      new TextEncoder().encode(SECRET),
+    );
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('refuses a token that is not valid yet, beyond a small clock tolerance', async () => {
+    expect(await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 120).setExpirationTime(now() + 600))))).toBe('TOKEN_INVALID');
+    expect(await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 2).setExpirationTime(now() + 600))))).toBe('accepted');
+  });
+
+  it('refuses a token without an expiry', async () => {
+    expect(await codeOf(verifier.verify(await hs256((j) => j)))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses a token without a subject', async () => {
+    const noSub = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(verifier.verify(noSub))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses an RS256 token signed by a key the issuer did not publish', async () => {
+    const stranger = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('mallory')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(stranger.privateKey);
+    expect(await codeOf(verifier.verify(forged))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses an HS384 token even with the right secret', async () => {
+    const hs384 = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS384' })
+      .setSubject('u')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(verifier.verify(hs384))).toBe('TOKEN_INVALID');
   });
 
   it('refuses RS256 when only a shared secret is configured', async () => {

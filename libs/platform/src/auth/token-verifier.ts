@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '../errors/domain-error';
-import { DEFAULT_ROLE_PERMISSIONS, permissionsForRoles } from './permissions';
+import { DEFAULT_ROLE_PERMISSIONS, permissionsForRoles, type RolePermissions } from './permissions';
 import type { Principal } from './principal';
 
 export interface TokenVerifierOptions {
@@ -8,9 +8,14 @@ export interface TokenVerifierOptions {
   jwksUrl?: string;
   issuer: string;
   audience: string;
-  rolePermissions?: Record<string, string[]>;
+  /** Role to permissions; defaults to DEFAULT_ROLE_PERMISSIONS. */
+  rolePermissions?: RolePermissions;
+  /** Slack for exp and nbf, for clocks that drift. Default 5 s. */
   clockToleranceSeconds?: number;
 }
+
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
@@ -22,7 +27,7 @@ const unauthenticated = (code: string, message: string) => new DomainError(code,
 export class TokenVerifier {
   private readonly secret?: Uint8Array;
   private readonly jwks?: JWTVerifyGetKey;
-  private readonly rolePermissions: Record<string, string[]>;
+  private readonly rolePermissions: RolePermissions;
 
   constructor(private readonly o: TokenVerifierOptions) {
     if (!o.secret && !o.jwksUrl) throw new Error('TokenVerifier needs a secret or a JWKS URL');
@@ -40,7 +45,12 @@ export class TokenVerifier {
     } catch {
       throw unauthenticated('TOKEN_INVALID', 'The bearer token is not a JWT');
     }
-    const common = { issuer: this.o.issuer, audience: this.o.audience, clockTolerance: this.o.clockToleranceSeconds ?? 5 };
+    const common = {
+      issuer: this.o.issuer,
+      audience: this.o.audience,
+      clockTolerance: this.o.clockToleranceSeconds ?? 5,
+      requiredClaims: ['exp', 'sub'],
+    };
     let payload: JWTPayload;
     try {
       if (alg === 'HS256' && this.secret) {
@@ -53,16 +63,18 @@ export class TokenVerifier {
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('TOKEN_EXPIRED', 'The bearer token has expired');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        throw unauthenticated('TOKEN_INVALID', 'The bearer token is not valid yet');
+      }
       if (error instanceof joseErrors.JWTClaimValidationFailed) {
         throw unauthenticated('TOKEN_INVALID', `The bearer token's ${error.claim} claim is not accepted`);
       }
       throw unauthenticated('TOKEN_INVALID', 'The bearer token could not be verified');
     }
     if (!payload.sub) throw unauthenticated('TOKEN_INVALID', 'The bearer token has no subject');
-    const roles = Array.isArray(payload['roles']) ? (payload['roles'] as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-    const explicit = Array.isArray(payload['permissions'])
-      ? (payload['permissions'] as unknown[]).filter((p): p is string => typeof p === 'string')
-      : undefined;
+    const roles = stringList(payload['roles']) ?? [];
+    // Service tokens and the gateway's internal tokens carry their permissions: used as they are.
+    const explicit = stringList(payload['permissions']);
     const kind = payload['kind'] === 'api-key' || payload['kind'] === 'service' ? payload['kind'] : 'user';
     return {
       subject: payload.sub,

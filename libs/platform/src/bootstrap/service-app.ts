@@ -1,27 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { ServiceConfig } from '../config/service-config';
 import { JsonLogger } from '../logging/json-logger';
-import { httpRequestDuration } from '../metrics/metrics';
+import { installHttpMetrics } from '../metrics/metrics.registry';
+import { buildOpenApiDocument, serveOpenApi } from '../openapi/openapi';
+import { echoRequestId, requestIdFrom } from './request-id';
 
 export interface ServiceOptions {
   name: string;
   appModule: Type<unknown>;
-  /** Answer NATS request-reply (@MessagePattern) on a queue group named after the service. Default true. */
+  /**
+   * Answer NATS request-reply (@MessagePattern) on the queue group `name`.
+   * Default: only when NATS_URL is set in the environment.
+   */
   rpc?: boolean;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How long start-up waits for NATS before HTTP comes up anyway; request-reply joins once NATS answers. */
+const RPC_START_GRACE_MS = 1000;
 
 /**
- * Builds the service's hybrid app (Fastify HTTP + NATS request-reply) with
- * the platform's edges in place; it is not listening yet.
+ * Builds the service's app (Fastify HTTP, plus NATS request-reply when
+ * enabled) with the platform's edges in place. It is not listening yet:
+ * `await app.listen(port, host)`.
  */
 export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyApplication> {
   const config = loadConfig(ServiceConfig);
@@ -29,37 +33,21 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdFrom,
   });
   const fastify = adapter.getInstance();
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('x-request-id', request.id);
-  });
-  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    httpRequestDuration.observe(
-      { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
+  echoRequestId(fastify);
+  installHttpMetrics(fastify);
+
   const app = await NestFactory.create<NestFastifyApplication>(o.appModule, adapter, {
     logger: new JsonLogger(o.name, config.LOG_LEVEL),
+    // Errors reach the caller (runService prints them) instead of Nest exiting the process.
+    abortOnError: false,
   });
   app.enableShutdownHooks();
+  serveOpenApi(fastify, buildOpenApiDocument(app, o.name));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`CRM ${o.name} service`)
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  fastify.get('/openapi.json', async () => document);
-
-  if (o.rpc !== false) {
+  if (o.rpc ?? Boolean(process.env['NATS_URL'])) {
     app.connectMicroservice<NatsOptions>(
       {
         transport: Transport.NATS,
@@ -76,11 +64,12 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
       },
       { inheritAppConfig: true },
     );
-    // NATS may be down: HTTP must come up anyway, and request-reply joins once NATS answers.
     const started = app.startAllMicroservices().catch((error: unknown) => {
-      new Logger('Rpc').error(`request-reply not started: ${String(error)}`);
+      new Logger('Rpc').error(`request-reply not started: ${error instanceof Error ? error.message : String(error)}`);
     });
-    await Promise.race([started, new Promise((r) => setTimeout(r, 1000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([started, new Promise<void>((resolve) => (timer = setTimeout(resolve, RPC_START_GRACE_MS)))]);
+    clearTimeout(timer);
   }
   return app;
 }
@@ -93,6 +82,7 @@ export async function runService(o: ServiceOptions & { migrate: () => Promise<vo
       await o.migrate();
       logger.log(`${o.name}: migrations applied`, 'Migrate');
       process.exit(0);
+      return;
     }
     const app = await createServiceApp(o);
     const { PORT } = loadConfig(ServiceConfig);

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { parseRolePermissions } from '../auth/permissions';
+import type { ConfigProblem } from './load-config';
 
 /** The variables every service reads. Names are the environment variable names. */
 export class ServiceConfig {
@@ -56,19 +58,19 @@ export class ServiceConfig {
   @IsString()
   SERVICE_NAME?: string;
 
-  crossCheck(): { variable: string; message: string }[] {
+  crossCheck(): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     if (!this.AUTH_JWT_SECRET && !this.AUTH_JWKS_URL) {
-      return [{ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (local HS256) or AUTH_JWKS_URL (OIDC), or both' }];
+      problems.push({ variable: 'AUTH_JWT_SECRET', message: 'set AUTH_JWT_SECRET (local HS256) or AUTH_JWKS_URL (OIDC), or both' });
     }
     if (this.AUTH_ROLE_PERMISSIONS) {
       try {
-        const parsed: unknown = JSON.parse(this.AUTH_ROLE_PERMISSIONS);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
-      } catch {
-        return [{ variable: 'AUTH_ROLE_PERMISSIONS', message: 'must be a JSON object of role to permission list' }];
+        parseRolePermissions(this.AUTH_ROLE_PERMISSIONS);
+      } catch (error) {
+        problems.push({ variable: 'AUTH_ROLE_PERMISSIONS', message: (error as Error).message });
       }
     }
-    return [];
+    return problems;
   }
 }
 

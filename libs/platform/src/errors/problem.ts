@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { errorCodes as fastifyErrors } from 'fastify';
 import { DomainError, type FieldProblem } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -36,59 +37,92 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+/** `urn:crm:problem:<code in lower kebab case>`, stable for a code. */
 export function problemType(code: string): string {
   return `urn:crm:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
 export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+  return { ...extra, type: problemType(code), title: TITLES[status] ?? (status >= 500 ? 'Error' : 'Bad Request'), status, detail, code };
 }
 
-interface FastifyLikeError {
-  code?: string;
-  statusCode?: number;
-  message?: string;
+const malformedJson = () => problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
+const tooLarge = () => problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+const unsupportedMediaType = () => problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json');
+const internal = () => problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+
+// Nest turns Fastify's body-parsing errors into `new HttpException(err.message, err.statusCode)`,
+// dropping their codes; their messages are fixed, so they identify the error.
+const JSON_BODY_MESSAGES = new Set([
+  new fastifyErrors.FST_ERR_CTP_INVALID_JSON_BODY().message,
+  new fastifyErrors.FST_ERR_CTP_EMPTY_JSON_BODY().message,
+]);
+
+function fromFastifyCode(code: string, statusCode: number | undefined): Problem | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return malformedJson();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return tooLarge();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return unsupportedMediaType();
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(400, 'BAD_REQUEST', 'The Content-Length header does not match the body');
+    default:
+      return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500
+        ? problem(statusCode, 'BAD_REQUEST', 'The request could not be read')
+        : undefined;
+  }
 }
 
-const FASTIFY_CODES: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is empty but declared as JSON'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The Content-Length header does not match the body'],
-};
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  const message =
+    typeof response === 'object' && response !== null && 'message' in response
+      ? [(response as { message: unknown }).message].flat().map(String).join('; ')
+      : error.message;
+  if (status === 404) {
+    // Nest's not-found handler says "Cannot GET /path"; anything else is a controller's 404.
+    return /^Cannot [A-Z]+ /.test(message)
+      ? problem(404, 'ROUTE_NOT_FOUND', 'No route matches this method and path')
+      : problem(404, 'NOT_FOUND', message);
+  }
+  if (status === 400 && JSON_BODY_MESSAGES.has(message)) return malformedJson();
+  if (status === 413) return tooLarge();
+  if (status === 415) return unsupportedMediaType();
+  if (status === 405) return problem(405, 'METHOD_NOT_ALLOWED', 'This method is not allowed here');
+  if (status === 401) return problem(401, 'UNAUTHENTICATED', message);
+  if (status === 403) return problem(403, 'PERMISSION_DENIED', message);
+  if (status === 429) return problem(429, 'TOO_MANY_REQUESTS', message);
+  if (status >= 500) return status === 500 ? internal() : problem(status, 'UNAVAILABLE', 'The service cannot answer now');
+  return problem(status, 'BAD_REQUEST', message);
+}
 
-/** Maps anything thrown while handling a request to a problem; unknown errors give a bare 500. */
+interface ErrorWithCode {
+  code?: unknown;
+  statusCode?: unknown;
+  status?: unknown;
+}
+
+/**
+ * Maps anything thrown while handling a request to a problem. Domain errors
+ * keep their code; Nest and Fastify errors get stable codes; anything else is
+ * a bare 500 that leaks nothing (the caller logs it).
+ */
 export function toProblem(error: unknown): Problem {
-  if (error instanceof DomainError) {
-    return problem(error.status, error.code, error.message, error.extra);
-  }
-  if (error instanceof HttpException) {
-    const status = error.getStatus();
-    const body = error.getResponse();
-    if (status === 404) return problem(404, 'ROUTE_NOT_FOUND', 'No route matches this method and path');
-    if (status === 405) return problem(405, 'METHOD_NOT_ALLOWED', 'This method is not allowed here');
-    const message =
-      typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : error.message;
-    // Fastify's body-parsing errors reach Nest's filters as plain HttpExceptions.
-    if (status === 400 && /JSON/i.test(message)) return problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
-    if (status === 413) return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-    if (status === 415) return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json');
-    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'PERMISSION_DENIED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
-    return problem(status, code, status < 500 ? message : 'An unexpected error occurred');
-  }
-  const fe = error as FastifyLikeError;
-  if (fe && typeof fe.code === 'string') {
-    const known = FASTIFY_CODES[fe.code];
-    if (known) return problem(known[0], known[1], known[2]);
-    if (fe.code.startsWith('FST_ERR_CTP') || (error instanceof SyntaxError && fe.statusCode === 400)) {
-      return problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
+  if (error instanceof DomainError) return problem(error.status, error.code, error.message, error.extra);
+  if (error instanceof HttpException) return fromHttpException(error);
+  if (typeof error === 'object' && error !== null) {
+    const e = error as ErrorWithCode;
+    const statusCode = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : undefined;
+    if (typeof e.code === 'string' && e.code.startsWith('FST_')) {
+      const mapped = fromFastifyCode(e.code, statusCode);
+      if (mapped) return mapped;
     }
+    // A JSON parser's own SyntaxError, flagged as a client error by Fastify.
+    if (error instanceof SyntaxError && statusCode === 400) return malformedJson();
   }
-  if (error instanceof SyntaxError || (fe?.statusCode === 400 && /JSON/i.test(fe.message ?? ''))) {
-    return problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
-  }
-  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return problem(fe.statusCode, 'BAD_REQUEST', fe.message ?? 'Bad request');
-  }
-  return problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+  return internal();
 }

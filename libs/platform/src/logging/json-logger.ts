@@ -1,10 +1,15 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { trace } from '@opentelemetry/api';
+import { trace, isSpanContextValid } from '@opentelemetry/api';
 
-const ORDER: Record<string, number> = { verbose: 0, debug: 1, log: 2, info: 2, warn: 3, error: 4, fatal: 5 };
-const NAME: Record<string, string> = { log: 'info', verbose: 'debug' };
+const ORDER: Record<string, number> = { verbose: 0, trace: 0, debug: 1, log: 2, info: 2, warn: 3, error: 4, fatal: 5 };
+const NAME: Record<string, string> = { log: 'info', verbose: 'trace' };
+const RESERVED = new Set(['time', 'level', 'service', 'context', 'trace_id', 'span_id']);
 
-/** One JSON object per line, carrying the active trace and span ids. */
+/**
+ * Nest's logger as one JSON object per line: {time, level, service, context,
+ * msg, trace_id, span_id, ...}. The ids come from the active OpenTelemetry
+ * span, so a log line leads to its trace. LOG_LEVEL sets the threshold.
+ */
 export class JsonLogger implements LoggerService {
   private threshold: number;
 
@@ -17,7 +22,11 @@ export class JsonLogger implements LoggerService {
   }
 
   setLogLevels(levels: LogLevel[]): void {
-    this.threshold = Math.min(...levels.map((l) => ORDER[l] ?? 2));
+    this.threshold = levels.length ? Math.min(...levels.map((l) => ORDER[l] ?? ORDER['info'])) : Infinity;
+  }
+
+  isEnabled(level: string): boolean {
+    return (ORDER[level] ?? ORDER['info']) >= this.threshold;
   }
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -40,28 +49,26 @@ export class JsonLogger implements LoggerService {
   }
 
   private emit(level: string, message: unknown, rest: unknown[]): void {
-    if ((ORDER[level] ?? 2) < this.threshold) return;
-    const context = rest.length && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const entry: Record<string, unknown> = {
-      time: new Date().toISOString(),
-      level: NAME[level] ?? level,
-      service: this.service,
-      context,
-    };
+    if (!this.isEnabled(level)) return;
+    // Nest passes the context last; error() may pass a stack before it.
+    const params = [...rest];
+    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const entry: Record<string, unknown> = {};
     if (message instanceof Error) {
       entry['msg'] = message.message;
       entry['stack'] = message.stack;
     } else if (typeof message === 'object' && message !== null) {
-      Object.assign(entry, message);
+      for (const [k, v] of Object.entries(message)) if (!RESERVED.has(k)) entry[k] = v;
     } else {
       entry['msg'] = String(message);
     }
-    if (level === 'error' && rest.length > 1 && typeof rest[0] === 'string') entry['stack'] = rest[0];
+    const [first] = params;
+    if (typeof first === 'string' && (level === 'error' || level === 'fatal')) entry['stack'] = first;
+    else if (first instanceof Error) entry['stack'] = first.stack;
     const span = trace.getActiveSpan()?.spanContext();
-    if (span && span.traceId !== '00000000000000000000000000000000') {
-      entry['trace_id'] = span.traceId;
-      entry['span_id'] = span.spanId;
-    }
-    this.write(JSON.stringify(entry));
+    const ids = span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    this.write(
+      JSON.stringify({ time: new Date().toISOString(), level: NAME[level] ?? level, service: this.service, context, ...entry, ...ids }),
+    );
   }
 }

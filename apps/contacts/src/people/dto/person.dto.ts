@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -26,86 +26,147 @@ import { LIFECYCLE_STAGES, type LifecycleStage } from '../person.entity';
 export const SOURCE_CHANNELS = ['web', 'referral', 'social', 'email', 'event', 'partner', 'paid_search', 'organic', 'store', 'phone', 'other'] as const;
 export const SOCIAL_NETWORKS = ['linkedin', 'x', 'facebook', 'instagram', 'tiktok', 'youtube', 'mastodon', 'other'] as const;
 export const PHONE_TYPES = ['mobile', 'work', 'home', 'other'] as const;
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,49}$/u;
 
 export class EmailDto {
-  @IsEmail({}, { message: 'must be an email address' }) @MaxLength(254) address!: string;
-  @IsOptional() @IsBoolean() primary?: boolean;
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254, description: 'Trimmed and lower-cased when stored' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  address!: string;
+
+  @ApiPropertyOptional({ description: 'The first email is primary when none is marked' })
+  @IsOptional()
+  @IsBoolean()
+  primary?: boolean;
 }
 
 export class PhoneDto {
-  @IsString() @Length(3, 32) number!: string;
-  @IsOptional() @IsIn(PHONE_TYPES) type?: string;
-  @IsOptional() @IsBoolean() primary?: boolean;
+  @ApiProperty({ example: '06 12 34 56 78', description: "Stored in E.164; a national number is read in the contact's country" })
+  @IsString()
+  @Length(3, 32)
+  number!: string;
+
+  @ApiPropertyOptional({ enum: PHONE_TYPES, default: 'mobile' })
+  @IsOptional()
+  @IsIn(PHONE_TYPES)
+  type?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  primary?: boolean;
 }
 
 export class AddressDto {
-  @IsOptional() @IsString() @MaxLength(200) line1?: string;
-  @IsOptional() @IsString() @MaxLength(200) line2?: string;
-  @IsOptional() @IsString() @MaxLength(20) postalCode?: string;
-  @IsOptional() @IsString() @MaxLength(100) city?: string;
-  @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @IsOptional() @IsISO31661Alpha2() country?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) line1?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiPropertyOptional({ maxLength: 20 }) @IsOptional() @IsString() @MaxLength(20) postalCode?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) region?: string;
+  @ApiPropertyOptional({ example: 'FR' }) @IsOptional() @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' }) country?: string;
 }
 
+/** How the person heard of us. */
 export class SourceDto {
   @ApiProperty({ enum: SOURCE_CHANNELS }) @IsIn(SOURCE_CHANNELS) channel!: string;
-  @IsOptional() @IsString() @MaxLength(200) campaign?: string;
-  @IsOptional() @IsString() @MaxLength(200) utmSource?: string;
-  @IsOptional() @IsString() @MaxLength(200) utmMedium?: string;
-  @IsOptional() @IsString() @MaxLength(200) utmCampaign?: string;
-  @IsOptional() @IsUrl({ require_tld: false }) @MaxLength(2000) referrer?: string;
-  @IsOptional() @IsISO8601({ strict: true }) firstTouchAt?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) campaign?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmSource?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmMedium?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmCampaign?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsUrl({ require_tld: false }) @MaxLength(2000) referrer?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to the time the contact is created' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  firstTouchAt?: string;
 }
 
 export class SocialProfileDto {
-  @IsIn(SOCIAL_NETWORKS) network!: string;
-  @IsString() @Length(1, 100) handle!: string;
-  @IsOptional() @IsUrl() @MaxLength(500) url?: string;
+  @ApiProperty({ enum: SOCIAL_NETWORKS }) @IsIn(SOCIAL_NETWORKS) network!: string;
+  @ApiProperty({ maxLength: 100 }) @IsString() @Length(1, 100) handle!: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsUrl() @MaxLength(500) url?: string;
 }
 
 export class CreatePersonDto {
-  @IsString() @Length(1, 100) firstName!: string;
-  @IsString() @Length(1, 100) lastName!: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) firstName!: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) lastName!: string;
 
-  @ApiPropertyOptional({ type: [EmailDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EmailDto)
+  @ApiPropertyOptional({ type: () => [EmailDto], maxItems: 10, description: 'Each unique among active contacts' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => EmailDto)
   emails?: EmailDto[];
 
-  @ApiPropertyOptional({ type: [PhoneDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => PhoneDto)
+  @ApiPropertyOptional({ type: () => [PhoneDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhoneDto)
   phones?: PhoneDto[];
 
-  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
-  @IsOptional() @IsIn(LIFECYCLE_STAGES) lifecycleStage?: LifecycleStage;
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, default: 'lead' })
+  @IsOptional()
+  @IsIn(LIFECYCLE_STAGES)
+  lifecycleStage?: LifecycleStage;
 
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }) @IsISO8601({ strict: true }) birthDate?: string;
-  @IsOptional() @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' }) country?: string;
-  @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @IsOptional() @IsString() @MaxLength(100) city?: string;
-  @IsOptional() @IsLocale() locale?: string;
-  @IsOptional() @IsString() @MaxLength(100) occupation?: string;
-  @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
-  @IsOptional() @IsString() @MaxLength(100) ownerId?: string;
-  @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ format: 'date', example: '1990-12-31' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true })
+  birthDate?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,49}$/u, { each: true, message: 'each tag must be 1-50 letters, digits, spaces or _.:-' })
+  @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
+  country?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) region?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
+  @ApiPropertyOptional({ example: 'fr-FR' }) @IsOptional() @IsLocale() locale?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) occupation?: string;
+  @ApiPropertyOptional({ type: () => AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
+  @ApiPropertyOptional({ maxLength: 100, description: 'The user who owns the relationship' }) @IsOptional() @IsString() @MaxLength(100) ownerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Links the person to this account as primary' }) @IsOptional() @IsUUID() accountId?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Matches(TAG, { each: true, message: 'each tag must be 1-50 letters, digits, spaces or _.:-' })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject() customFields?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Values checked against /custom-fields definitions' })
+  @IsOptional()
+  @IsObject()
+  customFields?: Record<string, unknown>;
 
-  @IsOptional() @ValidateNested() @Type(() => SourceDto) source?: SourceDto;
+  @ApiPropertyOptional({ type: () => SourceDto }) @IsOptional() @ValidateNested() @Type(() => SourceDto) source?: SourceDto;
 
-  @ApiPropertyOptional({ type: [SocialProfileDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => SocialProfileDto)
+  @ApiPropertyOptional({ type: () => [SocialProfileDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => SocialProfileDto)
   socialProfiles?: SocialProfileDto[];
 }
 
+/** Fields a PATCH may clear with null; the others must be left out or given a value. */
+export const CLEARABLE_PERSON_FIELDS = ['birthDate', 'country', 'region', 'city', 'locale', 'occupation', 'address', 'ownerId'] as const;
+
 export class UpdatePersonDto extends PartialType(CreatePersonDto) {
-  /** The version the caller last read; a mismatch is refused (or use If-Match). */
-  @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'The version last read; a mismatch is refused with 412 (or send If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class ContactIdParams {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'must be a UUID' }) id!: string;
 }

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO31661Alpha2, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { LIFECYCLE_STAGES } from '../../people/person.entity';
 import { SOURCE_CHANNELS } from '../../people/dto/person.dto';
 
@@ -8,27 +8,40 @@ export const SORTS = ['createdAt', '-createdAt', 'name', '-name', 'relevance'] a
 export type Sort = (typeof SORTS)[number];
 
 export class SearchQueryDto {
-  @ApiPropertyOptional({ description: 'Full-text and fuzzy search over names, emails and company' })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
-
-  @IsOptional() @IsString() @MaxLength(50) tag?: string;
-  @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: string;
-  @IsOptional() @IsISO31661Alpha2() country?: string;
-  @IsOptional() @IsIn(SOURCE_CHANNELS) sourceChannel?: string;
-  @IsOptional() @IsString() @MaxLength(100) owner?: string;
-
-  @ApiPropertyOptional({ description: 'Custom field filter key:value, repeatable', type: [String] })
+  @ApiPropertyOptional({ description: 'Full-text and fuzzy (trigram) search over names, emails and company name', maxLength: 200 })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
-  @IsArray()
-  @ArrayMaxSize(10)
-  @Matches(/^[a-z][a-z0-9_]{0,39}:.{1,200}$/, { each: true, message: 'each cf filter must be key:value' })
-  cf?: string[];
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 
-  @ApiPropertyOptional({ enum: SORTS })
-  @IsOptional() @IsIn(SORTS) sort?: Sort;
+  @ApiPropertyOptional({ maxLength: 50 }) @IsOptional() @IsString() @MaxLength(50) tag?: string;
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: string;
+  @ApiPropertyOptional({ example: 'FR' }) @IsOptional() @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' }) country?: string;
+  @ApiPropertyOptional({ enum: SOURCE_CHANNELS }) @IsOptional() @IsIn(SOURCE_CHANNELS) sourceChannel?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) owner?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'must be a whole number from 1 to 200' }) @Min(1) @Max(200) limit?: number;
+  /** Built from `cf.<key>=value` parameters by CustomFieldFiltersInterceptor; checked by the search service. */
+  @ApiHideProperty()
+  @IsOptional()
+  @IsObject({ message: 'custom field filters are written cf.<key>=value' })
+  cf?: Record<string, unknown>;
 
-  @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
+  @ApiPropertyOptional({ enum: SORTS, description: 'Default: relevance with q, else -createdAt' })
+  @IsOptional()
+  @IsIn(SORTS)
+  sort?: Sort;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number from 1 to 200' })
+  @Min(1, { message: 'must be a whole number from 1 to 200' })
+  @Max(200, { message: 'must be a whole number from 1 to 200' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters and sort)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  cursor?: string;
 }

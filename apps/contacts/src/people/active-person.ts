@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '@crm/platform';
+import { notFound } from '../shared/normalise';
+import { Person } from './person.entity';
+
+export function contactMerged(id: string, mergedInto: string | null): DomainError {
+  return new DomainError('CONTACT_MERGED', `Contact ${id} was merged into ${mergedInto}`, 'gone', { mergedInto });
+}
+
+/**
+ * Locks a person for the rest of the transaction, refusing one that can no
+ * longer change: merged (410 with where it went) or erased (409).
+ */
+export async function lockActive(m: EntityManager, id: string): Promise<Person> {
+  const person = await m.getRepository(Person).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!person) throw notFound('CONTACT', id);
+  if (person.status === 'merged') throw contactMerged(id, person.mergedInto);
+  if (person.status === 'erased') throw new DomainError('CONTACT_ERASED', `Contact ${id} was erased and can no longer change`, 'conflict');
+  return person;
+}

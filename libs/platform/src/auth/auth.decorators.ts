@@ -1,0 +1,18 @@
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { Principal } from './principal';
+
+export const REQUIRED_PERMISSIONS = 'crm:required-permissions';
+export const IS_PUBLIC = 'crm:public';
+
+/** The caller needs every one of these permissions (`contacts:read`, `contacts:admin`, ...). */
+export const RequirePermission = (...permissions: string[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(REQUIRED_PERMISSIONS, permissions), ApiBearerAuth());
+
+/** Open to anyone: only for health, metrics and the API document. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/** The verified caller of the request (`@CurrentPrincipal() p: Principal`); set by the global guard. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => {
+  return ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
+});
