@@ -1,214 +1,513 @@
-// `npm start`: checks (or starts) Postgres and NATS, builds the apps, creates
-// and migrates each service's database, starts every app, waits until each is
-// ready and prints where to go and a dev token. Ctrl-C stops everything.
+// `npm start`: the whole suite on this machine.
+//   1. `npm ci` when node_modules is missing
+//   2. Postgres (PGHOST/PGPORT, default 127.0.0.1:5432, user postgres) and NATS with
+//      JetStream (NATS_URL, default nats://127.0.0.1:4222): reach them, start a stopped
+//      local install, or say what to install
+//   3. build the apps (Nx cache makes reruns fast)
+//   4. create each app's database crm_<app> if missing, run `main.js migrate` for each
+//   5. start every app with the same auth settings, logs prefixed here and in .run/logs/<app>.log
+//   6. wait for each /health/ready, then print the URLs and a 12 h dev admin token
+//   Ctrl-C / SIGTERM stops every app (SIGTERM, SIGKILL after 10 s).
+//
 //   node tools/launcher/start.mjs [--no-build] [--only contacts,analytics] [--check-only]
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+//                                 [--migrate-only] [--ready-timeout 90] [--raw-logs]
+//   --check-only    steps 1, 2 and the database creation of 4, then exit (no build, no apps)
+//   --migrate-only  steps 1 to 4, then exit (build, create and migrate the databases)
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICES, gatewayEnv } from './services.mjs';
+import { SERVICES, gatewayEnv, selectServices } from './services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(`--${name}`);
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : null;
-const PGHOST = process.env.PGHOST ?? '127.0.0.1';
-const PGPORT = Number(process.env.PGPORT ?? 5432);
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const RUN = join(ROOT, '.run');
-const say = (msg) => console.log(`\x1b[1m[launcher]\x1b[0m ${msg}`);
-const fail = (msg) => {
-  console.error(`\x1b[31m[launcher]\x1b[0m ${msg}`);
-  process.exit(1);
-};
+const LOGS = join(RUN, 'logs');
+const AUTH_ISSUER = 'crm-local';
+const AUTH_AUDIENCE = 'crm';
+const STOP_GRACE_MS = 10_000;
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+const APP_COLORS = [36, 35, 33, 32, 34, 96, 95, 93];
 
-function portOpen(port, host = '127.0.0.1') {
+const say = (msg) => console.log(`${paint(1, '[launcher]')} ${msg}`);
+const warn = (msg) => console.error(`${paint(33, '[launcher]')} ${msg}`);
+class LaunchError extends Error {}
+
+// ---------------------------------------------------------------- options
+
+function parseArgs(argv) {
+  const o = {
+    build: true,
+    only: undefined,
+    checkOnly: false,
+    migrateOnly: false,
+    readyTimeout: 90,
+    rawLogs: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new LaunchError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--no-build') o.build = false;
+    else if (a === '--build') o.build = true;
+    else if (a === '--only' || a.startsWith('--only=')) o.only = value();
+    else if (a === '--check-only') o.checkOnly = true;
+    else if (a === '--migrate-only') o.migrateOnly = true;
+    else if (a === '--raw-logs') o.rawLogs = true;
+    else if (a === '--ready-timeout' || a.startsWith('--ready-timeout='))
+      o.readyTimeout = Number(value());
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\nimport ')[0]
+          .replace(/^\/\/ ?/gm, ''),
+      );
+      process.exit(0);
+    } else throw new LaunchError(`unknown option ${a} (try --help)`);
+  }
+  if (!Number.isFinite(o.readyTimeout) || o.readyTimeout <= 0)
+    throw new LaunchError('--ready-timeout needs seconds');
+  return o;
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new LaunchError(
+      `Node ${process.versions.node} is too old: the suite needs Node 20.19 or newer`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.error) throw new LaunchError(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  return r;
+}
+
+/** The last lines of a log file written after byte `from` (this run only). */
+function tail(file, lines = 20, from = 0) {
+  if (!existsSync(file)) return '  (no log)';
+  const text = readFileSync(file).subarray(from).toString('utf8').trimEnd();
+  if (!text) return '  (nothing logged yet)';
+  return text
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `  | ${l}`)
+    .join('\n');
+}
+
+function portInUse(port) {
   return new Promise((res) => {
-    const s = tcpConnect(port, host);
+    const s = tcpConnect({ port, host: '127.0.0.1' });
+    s.setTimeout(1000, () => (s.destroy(), res(false)));
     s.once('connect', () => (s.destroy(), res(true)));
     s.once('error', () => res(false));
   });
 }
 
-async function waitPort(port, host, seconds) {
-  for (let i = 0; i < seconds * 4; i++) {
-    if (await portOpen(port, host)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
-async function ensurePostgres() {
-  if (await portOpen(PGPORT, PGHOST)) return;
-  const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
-  if (!versions.length) {
-    fail(`PostgreSQL is not reachable at ${PGHOST}:${PGPORT} and not installed here.
-  Install it:   apt-get install -y postgresql      (or: docker compose up -d postgres nats)`);
-  }
-  say(`starting PostgreSQL ${versions.sort().at(-1)}`);
-  spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', versions.sort().at(-1), 'main', 'start'], { stdio: 'inherit' });
-  if (!(await waitPort(PGPORT, PGHOST, 30))) fail('PostgreSQL did not start; see /var/log/postgresql/');
-}
-
-async function ensureNats() {
-  const url = new URL(NATS_URL);
-  const port = Number(url.port || 4222);
-  if (!(await portOpen(port, url.hostname))) {
-    if (!existsSync('/usr/sbin/nats-server')) {
-      fail(`NATS is not reachable at ${NATS_URL} and not installed here.
-  Install it:   apt-get install -y nats-server      (or: docker compose up -d postgres nats)`);
-    }
-    say('starting NATS with JetStream');
-    mkdirSync('/var/lib/nats-server', { recursive: true });
-    spawnSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--',
-      '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'], { stdio: 'inherit' });
-    if (!(await waitPort(port, url.hostname, 15))) fail('NATS did not start; see /var/log/nats-server.log');
-  }
-  const { connect } = await import('nats');
-  const nc = await connect({ servers: NATS_URL, timeout: 5000 });
-  try {
-    await (await nc.jetstreamManager()).getAccountInfo();
-  } catch {
-    fail(`NATS at ${NATS_URL} runs without JetStream; restart it with -js`);
-  } finally {
-    await nc.close();
-  }
-}
-
-function databaseUrl(db) {
-  return `postgres://${process.env.PGUSER ?? 'postgres'}@${PGHOST}:${PGPORT}/${db}`;
-}
-
-function secret() {
+function localSecret() {
   mkdirSync(RUN, { recursive: true });
   const file = join(RUN, 'secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32)
+    throw new LaunchError(
+      `${relative(ROOT, file)} holds fewer than 32 characters; delete it to get a new one`,
+    );
+  return secret;
 }
 
-async function devToken(key) {
+async function devToken(secret) {
   const { SignJWT } = await import('jose');
   return new SignJWT({ roles: ['admin'], name: 'Local admin' })
-    .setProtectedHeader({ alg: 'HS256' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject('dev-admin')
-    .setIssuer('crm-local')
-    .setAudience('crm')
+    .setIssuer(AUTH_ISSUER)
+    .setAudience(AUTH_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime('12h')
-    .sign(new TextEncoder().encode(key));
+    .sign(new TextEncoder().encode(secret));
 }
+
+/** One JSON log line as `time level context: msg {rest}`; anything else as is. */
+function formatLine(line, raw) {
+  if (raw || !line.startsWith('{')) return line;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { time, level, msg, context, service, trace_id, span_id, ...rest } = JSON.parse(line);
+    if (msg === undefined) return line;
+    const lvl = String(level ?? '').padEnd(5);
+    const painted =
+      level === 'error' ? paint(31, lvl) : level === 'warn' ? paint(33, lvl) : paint(2, lvl);
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return `${String(time ?? '').slice(11, 23)} ${painted} ${context ? `${context}: ` : ''}${msg}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+/** Pipes a child's stdout/stderr to our stdout with a prefix, and raw to its log file. */
+function pipeOutput(child, name, log, index, raw) {
+  const prefix = paint(APP_COLORS[index % APP_COLORS.length], `[${name}]`.padEnd(12)) + ' ';
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      log.write(chunk);
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + formatLine(line, raw) + '\n');
+    });
+    stream.on('end', () => rest && process.stdout.write(prefix + formatLine(rest, raw) + '\n'));
+  }
+}
+
+// ---------------------------------------------------------------- children
 
 const children = [];
 let stopping = false;
 
-function startApp(svc, env) {
-  mkdirSync(join(RUN, 'logs'), { recursive: true });
-  const log = createWriteStream(join(RUN, 'logs', `${svc.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps', svc.name, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `\x1b[36m[${svc.name}]\x1b[0m `;
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream.on('data', (d) => {
-      log.write(d);
-      const lines = (rest + d).split('\n');
-      rest = lines.pop();
-      for (const line of lines) process.stdout.write(prefix + line + '\n');
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (!stopping) say(`${svc.name} exited (${signal ?? code}); its log: .run/logs/${svc.name}.log`);
+function startApp(svc, env, index, opts) {
+  const logFile = join(LOGS, `${svc.name}.log`);
+  appendFileSync(logFile, `\n--- ${new Date().toISOString()} started by npm start ---\n`);
+  const logStart = statSync(logFile).size;
+  const log = createWriteStream(logFile, { flags: 'a' });
+  // Own process group: Ctrl-C reaches the launcher only, which then stops each app
+  // once with SIGTERM (a second signal would cut a graceful shutdown short).
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps', svc.name, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
-  children.push({ svc, child });
+  const entry = { svc, child, logFile, logStart, exited: null };
+  pipeOutput(child, svc.name, log, index, opts.rawLogs);
+  child.on('error', (error) => warn(`${svc.name}: ${error.message}`));
+  child.on('close', () => log.end()); // after its output has been read
+  child.on('exit', (code, signal) => {
+    entry.exited = signal ?? code;
+    if (!stopping)
+      warn(`${svc.name} exited (${signal ?? `code ${code}`}); its log: ${relative(ROOT, logFile)}`);
+  });
+  children.push(entry);
+  return entry;
 }
 
-async function waitReady(svc) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await fetch(`http://127.0.0.1:${svc.port}/health/ready`).catch(() => undefined);
-    if (res?.ok) return;
-    const entry = children.find((c) => c.svc === svc);
-    if (entry?.child.exitCode !== null || Date.now() > deadline) {
-      const logFile = join(RUN, 'logs', `${svc.name}.log`);
-      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-      fail(`${svc.name} did not become ready${res ? ` (${res.status}: ${await res.text()})` : ''}\n${tail}`);
+async function waitReady(entry, timeoutSeconds) {
+  const url = `http://127.0.0.1:${entry.svc.port}/health/ready`;
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let last = 'no answer';
+  while (!stopping) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    if (entry.exited !== null) {
+      throw new LaunchError(
+        `${entry.svc.name} exited (${entry.exited}) before it was ready. Last lines of ${relative(ROOT, entry.logFile)}:\n${tail(entry.logFile, 20, entry.logStart)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new LaunchError(
+        `${entry.svc.name} was not ready within ${timeoutSeconds} s at ${url} (last: ${last}). Last lines of ${relative(ROOT, entry.logFile)}:\n${tail(entry.logFile, 20, entry.logStart)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
-async function stopAll() {
+function signalChild(entry, signal) {
+  if (entry.exited !== null) return;
+  try {
+    process.kill(-entry.child.pid, signal); // its whole group
+  } catch {
+    try {
+      entry.child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function stopAll(reason) {
   if (stopping) return;
   stopping = true;
-  say('stopping…');
+  const running = children.filter((c) => c.exited === null);
+  if (running.length) say(`${reason}: stopping ${running.map((c) => c.svc.name).join(', ')}…`);
   await Promise.all(
-    children.map(
-      ({ child }) =>
+    running.map(
+      (entry) =>
         new Promise((res) => {
-          if (child.exitCode !== null) return res();
-          const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => (clearTimeout(t), res()));
-          child.kill('SIGTERM');
+          const timer = setTimeout(() => {
+            warn(`${entry.svc.name} still running after ${STOP_GRACE_MS / 1000} s: SIGKILL`);
+            signalChild(entry, 'SIGKILL');
+          }, STOP_GRACE_MS);
+          entry.child.once('exit', () => (clearTimeout(timer), res()));
+          if (entry.exited !== null) return (clearTimeout(timer), res());
+          signalChild(entry, 'SIGTERM');
         }),
     ),
   );
-  process.exit(0);
+}
+
+// Last resort (an exception, process.exit): never leave apps behind.
+process.on('exit', () => children.forEach((c) => signalChild(c, 'SIGKILL')));
+
+// ---------------------------------------------------------------- steps
+
+function installDependencies() {
+  if (existsSync(join(ROOT, 'node_modules'))) return;
+  say('node_modules is missing: npm ci');
+  const r = run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (r.status !== 0) throw new LaunchError('npm ci failed (see above)');
+}
+
+function build(services) {
+  const names = services.map((s) => s.name);
+  const logFile = join(LOGS, 'build.log');
+  say(`building ${names.join(', ')} (Nx cache; output in ${relative(ROOT, logFile)})`);
+  const started = Date.now();
+  const r = run(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      `--projects=${names.join(',')}`,
+      '--parallel=2',
+      '--outputStyle=static',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0', NX_TUI: 'false' },
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`);
+  if (r.status !== 0) {
+    throw new LaunchError(`the build failed. Last lines of ${relative(ROOT, logFile)}:\n${tail(logFile, 40)}
+  Fix it, or start only the apps that build: npm start -- --only <apps>`);
+  }
+  say(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function migrate(svc, env) {
+  const logFile = join(LOGS, `${svc.name}.log`);
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps', svc.name, 'main.js'), 'migrate'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
+  });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  appendFileSync(logFile, `\n--- ${new Date().toISOString()} migrate ---\n${out}`);
+  if (r.status !== 0) {
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .slice(-20)
+      .map((l) => `  | ${l}`)
+      .join('\n');
+    throw new LaunchError(
+      `migrating ${svc.name} (${svc.database}) failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${lines}`,
+    );
+  }
 }
 
 async function main() {
-  if (!existsSync(join(ROOT, 'node_modules'))) {
-    say('installing dependencies (npm ci)');
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  const opts = parseArgs(process.argv.slice(2));
+  checkNode();
+  let services;
+  try {
+    services = selectServices(opts.only);
+  } catch (error) {
+    throw new LaunchError(`--only: ${error.message}`);
   }
-  await ensurePostgres();
-  await ensureNats();
-  say(`PostgreSQL at ${PGHOST}:${PGPORT} and NATS (JetStream) at ${NATS_URL} are up`);
-  const services = SERVICES.filter((s) => !only || only.includes(s.name));
-  if (flag('build') || !flag('no-build')) {
-    say(`building ${services.map((s) => s.name).join(', ')}`);
-    execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', services.map((s) => s.name).join(','), '--parallel=2', '--outputStyle=static'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false' },
-    });
+  mkdirSync(LOGS, { recursive: true });
+
+  // (a) dependencies, then the modules that need them
+  installDependencies();
+  const infra = await import('./infra.mjs');
+
+  // (b) Postgres and NATS with JetStream
+  const pgs = infra.postgresSettings();
+  const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
+  let pgVersion, natsVersion;
+  try {
+    pgVersion = await infra.ensurePostgres(pgs, say);
+    natsVersion = await infra.ensureNats(natsUrl, say);
+  } catch (error) {
+    if (error instanceof infra.InfraError) throw new LaunchError(error.message);
+    throw error;
   }
-  const key = process.env.AUTH_JWT_SECRET ?? secret();
-  const base = { ...process.env, NATS_URL, AUTH_JWT_SECRET: key, AUTH_ISSUER: 'crm-local', AUTH_AUDIENCE: 'crm', ...gatewayEnv() };
-  const runnable = services.filter((s) => {
-    const ok = existsSync(join(ROOT, 'dist/apps', s.name, 'main.js'));
-    if (!ok) say(`skipping ${s.name}: dist/apps/${s.name}/main.js is missing (build failed or not built)`);
-    return ok;
+  say(
+    `PostgreSQL ${pgVersion} at ${pgs.host}:${pgs.port}, NATS ${natsVersion} with JetStream at ${natsUrl}`,
+  );
+
+  // (d, first half) databases; the gateway's too even with --only
+  const databases = [
+    ...new Set([
+      ...services.map((s) => s.database),
+      ...SERVICES.filter((s) => s.gateway).map((s) => s.database),
+    ]),
+  ];
+  const created = await infra.ensureDatabases(pgs, databases);
+  say(
+    created.length
+      ? `created databases ${created.join(', ')}`
+      : `databases present: ${databases.join(', ')}`,
+  );
+  if (opts.checkOnly) {
+    say(
+      '--check-only: Postgres, NATS (JetStream) and the databases are ready; not building or starting apps',
+    );
+    return 0;
+  }
+
+  const busy = [];
+  if (!opts.migrateOnly) for (const svc of services) if (await portInUse(svc.port)) busy.push(svc);
+  if (busy.length) {
+    throw new LaunchError(
+      `port${busy.length > 1 ? 's' : ''} ${busy.map((s) => `${s.port} (${s.name})`).join(', ')} already in use: is another \`npm start\` running? Stop it, or free the port.`,
+    );
+  }
+
+  // (c) build
+  if (opts.build) build(services);
+  const missing = services.filter((s) => !existsSync(join(ROOT, 'dist/apps', s.name, 'main.js')));
+  for (const s of missing) {
+    warn(
+      `${s.name}: dist/apps/${s.name}/main.js is missing (${opts.build ? 'its build produced nothing' : 'not built: run without --no-build'}); not starting it`,
+    );
+  }
+  const runnable = services.filter((s) => !missing.includes(s));
+  if (!runnable.length) throw new LaunchError('no app to start');
+
+  // (e) one secret and one set of auth settings for every app
+  const secret = process.env.AUTH_JWT_SECRET || localSecret();
+  if (secret.length < 32) throw new LaunchError('AUTH_JWT_SECRET must be at least 32 characters');
+  const common = {
+    ...process.env,
+    NATS_URL: natsUrl,
+    AUTH_JWT_SECRET: secret,
+    AUTH_ISSUER,
+    AUTH_AUDIENCE,
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+  };
+  const envFor = (svc) => ({
+    ...common,
+    ...(svc.gateway ? gatewayEnv(runnable) : {}),
+    PORT: String(svc.port),
+    DATABASE_URL: infra.databaseUrl(pgs, svc.database),
   });
+
+  // (d, second half) migrations, one app at a time
   for (const svc of runnable) {
-    say(`migrating ${svc.database}`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps', svc.name, 'main.js'), 'migrate'], {
-      env: { ...base, DATABASE_URL: databaseUrl(svc.database), LOG_LEVEL: 'warn' },
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) fail(`migrating ${svc.name} failed`);
+    say(`migrating ${svc.name} (${svc.database})`);
+    migrate(svc, { ...envFor(svc), LOG_LEVEL: 'warn' });
   }
-  if (flag('check-only')) return say('check done: services reachable, databases migrated');
-  process.on('SIGINT', stopAll);
-  process.on('SIGTERM', stopAll);
-  for (const svc of runnable) startApp(svc, { ...base, PORT: String(svc.port), DATABASE_URL: databaseUrl(svc.database) });
-  await Promise.all(runnable.map(waitReady));
-  const token = await devToken(key);
+  if (opts.migrateOnly) {
+    say(`--migrate-only: ${runnable.map((s) => s.database).join(', ')} migrated`);
+    return missing.length ? 1 : 0;
+  }
+
+  // (e) start, (h) stop on a signal
+  let signalled = 0;
+  const onSignal = (signal) => {
+    if (++signalled > 1) {
+      warn(`${signal} again: SIGKILL`);
+      children.forEach((c) => signalChild(c, 'SIGKILL'));
+      return;
+    }
+    stopAll(signal).then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  say(`starting ${runnable.map((s) => `${s.name}:${s.port}`).join(', ')}`);
+  const entries = runnable.map((svc, i) => startApp(svc, envFor(svc), i, opts));
+
+  // (f) readiness
+  await Promise.all(entries.map((e) => waitReady(e, opts.readyTimeout)));
+  if (stopping) return null;
+
+  // (g) where to go
+  const token = await devToken(secret);
   const gw = runnable.find((s) => s.gateway);
-  console.log(`
-\x1b[1mCRM suite is running.\x1b[0m
-${gw ? `  Gateway:   http://localhost:${gw.port}/api/v1/contacts   API docs: http://localhost:${gw.port}/api/docs\n` : ''}${runnable
-    .filter((s) => !s.gateway)
-    .map((s) => `  ${s.name.padEnd(10)} http://localhost:${s.port}   (OpenAPI: http://localhost:${s.port}/openapi.json)`)
-    .join('\n')}
-  Logs:      .run/logs/<app>.log
-
-  Dev admin token (12 h):
-  ${token}
-
-  Try:  curl -H "Authorization: Bearer $TOKEN" http://localhost:${gw ? `${gw.port}/api/v1` : '3001'}/contacts
-  Ctrl-C stops everything.
-`);
+  const lines = [
+    '',
+    paint(1, 'CRM suite is running') +
+      ` (${runnable.length} app${runnable.length > 1 ? 's' : ''}; logs in .run/logs/; Ctrl-C stops everything)`,
+    '',
+  ];
+  if (gw) {
+    lines.push(`  gateway     http://localhost:${gw.port}/api/v1/...`);
+    lines.push(
+      `              API docs http://localhost:${gw.port}/api/docs   OpenAPI http://localhost:${gw.port}/api/openapi.json`,
+    );
+  }
+  for (const s of runnable.filter((x) => !x.gateway)) {
+    lines.push(
+      `  ${s.name.padEnd(11)} http://localhost:${s.port}   OpenAPI http://localhost:${s.port}/openapi.json`,
+    );
+  }
+  lines.push(`  every app   /health/live  /health/ready  /metrics`);
+  if (missing.length)
+    lines.push(
+      '',
+      paint(33, `  not started: ${missing.map((s) => s.name).join(', ')} (see above)`),
+    );
+  const tryUrl = gw
+    ? `http://localhost:${gw.port}/api/v1/contacts`
+    : `http://localhost:${runnable[0].port}/openapi.json`;
+  lines.push(
+    '',
+    `  Dev admin token (HS256, sub dev-admin, role admin, 12 h; secret in ${process.env.AUTH_JWT_SECRET ? 'AUTH_JWT_SECRET' : '.run/secret'}):`,
+    '',
+    `export TOKEN=${token}`,
+    '',
+    `  curl -H "Authorization: Bearer $TOKEN" ${tryUrl}`,
+    `  Another token: npm run dev-token -- --roles sales --sub alice`,
+    '',
+  );
+  console.log(lines.join('\n'));
+  return null; // keep running until a signal
 }
 
-main().catch((error) => fail(error.stack ?? String(error)));
+main().then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  async (error) => {
+    const known = error instanceof LaunchError || error?.constructor?.name === 'InfraError';
+    console.error(
+      `${paint(31, '[launcher]')} ${known ? error.message : (error?.stack ?? String(error))}`,
+    );
+    await stopAll('startup failed');
+    process.exit(1);
+  },
+);

@@ -107,10 +107,11 @@ describe('searching contacts (real Postgres)', () => {
     expect(third.nextCursor).toBeNull();
   });
 
-  it('defaults to 50 per page, newest first', async () => {
+  it('lists newest first, with the oldest last when everyone fits on the default page', async () => {
     const page = (await t.call<Page>('GET', '/contacts')).body;
     expect(page.items).toHaveLength(total);
     expect(page.items[page.items.length - 1].id).toBe(ids[0]);
+    expect(page.nextCursor).toBeNull();
   });
 
   it('suggests likely duplicates: a similar name plus a shared phone or the same account', async () => {

@@ -18,6 +18,8 @@ export interface GatewaySettings {
   searchTimeoutMs: number;
   openApiTimeoutMs: number;
   internalTokenTtlSeconds: number;
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are believed. */
+  trustedProxyHops: number;
 }
 
 export const GATEWAY_SETTINGS = Symbol('crm:gateway-settings');
@@ -77,6 +79,7 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     searchTimeoutMs: int(env, p, 'SEARCH_TIMEOUT_MS', 1_500, 1, 60_000),
     openApiTimeoutMs: int(env, p, 'OPENAPI_TIMEOUT_MS', 2_000, 1, 60_000),
     internalTokenTtlSeconds: int(env, p, 'INTERNAL_TOKEN_TTL_SECONDS', 60, 10, 3_600),
+    trustedProxyHops: int(env, p, 'TRUST_PROXY_HOPS', 0, 0, 10),
   };
   if (p.length) throw new ConfigError(p);
   return settings;

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CONTACTS_RPC, type CustomerGetReply, type CustomerGetRequest } from '@crm/contracts';
 import { RpcError } from '@crm/messaging';
 import { DomainError, grants, type Principal } from '@crm/platform';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
 import { RpcClient } from '../rpc/rpc-client';
-import { CONTACTS_CUSTOMER_PATTERN, CUSTOMER_PARTS } from './customer-parts';
+import { CUSTOMER_PARTS } from './customer-parts';
 
 export interface MissingPart {
   part: string;
@@ -11,7 +12,8 @@ export interface MissingPart {
 }
 
 export interface Customer360 {
-  customer: unknown;
+  /** Contacts' part: the person with account, consent and recent activities. */
+  customer: CustomerGetReply;
   parts: Record<string, unknown>;
   missing: MissingPart[];
 }
@@ -30,7 +32,7 @@ export class Customer360Service {
 
   async get(contactId: string, caller: Principal): Promise<Customer360> {
     const deadline = this.settings.customer360TimeoutMs;
-    const core = this.rpc.ask<unknown>(CONTACTS_CUSTOMER_PATTERN, { id: contactId }, deadline);
+    const core = this.rpc.ask<CustomerGetReply | null>(CONTACTS_RPC.customerGet, { id: contactId } satisfies CustomerGetRequest, deadline);
     const parts = CUSTOMER_PARTS.map((p) =>
       grants(caller.permissions, `${p.service}:read`)
         ? this.rpc.ask<unknown>(p.pattern, p.request(contactId), deadline)

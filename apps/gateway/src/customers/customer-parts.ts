@@ -16,6 +16,3 @@ export interface CustomerPart {
 export const CUSTOMER_PARTS: readonly CustomerPart[] = [
   { part: 'analytics', service: 'analytics', pattern: ANALYTICS_RPC.customerFacts, request: (contactId) => ({ contactId }) },
 ];
-
-/** The person with account, consent and recent activities; the one part the answer cannot do without. */
-export const CONTACTS_CUSTOMER_PATTERN = 'contacts.customer.get';

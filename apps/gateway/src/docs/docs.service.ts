@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from '../edge/fastify-types';
+import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
 import { ServiceProxy } from '../proxy/service-proxy';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from './fastify-types';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uuidv7 } from '@crm/persistence';
 import { problem } from '@crm/platform';
 import { AuditLogService } from '../audit/audit-log.service';
@@ -11,6 +11,7 @@ import { cors } from '../protection/cors';
 import { RateLimiter } from '../protection/rate-limiter';
 import { securityHeaders } from '../protection/security-headers';
 import { API_PREFIX, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
+import { gatewayMetrics } from './gateway.metrics';
 import { sendProblem } from './problem';
 import { requestContext, startRequestContext } from './request-context';
 
@@ -41,14 +42,18 @@ export class GatewayEdge implements OnModuleInit {
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     app.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
     app.addHook('onResponse', (request, reply, done) => {
-      this.recordWrite(request, reply);
+      try {
+        this.afterResponse(request, reply);
+      } catch (error) {
+        this.logger.error(`after ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+      }
       done();
     });
     this.proxy.register(app);
   }
 
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const context = startRequestContext(request);
+    const context = startRequestContext(request, this.settings.trustedProxyHops);
     const path = request.url.split('?')[0];
     reply.headers(securityHeaders(path));
     if (!path.startsWith('/api/')) return;
@@ -78,8 +83,9 @@ export class GatewayEdge implements OnModuleInit {
 
     // Failed attempts count against the client's address, which slows down key guessing.
     const caller = context.caller;
-    const decision = this.limiter.take(caller ? `${caller.kind}:${caller.subject}` : `ip:${request.ip}`);
+    const decision = this.limiter.take(caller ? `${caller.kind}:${caller.subject}` : `ip:${context.clientIp}`);
     if (!decision.allowed) {
+      gatewayMetrics.refused.inc({ reason: 'rate_limited' });
       reply.header('retry-after', String(decision.retryAfterSeconds));
       await sendProblem(
         request,
@@ -93,6 +99,7 @@ export class GatewayEdge implements OnModuleInit {
 
     if (PUBLIC_API.test(request.url)) return;
     if (failure !== undefined || !caller) {
+      gatewayMetrics.refused.inc({ reason: 'unauthenticated' });
       reply.header('www-authenticate', 'Bearer realm="crm"');
       await sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'));
       return;
@@ -115,9 +122,12 @@ export class GatewayEdge implements OnModuleInit {
     }
   }
 
-  /** After the response: every write under /api, whoever made it and however it ended. */
-  private recordWrite(request: FastifyRequest, reply: FastifyReply): void {
+  /** After the response: its timing, and every write under /api in the audit log, whoever made it and however it ended. */
+  private afterResponse(request: FastifyRequest, reply: FastifyReply): void {
     const context = requestContext(request);
+    if (context?.service) {
+      gatewayMetrics.forwarded.observe({ service: context.service, status: String(reply.statusCode) }, (performance.now() - context.startedAt) / 1000);
+    }
     if (!context || READS.has(request.method) || !request.url.startsWith('/api/')) return;
     // A client over its rate limit could otherwise fill the log.
     if (reply.statusCode === 429) return;
@@ -134,7 +144,7 @@ export class GatewayEdge implements OnModuleInit {
       service: context.service ?? this.owner(request.url),
       status: reply.statusCode,
       durationMs: Math.round(performance.now() - context.startedAt),
-      clientIp: request.ip ?? null,
+      clientIp: context.clientIp,
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from './fastify-types';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '@crm/platform';
 
 /**

@@ -1,11 +1,15 @@
 import type { Principal } from '@crm/platform';
-import type { FastifyRequest } from './fastify-types';
+import type { FastifyRequest } from 'fastify';
+import { clientAddress } from './client-address';
 
 /** What the gateway learns about a request on its way through. */
 export interface GatewayRequestContext {
   /** performance.now() when the request arrived. */
   startedAt: number;
   at: Date;
+  /** Read on arrival (after the response the socket may be gone); see clientAddress. */
+  clientIp: string;
+  forwardedFor: string;
   caller?: Principal;
   /** The service the request was forwarded to. */
   service?: string;
@@ -13,8 +17,9 @@ export interface GatewayRequestContext {
 
 const contexts = new WeakMap<FastifyRequest, GatewayRequestContext>();
 
-export function startRequestContext(request: FastifyRequest): GatewayRequestContext {
-  const context: GatewayRequestContext = { startedAt: performance.now(), at: new Date() };
+export function startRequestContext(request: FastifyRequest, trustedProxyHops: number): GatewayRequestContext {
+  const address = clientAddress(request.raw.socket?.remoteAddress ?? '', request.headers['x-forwarded-for'], trustedProxyHops);
+  const context: GatewayRequestContext = { startedAt: performance.now(), at: new Date(), clientIp: address.ip, forwardedFor: address.forwardedFor };
   contexts.set(request, context);
   return context;
 }

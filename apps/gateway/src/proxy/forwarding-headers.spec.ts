@@ -1,6 +1,6 @@
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
 
-const ctx = { internalToken: 'tok', requestId: 'req-1', clientIp: '10.0.0.9', host: 'crm.example.com', protocol: 'https' };
+const ctx = { internalToken: 'tok', requestId: 'req-1', forwardedFor: '10.0.0.9', host: 'crm.example.com', protocol: 'https' };
 
 describe('upstreamRequestHeaders', () => {
   it("replaces the client's credentials with the internal token and never passes cookies or API keys", () => {
@@ -35,10 +35,10 @@ describe('upstreamRequestHeaders', () => {
     );
   });
 
-  it('sets the request id, forwarding fields and trace context, appending to a prior x-forwarded-for', () => {
+  it('sets the request id, forwarding fields and trace context, replacing what the client sent', () => {
     const out = upstreamRequestHeaders(
       { 'x-request-id': 'spoofed', 'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', traceparent: 'old' },
-      { ...ctx, trace: { traceparent: '00-abc-def-01' } },
+      { ...ctx, forwardedFor: '1.2.3.4, 10.0.0.9', trace: { traceparent: '00-abc-def-01' } },
     );
     expect(out['x-request-id']).toBe('req-1');
     expect(out['x-forwarded-for']).toBe('1.2.3.4, 10.0.0.9');

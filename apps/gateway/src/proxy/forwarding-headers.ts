@@ -55,7 +55,8 @@ function copy(headers: IncomingHttpHeaders, skip: Set<string>): Headers {
 export interface ForwardingContext {
   internalToken: string;
   requestId: string;
-  clientIp: string;
+  /** The trusted X-Forwarded-For chain, ending with the gateway's peer. */
+  forwardedFor: string;
   /** Host and scheme the client used. */
   host?: string;
   protocol: string;
@@ -65,8 +66,7 @@ export interface ForwardingContext {
 
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: ForwardingContext): Headers {
   const out = copy(incoming, NOT_FORWARDED);
-  const priorFor = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.clientIp}` : ctx.clientIp;
+  out['x-forwarded-for'] = ctx.forwardedFor;
   out['x-forwarded-proto'] = ctx.protocol;
   if (ctx.host) out['x-forwarded-host'] = ctx.host;
   out['x-request-id'] = ctx.requestId;

@@ -1,14 +1,15 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from '../edge/fastify-types';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { currentTraceHeaders } from '@crm/messaging';
 import { grants, problem } from '@crm/platform';
+import { gatewayMetrics } from '../edge/gateway.metrics';
 import { sendProblem } from '../edge/problem';
 import { requestContext } from '../edge/request-context';
 import type { GatewaySettings } from '../config/gateway-settings';
 import type { InternalTokenSigner } from '../identity/internal-token';
 import { requiredPermission, UnsafePathError, type ResolvedRoute } from '../routing/routing-table';
-import { isBodyTooLarge, limitBody } from './body-limit';
+import { discardRest, isBodyTooLarge, limitBody } from './body-limit';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
 import { upstreamFailure } from './upstream-failure';
 
@@ -16,6 +17,8 @@ export const API_PREFIX = '/api/v1';
 export const PROXY_ROUTE = `${API_PREFIX}/*`;
 const METHODS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const NO_BODY_STATUS = new Set([204, 304]);
+/** How much of a refused body is read and dropped before the connection is cut. */
+const DISCARD_AT_MOST = 64 * 1024 * 1024;
 
 /**
  * Forwards /api/v1/<segment>/... to the service owning the segment, streaming
@@ -67,9 +70,9 @@ export class ServiceProxy implements OnApplicationShutdown {
     if (!context || !caller) {
       return sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', 'A bearer token or an API key is required'));
     }
-    context.service = route.service.name;
     const needed = requiredPermission(request.method, route.service.name);
     if (!grants(caller.permissions, needed)) {
+      gatewayMetrics.refused.inc({ reason: 'forbidden' });
       return sendProblem(
         request,
         reply,
@@ -82,6 +85,7 @@ export class ServiceProxy implements OnApplicationShutdown {
     const chunked = request.headers['transfer-encoding'] !== undefined;
     const body = chunked ? limitBody(request.raw, this.settings.bodyLimitBytes) : length > 0 ? request.raw : null;
 
+    context.service = route.service.name;
     const abort = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
@@ -96,7 +100,7 @@ export class ServiceProxy implements OnApplicationShutdown {
         headers: upstreamRequestHeaders(request.headers, {
           internalToken,
           requestId: request.id,
-          clientIp: request.ip,
+          forwardedFor: context.forwardedFor,
           host: request.headers.host,
           protocol: request.protocol,
           trace: currentTraceHeaders(),
@@ -122,8 +126,8 @@ export class ServiceProxy implements OnApplicationShutdown {
   }
 
   private tooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    // The rest of the body is not read: close the connection after answering.
-    reply.header('connection', 'close');
+    gatewayMetrics.refused.inc({ reason: 'too_large' });
+    discardRest(request.raw, DISCARD_AT_MOST);
     return sendProblem(
       request,
       reply,

@@ -1,3 +1,5 @@
+import { CONTACTS_RPC } from '@crm/contracts';
+
 /**
  * Services that answer `<service>.search` over NATS request-reply with
  * `{ q, limit }` and reply with hits carrying a `kind`. Adding one is one entry.
@@ -7,4 +9,4 @@ export interface SearchSource {
   pattern: string;
 }
 
-export const SEARCH_SOURCES: readonly SearchSource[] = [{ service: 'contacts', pattern: 'contacts.search' }];
+export const SEARCH_SOURCES: readonly SearchSource[] = [{ service: 'contacts', pattern: CONTACTS_RPC.search }];

@@ -18,8 +18,9 @@ export interface SearchAnswer {
   missing: MissingPart[];
 }
 
+/** Each service replies `{ hits: [...] }`; anything else counts as no hits. */
 function hitsOf(reply: unknown): SearchHit[] {
-  const list = Array.isArray(reply) ? reply : (reply as { hits?: unknown } | null)?.hits;
+  const list = (reply as { hits?: unknown } | null | undefined)?.hits;
   if (!Array.isArray(list)) return [];
   return list.filter((h): h is SearchHit => !!h && typeof h === 'object' && typeof (h as SearchHit).kind === 'string');
 }

@@ -1,5 +1,6 @@
+import { waitFor } from '@crm/messaging';
 import { newPerson } from '../support/contacts';
-import { bearer, call, eventually, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
+import { bearer, call, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
 
 interface KeyAnswer {
   id: string;
@@ -61,7 +62,7 @@ describe('API keys for machine clients', () => {
   it('lists keys with their scopes, last use and revocation, never the key or its hash', async () => {
     const created = await call<KeyAnswer>(gw(), 'POST', '/api/v1/admin/api-keys', admin, { name: 'crm sync', scopes: ['contacts:read', 'analytics:read'] });
     await call(gw(), 'GET', '/api/v1/analytics/customers/summary', { 'x-api-key': created.body.key });
-    const listed = await eventually(
+    const listed = await waitFor(
       () => call<{ items: Record<string, unknown>[] }>(gw(), 'GET', '/api/v1/admin/api-keys', admin),
       (a) => a.body.items.some((k) => k['id'] === created.body.id && k['lastUsedAt'] !== null),
     );
@@ -103,7 +104,7 @@ describe('API keys for machine clients', () => {
     expect(writes.map((w) => w.status)).toEqual([201, 201, 403, 401]);
     await call(gw(), 'GET', `/api/v1/contacts/${personId}`, { ...grace, 'x-request-id': 'audit-read' });
 
-    const log = await eventually(
+    const log = await waitFor(
       () => call<{ items: AuditItem[] }>(gw(), 'GET', `/api/v1/admin/audit?since=${encodeURIComponent(since)}&limit=200`, admin),
       (a) => ['audit-1', 'audit-2', 'audit-3', 'audit-4'].every((id) => a.body.items?.some((i) => i.requestId === id)),
     );
@@ -122,7 +123,7 @@ describe('API keys for machine clients', () => {
   it('pages the audit log newest first by cursor and filters by subject', async () => {
     const grace = bearer(await s.userToken('grace-pages', ['sales'], 'Grace'));
     for (let i = 0; i < 5; i++) await call(gw(), 'POST', '/api/v1/contacts', grace, newPerson(20 + i, s.namespace));
-    await eventually(
+    await waitFor(
       () => call<{ items: AuditItem[] }>(gw(), 'GET', '/api/v1/admin/audit?subject=grace-pages', admin),
       (a) => a.body.items?.length === 5,
     );

@@ -1,10 +1,11 @@
+import { waitFor } from '@crm/messaging';
 import { newPerson } from '../support/contacts';
-import { bearer, call, eventually, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
+import { bearer, call, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
 
 const DEADLINE_MS = 800;
 
 interface Customer360 {
-  customer: { id: string };
+  customer: { person: { id: string }; consent: unknown[] };
   parts: Record<string, unknown>;
   missing: { part: string; reason: string }[];
 }
@@ -19,7 +20,7 @@ describe('the customer 360 and search when services fail', () => {
     admin = bearer(await s.token(['admin']));
     personId = (await call<{ id: string }>(s.gateway.baseUrl, 'POST', '/api/v1/contacts', admin, newPerson(0, s.namespace))).body.id;
     // Wait until analytics has the person, so its part has something to say.
-    await eventually(() => call(s.gateway.baseUrl, 'GET', `/api/v1/analytics/customers/${personId}/facts`, admin), (a) => a.status === 200, 20_000);
+    await waitFor(() => call(s.gateway.baseUrl, 'GET', `/api/v1/analytics/customers/${personId}/facts`, admin), (a) => a.status === 200, 20_000);
   });
 
   afterAll(() => s?.teardown());
@@ -29,7 +30,7 @@ describe('the customer 360 and search when services fail', () => {
   it('shows the whole customer: the person from contacts and the analytics part', async () => {
     const res = await call<Customer360>(gw(), 'GET', `/api/v1/customers/${personId}`, admin);
     expect(res.status).toBe(200);
-    expect(res.body.customer).toMatchObject({ id: personId });
+    expect(res.body.customer).toMatchObject({ person: { id: personId }, consent: expect.any(Array) });
     expect(res.body.parts['analytics']).toMatchObject({ contactId: personId });
     expect(res.body.missing).toEqual([]);
   });
@@ -67,7 +68,7 @@ describe('the customer 360 and search when services fail', () => {
       const res = await call<Customer360>(gw(), 'GET', `/api/v1/customers/${personId}`, admin);
       const took = Date.now() - started;
       expect(res.status).toBe(200);
-      expect(res.body.customer).toMatchObject({ id: personId });
+      expect(res.body.customer).toMatchObject({ person: { id: personId }, consent: expect.any(Array) });
       expect(res.body.missing).toEqual([{ part: 'analytics', reason: expect.stringMatching(/^(unavailable|timeout)$/) }]);
       expect(took).toBeLessThan(DEADLINE_MS + 700);
 

@@ -31,7 +31,8 @@ export class FakeUpstream {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A client the gateway cut off (413) ends its upload early: nothing to report.
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as { port: number }).port;
   }
@@ -58,6 +59,8 @@ export class FakeUpstream {
       res.write('first-chunk\n');
       await this.downloadReleased;
       res.end('rest\n');
+    } else if (path === '/openapi.json') {
+      res.writeHead(404).end();
     } else if (path.startsWith('/echo/silent')) {
       // Never answers: the gateway's response timeout has to.
     } else if (path.startsWith('/echo/hang-up')) {

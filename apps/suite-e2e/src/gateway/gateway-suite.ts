@@ -1,6 +1,6 @@
 import { signDevToken } from '@crm/platform';
 import { PrivateNats, ServiceProcess } from '../support/processes';
-import { prepareSuite, SECRET, type Suite } from '../support/suite';
+import { api, prepareSuite, SECRET, type Suite } from '../support/suite';
 
 export interface GatewaySuite extends Suite {
   nats: PrivateNats;
@@ -52,27 +52,15 @@ export interface Answer<T = unknown> {
   headers: Headers;
 }
 
-/** One call with any headers (the suite's `api` only knows bearer tokens). */
-export async function call<T = unknown>(
+/** One call with any headers (API keys, origins, request ids), through the suite's `api`. */
+export function call<T = unknown>(
   baseUrl: string,
   method: string,
   path: string,
   headers: Record<string, string> = {},
   body?: unknown,
 ): Promise<Answer<T>> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body: parsed as T, headers: res.headers };
+  return api<T>(baseUrl, method, path, undefined, body, headers);
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -84,14 +72,4 @@ export function expectProblem(answer: Answer, status: number, code?: string): vo
     type: expect.stringContaining('application/problem+json'),
   });
   expect(answer.body).toMatchObject({ status, ...(code ? { code } : {}), type: expect.stringMatching(/^urn:crm:problem:/) });
-}
-
-/** Polls until check passes or the time is up; returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

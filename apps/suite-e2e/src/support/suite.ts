@@ -53,20 +53,23 @@ export async function prepareSuite(apps: string[], natsUrl = process.env['NATS_U
   };
 }
 
+/** One HTTP call; `headers` adds to (or replaces) the bearer token, e.g. an API key. A string body is sent as is. */
 export async function api<T = unknown>(
   baseUrl: string,
   method: string,
   path: string,
   token: string | undefined,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: unknown = text;

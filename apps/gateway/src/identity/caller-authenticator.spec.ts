@@ -1,0 +1,40 @@
+import { DomainError, type Principal, type TokenVerifier } from '@crm/platform';
+import type { ApiKeysService } from '../api-keys/api-keys.service';
+import { AuthenticationFailed, CallerAuthenticator } from './caller-authenticator';
+
+const user: Principal = { subject: 'u1', roles: ['sales'], permissions: ['contacts:read'], kind: 'user' };
+const machine: Principal = { subject: 'api-key:1', roles: [], permissions: ['contacts:read'], kind: 'api-key' };
+
+const verifier = {
+  verify: async (token: string) => {
+    if (token === 'good.jwt.token') return user;
+    throw new DomainError('TOKEN_EXPIRED', 'The bearer token has expired', 'unauthenticated');
+  },
+} as unknown as TokenVerifier;
+const apiKeys = { authenticate: async (key: string) => (key === 'crm_good' ? machine : undefined) } as unknown as ApiKeysService;
+
+describe('CallerAuthenticator', () => {
+  const callers = new CallerAuthenticator(verifier, apiKeys);
+
+  it('takes a bearer JWT, an X-Api-Key, or an ApiKey authorization', async () => {
+    await expect(callers.authenticate({ authorization: 'Bearer good.jwt.token' })).resolves.toBe(user);
+    await expect(callers.authenticate({ authorization: 'bearer   good.jwt.token' })).resolves.toBe(user);
+    await expect(callers.authenticate({ 'x-api-key': 'crm_good' })).resolves.toBe(machine);
+    await expect(callers.authenticate({ authorization: 'ApiKey crm_good' })).resolves.toBe(machine);
+  });
+
+  it('gives no caller when there are no credentials', async () => {
+    await expect(callers.authenticate({})).resolves.toBeUndefined();
+  });
+
+  it("says why it refuses, keeping the verifier's reason", async () => {
+    await expect(callers.authenticate({ authorization: 'Bearer old' })).rejects.toThrow(new AuthenticationFailed('The bearer token has expired'));
+    await expect(callers.authenticate({ 'x-api-key': 'crm_revoked' })).rejects.toThrow(/not valid or has been revoked/);
+    await expect(callers.authenticate({ authorization: 'Basic dXNlcjpwYXNz' })).rejects.toThrow(AuthenticationFailed);
+    await expect(callers.authenticate({ authorization: 'Bearer' })).rejects.toThrow(/no credentials/);
+  });
+
+  it('refuses two credentials at once rather than pick one', async () => {
+    await expect(callers.authenticate({ authorization: 'Bearer good.jwt.token', 'x-api-key': 'crm_good' })).rejects.toThrow(/not both/);
+  });
+});
