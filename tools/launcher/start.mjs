@@ -32,8 +32,9 @@ import { SERVICES, gatewayEnv, selectServices } from './services.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUN = join(ROOT, '.run');
 const LOGS = join(RUN, 'logs');
-const AUTH_ISSUER = 'crm-local';
-const AUTH_AUDIENCE = 'crm';
+// The same defaults as tools/dev-token.mjs, so its tokens are accepted.
+const AUTH_ISSUER = process.env.AUTH_ISSUER || 'crm-local';
+const AUTH_AUDIENCE = process.env.AUTH_AUDIENCE || 'crm';
 const STOP_GRACE_MS = 10_000;
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);

@@ -1,13 +1,14 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LIFECYCLE_STAGES } from '../../people/person.entity';
 import { SOURCE_CHANNELS } from '../../people/dto/person.dto';
+import { PageQueryDto } from '../../shared/page-query.dto';
 
 export const SORTS = ['createdAt', '-createdAt', 'name', '-name', 'relevance'] as const;
 export type Sort = (typeof SORTS)[number];
 
-export class SearchQueryDto {
+/** Filters and sort of a search; `limit` and `cursor` as on every keyset page. */
+export class SearchQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Full-text and fuzzy (trigram) search over names, emails and company name', maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -30,18 +31,4 @@ export class SearchQueryDto {
   @IsOptional()
   @IsIn(SORTS)
   sort?: Sort;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number from 1 to 200' })
-  @Min(1, { message: 'must be a whole number from 1 to 200' })
-  @Max(200, { message: 'must be a whole number from 1 to 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters and sort)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
 }
