@@ -22,7 +22,7 @@ export type { Principal } from './auth/principal';
 export { RequirePermission, Public, CurrentPrincipal, IS_PUBLIC, REQUIRED_PERMISSIONS } from './auth/auth.decorators';
 export { TokenVerifier, type TokenVerifierOptions } from './auth/token-verifier';
 export { AuthGuard } from './auth/auth.guard';
-export { signDevToken, type DevTokenOptions } from './auth/dev-token';
+export { signToken, signDevToken, type TokenOptions, type DevTokenOptions } from './auth/dev-token';
 export { JsonLogger } from './logging/json-logger';
 export { metricsRegistry, httpRequestDuration, installHttpMetrics } from './metrics/metrics.registry';
 export { MetricsController } from './metrics/metrics.controller';

@@ -1,3 +1,4 @@
+import type { ContactView } from '@crm/contracts';
 import { Column, Entity, OneToMany, PrimaryColumn } from 'typeorm';
 import { PersonEmail } from './person-email.entity';
 import { PersonPhone } from './person-phone.entity';
@@ -6,30 +7,10 @@ export const LIFECYCLE_STAGES = ['lead', 'prospect', 'customer', 'churned'] as c
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export type PersonStatus = 'active' | 'merged' | 'erased';
 
-export interface PostalAddress {
-  line1?: string;
-  line2?: string;
-  postalCode?: string;
-  city?: string;
-  region?: string;
-  country?: string;
-}
-
-export interface AcquisitionSource {
-  channel?: string;
-  campaign?: string;
-  utmSource?: string;
-  utmMedium?: string;
-  utmCampaign?: string;
-  referrer?: string;
-  firstTouchAt?: string;
-}
-
-export interface SocialProfile {
-  network: string;
-  handle: string;
-  url?: string;
-}
+// The stored shapes are the ones the contract publishes.
+export type PostalAddress = NonNullable<ContactView['address']>;
+export type AcquisitionSource = ContactView['source'];
+export type SocialProfile = ContactView['socialProfiles'][number];
 
 @Entity({ name: 'people' })
 export class Person {

@@ -1,5 +1,4 @@
-import { SignJWT } from 'jose';
-import type { Principal } from '@crm/platform';
+import { signToken, type Principal } from '@crm/platform';
 
 export interface InternalTokenOptions {
   secret: string;
@@ -23,13 +22,11 @@ const MAX_CACHED = 10_000;
  * A token is reused while it has more than half its life left.
  */
 export class InternalTokenSigner {
-  private readonly key: Uint8Array;
   private readonly ttl: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, Cached>();
 
   constructor(private readonly options: InternalTokenOptions) {
-    this.key = new TextEncoder().encode(options.secret);
     this.ttl = options.ttlSeconds ?? 60;
     this.now = options.now ?? Date.now;
   }
@@ -40,19 +37,18 @@ export class InternalTokenSigner {
     const hit = this.cache.get(cacheKey);
     if (hit && hit.expiresAt - nowMs > (this.ttl * 1000) / 2) return hit.token;
     const iat = Math.floor(nowMs / 1000);
-    const token = await new SignJWT({
+    const token = await signToken({
+      secret: this.options.secret,
+      subject: principal.subject,
       name: principal.name,
       roles: principal.roles,
       permissions: principal.permissions,
       kind: principal.kind,
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(principal.subject)
-      .setIssuer(this.options.issuer)
-      .setAudience(this.options.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.ttl)
-      .sign(this.key);
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      issuedAt: iat,
+      expiresInSeconds: this.ttl,
+    });
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(cacheKey, { token, expiresAt: (iat + this.ttl) * 1000 });
     return token;

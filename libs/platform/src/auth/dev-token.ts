@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 
-export interface DevTokenOptions {
+export interface TokenOptions {
   secret: string;
   subject: string;
   roles?: string[];
@@ -10,21 +10,31 @@ export interface DevTokenOptions {
   issuer?: string;
   audience?: string;
   expiresInSeconds?: number;
+  /** Seconds since the epoch; defaults to now. */
+  issuedAt?: number;
 }
 
-/** An HS256 token for local use and tests, shaped like the ones services verify. */
-export function signDevToken(o: DevTokenOptions): Promise<string> {
+/**
+ * An HS256 token shaped like the ones services verify: the gateway's
+ * short-lived internal tokens, local dev tokens and tests all use it.
+ */
+export function signToken(o: TokenOptions): Promise<string> {
   const claims: Record<string, unknown> = { roles: o.roles ?? [] };
   if (o.permissions) claims['permissions'] = o.permissions;
   if (o.name) claims['name'] = o.name;
   if (o.kind) claims['kind'] = o.kind;
-  const now = Math.floor(Date.now() / 1000);
+  const iat = o.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(o.subject)
     .setIssuer(o.issuer ?? 'crm-local')
     .setAudience(o.audience ?? 'crm')
-    .setIssuedAt(now)
-    .setExpirationTime(now + (o.expiresInSeconds ?? 3600))
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (o.expiresInSeconds ?? 3600))
     .sign(new TextEncoder().encode(o.secret));
 }
+
+export type DevTokenOptions = TokenOptions;
+
+/** A token for local use and tests (the launcher's and `npm run dev-token`'s shape). */
+export const signDevToken = signToken;
