@@ -1,1 +1,1 @@
-export { startTelemetry, shutdownTelemetry, type TelemetryOptions } from './telemetry';
+export { startTelemetry, shutdownTelemetry, tracesExported, type TelemetryOptions } from './telemetry';

@@ -10,7 +10,7 @@ describe('telemetry', () => {
     delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   });
 
-  it('gives spans valid trace ids and propagates them as a W3C traceparent, with no exporter configured', () => {
+  it('gives spans valid trace ids and propagates them as an unsampled W3C traceparent, with no exporter configured', () => {
     delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
     startTelemetry({ serviceName: 'spec' });
     const span = trace.getTracer('spec').startSpan('work');
@@ -22,7 +22,21 @@ describe('telemetry', () => {
     expect(isSpanContextValid(span.spanContext())).toBe(true);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId).not.toBe('0'.repeat(32));
-    expect(carrier['traceparent']).toBe(`00-${traceId}-${spanId}-01`);
+    // Nobody would read a recorded span, so none is recorded; the ids still flow to logs and peers.
+    expect(span.isRecording()).toBe(false);
+    expect(carrier['traceparent']).toBe(`00-${traceId}-${spanId}-00`);
+  });
+
+  it('records spans when OTEL_TRACES_SAMPLER asks for them though no exporter is set', () => {
+    process.env['OTEL_TRACES_SAMPLER'] = 'always_on';
+    try {
+      startTelemetry({ serviceName: 'spec' });
+      const span = trace.getTracer('spec').startSpan('work');
+      expect(span.isRecording()).toBe(true);
+      span.end();
+    } finally {
+      delete process.env['OTEL_TRACES_SAMPLER'];
+    }
   });
 
   it('continues a trace from an incoming traceparent and keeps the active span across awaits', async () => {

@@ -1,11 +1,12 @@
 import { context, propagation, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { core, NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TelemetryOptions {
@@ -17,38 +18,56 @@ let sdk: NodeSDK | undefined;
 // Probes and scrapes would drown the traces that matter.
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
-function spanProcessors(): SpanProcessor[] {
-  // With no collector, spans are still created (trace ids for logs and traceparent) but go nowhere.
-  return process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']
-    ? [new BatchSpanProcessor(new OTLPTraceExporter())]
-    : [new NoopSpanProcessor()];
+function exporterConfigured(): boolean {
+  return Boolean(process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+}
+
+/**
+ * With a collector: spans go out in batches, sampled as OTEL_TRACES_SAMPLER says (the SDK reads it;
+ * parent-based always-on by default), and pg and Nest spans are recorded.
+ *
+ * Without one nobody would read a span, so none is recorded: the sampler is always-off (unless
+ * OTEL_TRACES_SAMPLER asks otherwise) and only the HTTP instrumentation runs, which still gives
+ * each request a trace id for the logs and continues an incoming traceparent.
+ */
+function tracingSetup(): Pick<NodeSDKConfiguration, 'spanProcessors' | 'instrumentations'> & { sampler?: NodeSDKConfiguration['sampler'] } {
+  const http = new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') });
+  if (exporterConfigured()) {
+    const processors: SpanProcessor[] = [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })];
+    return { spanProcessors: processors, instrumentations: [http, new PgInstrumentation(), new NestInstrumentation()] };
+  }
+  return {
+    // A processor keeps the SDK's tracer provider (and so real trace ids) in place.
+    spanProcessors: [new NoopSpanProcessor()],
+    instrumentations: [http],
+    ...(process.env['OTEL_TRACES_SAMPLER'] ? {} : { sampler: new AlwaysOffSampler() }),
+  };
 }
 
 /**
  * Starts tracing. Call it first in main.ts, before the app is required, so
- * the http, pg and Nest instrumentations patch those modules as they load.
- * Spans are exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is
- * set. Propagation is W3C trace context (plus baggage). Calling it again is a
- * no-op; OTEL_SDK_DISABLED=true turns it off.
+ * the instrumentations patch their modules as they load. Propagation is W3C
+ * trace context (plus baggage). Calling it again is a no-op;
+ * OTEL_SDK_DISABLED=true turns it off.
  */
 export function startTelemetry(o: TelemetryOptions): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env['OTEL_SERVICE_NAME'] ?? `crm-${o.serviceName}` }),
-    spanProcessors: spanProcessors(),
+    ...tracingSetup(),
     // Traces only: no metric readers or log exporters, which would otherwise default to OTLP.
     metricReaders: [],
     logRecordProcessors: [],
-    textMapPropagator: new core.CompositePropagator({
-      propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') }),
-      new PgInstrumentation(),
-      new NestInstrumentation(),
-    ],
   });
   sdk.start();
+}
+
+/** True when spans are exported (a collector is configured), so callers can skip span-only work. */
+export function tracesExported(): boolean {
+  return sdk !== undefined && exporterConfigured();
 }
 
 /** Flushes pending spans and unregisters the SDK, so a later startTelemetry starts afresh. */
