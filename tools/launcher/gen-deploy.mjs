@@ -140,7 +140,7 @@ ${all.map((s) => `CREATE DATABASE ${s.database};`).join('\n')}
 
 const podSecurity = `      securityContext:
         runAsNonRoot: true
-        runAsUser: 1000 # "node" in node:20-slim
+        runAsUser: 1000 # "node" in node:24-slim
         runAsGroup: 1000
         fsGroup: 1000
         seccompProfile: { type: RuntimeDefault }`;

@@ -28,6 +28,10 @@ import { connect as tcpConnect } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES, gatewayEnv, selectServices } from './services.mjs';
+import { reexecUnderNode24 } from '../node/ensure-node.mjs';
+
+// Under an older Node this re-runs the launcher under Node 24 (fetched into .node/ if needed).
+reexecUnderNode24();
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUN = join(ROOT, '.run');
@@ -85,11 +89,9 @@ function parseArgs(argv) {
 }
 
 function checkNode() {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) {
-    throw new LaunchError(
-      `Node ${process.versions.node} is too old: the suite needs Node 20.19 or newer`,
-    );
+  const [major] = process.versions.node.split('.').map(Number);
+  if (major < 24) {
+    throw new LaunchError(`Node ${process.versions.node} is too old: the suite needs Node 24 or newer`);
   }
 }
 

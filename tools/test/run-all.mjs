@@ -1,9 +1,20 @@
-// `npm test`: every project's typecheck, lint, unit and integration specs,
-// then the end-to-end specs against the built apps; ends with one line that
-// adds up the test counts of every Jest run.
-import { spawn } from 'node:child_process';
+// `npm test`: the formatting check, every project's typecheck, lint, unit and
+// integration specs, then the end-to-end specs against the built apps; ends
+// with one line that adds up the test counts of every Jest run.
+import { spawn, spawnSync } from 'node:child_process';
+import { reexecUnderNode24 } from '../node/ensure-node.mjs';
+
+reexecUnderNode24();
 
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['typecheck', 'lint', 'test', 'e2e'];
+
+// The tree stays as `npm run format` leaves it (settings in .prettierrc).
+let formatted = true;
+if (!process.argv.slice(2).length) {
+  const check = spawnSync('npx', ['prettier', '--check', '--log-level=warn', '.'], { stdio: 'inherit' });
+  formatted = check.status === 0;
+  if (!formatted) console.error('\nformat check failed: run `npm run format` and commit the result\n');
+}
 const child = spawn(
   'npx',
   ['nx', 'run-many', '-t', ...targets, '--parallel=2', '--outputStyle=static', ...(process.env.CI ? ['--skip-nx-cache'] : [])],
@@ -36,5 +47,5 @@ function count(line) {
 child.on('exit', (code) => {
   if (buffer) count(buffer);
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  process.exit(code ?? 1);
+  process.exit(code === 0 && !formatted ? 1 : (code ?? 1));
 });
