@@ -89,6 +89,18 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
     expect(facts).toMatchObject({ country: 'ES', lifecycleStage: 'prospect', acquisitionChannel: 'event' });
   });
 
+  it('forgets a country and a channel that an update cleared, and counts the contact as unknown', async () => {
+    const id = uuidv7();
+    await publish(contactEvent('created', id, 1, { lifecycleStage: 'lead', country: 'SE', source: { channel: 'social' } }));
+    await publish(contactEvent('updated', id, 2, { lifecycleStage: 'lead', country: null, source: { channel: null } }));
+    const facts = await waitFor(
+      async () => (await (await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { version?: number },
+      (f: { version?: number }) => f.version === 2,
+    );
+    expect(facts).toMatchObject({ country: null, acquisitionChannel: null, lifecycleStage: 'lead' });
+    expect((await summary()).byCountry['SE']).toBeUndefined();
+  });
+
   it('answers 400 naming the dimension for an unknown one, 404 for an unknown customer, 401 without a token', async () => {
     const bad = await fetch(`${base}/analytics/customers/by/shoeSize`, { headers: { authorization: `Bearer ${token}` } });
     expect(bad.status).toBe(400);
