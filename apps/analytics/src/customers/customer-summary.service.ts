@@ -49,7 +49,11 @@ export class CustomerSummaryService {
       byAcquisitionChannel: {},
       asOf: new Date().toISOString(),
     };
-    const target = { lifecycleStage: out.byLifecycleStage, country: out.byCountry, acquisitionChannel: out.byAcquisitionChannel };
+    const target = {
+      lifecycleStage: out.byLifecycleStage,
+      country: out.byCountry,
+      acquisitionChannel: out.byAcquisitionChannel,
+    };
     for (const r of rows) {
       target[r.dim as SummaryDimension][r.key ?? UNKNOWN] = r.n;
       if (r.dim === 'lifecycleStage') out.total += r.n;
@@ -57,7 +61,9 @@ export class CustomerSummaryService {
     return out;
   }
 
-  async countBy(dimension: SummaryDimension): Promise<{ dimension: SummaryDimension; total: number; counts: Record<string, number> }> {
+  async countBy(
+    dimension: SummaryDimension,
+  ): Promise<{ dimension: SummaryDimension; total: number; counts: Record<string, number> }> {
     const column = SUMMARY_DIMENSIONS[dimension];
     const rows: { key: string | null; n: number }[] = await this.dataSource.query(
       `SELECT ${column} AS key, count(*)::int AS n FROM customer_facts WHERE status <> 'merged' GROUP BY 1 ORDER BY 2 DESC`,

@@ -38,7 +38,12 @@ export class CustomersController {
   @ApiOperation({ summary: 'The facts analytics holds about one customer' })
   async facts(@Param() params: ContactIdParams) {
     const facts = await this.summaries.facts(params.id);
-    if (!facts) throw new DomainError('CUSTOMER_FACTS_NOT_FOUND', `Analytics has no facts for customer ${params.id}`, 'not_found');
+    if (!facts)
+      throw new DomainError(
+        'CUSTOMER_FACTS_NOT_FOUND',
+        `Analytics has no facts for customer ${params.id}`,
+        'not_found',
+      );
     return facts;
   }
 }

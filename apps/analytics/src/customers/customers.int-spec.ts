@@ -1,6 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from 'nats';
-import { buildCloudEvent, deleteNamespaceStreams, ensureStream, EventNaming, randomNamespace, waitFor, type CloudEvent } from '@crm/messaging';
+import {
+  buildCloudEvent,
+  deleteNamespaceStreams,
+  ensureStream,
+  EventNaming,
+  randomNamespace,
+  waitFor,
+  type CloudEvent,
+} from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
 import { createServiceApp, signDevToken } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
@@ -49,7 +57,12 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
   const contactEvent = (type: string, id: string, version: number, data: Record<string, unknown>) =>
     buildCloudEvent('contacts', { type: `crm.contacts.contact.${type}`, subject: id, version, data: { id, ...data } });
 
-  async function summary(): Promise<{ total: number; byLifecycleStage: Record<string, number>; byCountry: Record<string, number>; byAcquisitionChannel: Record<string, number> }> {
+  async function summary(): Promise<{
+    total: number;
+    byLifecycleStage: Record<string, number>;
+    byCountry: Record<string, number>;
+    byAcquisitionChannel: Record<string, number>;
+  }> {
     const res = await fetch(`${base}/analytics/customers/summary`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     return (await res.json()) as Awaited<ReturnType<typeof summary>>;
@@ -58,32 +71,52 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
   it('counts contacts by stage, country and channel, ignores stale updates and stops counting merged-away contacts', async () => {
     const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
     await publish(contactEvent('created', a, 1, { lifecycleStage: 'lead', country: 'FR', source: { channel: 'web' } }));
-    await publish(contactEvent('created', b, 1, { lifecycleStage: 'customer', country: 'DE', source: { channel: 'referral' } }));
-    await publish(contactEvent('created', c, 1, { lifecycleStage: 'lead', country: 'FR', source: { channel: 'web' } }));
-    await publish(contactEvent('updated', a, 3, { lifecycleStage: 'customer', country: 'FR', source: { channel: 'web' } }));
-    // Arrives late: version 2 is older than the version 3 already applied.
-    await publish(contactEvent('updated', a, 2, { lifecycleStage: 'churned', country: 'FR', source: { channel: 'web' } }));
     await publish(
-      buildCloudEvent('contacts', { type: 'crm.contacts.contact.merged', subject: b, version: 2, data: { targetId: a, sourceId: c } }),
+      contactEvent('created', b, 1, { lifecycleStage: 'customer', country: 'DE', source: { channel: 'referral' } }),
+    );
+    await publish(contactEvent('created', c, 1, { lifecycleStage: 'lead', country: 'FR', source: { channel: 'web' } }));
+    await publish(
+      contactEvent('updated', a, 3, { lifecycleStage: 'customer', country: 'FR', source: { channel: 'web' } }),
+    );
+    // Arrives late: version 2 is older than the version 3 already applied.
+    await publish(
+      contactEvent('updated', a, 2, { lifecycleStage: 'churned', country: 'FR', source: { channel: 'web' } }),
+    );
+    await publish(
+      buildCloudEvent('contacts', {
+        type: 'crm.contacts.contact.merged',
+        subject: b,
+        version: 2,
+        data: { targetId: a, sourceId: c },
+      }),
     );
     const s = await waitFor(summary, (x) => x.total === 2 && x.byLifecycleStage['customer'] === 2);
     expect(s.byLifecycleStage).toEqual({ customer: 2 });
     expect(s.byCountry).toEqual({ FR: 1, DE: 1 });
     expect(s.byAcquisitionChannel).toEqual({ web: 1, referral: 1 });
 
-    const byCountry = await fetch(`${base}/analytics/customers/by/country`, { headers: { authorization: `Bearer ${token}` } });
+    const byCountry = await fetch(`${base}/analytics/customers/by/country`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(await byCountry.json()).toEqual({ dimension: 'country', total: 2, counts: { FR: 1, DE: 1 } });
 
-    const facts = await fetch(`${base}/analytics/customers/${a}/facts`, { headers: { authorization: `Bearer ${token}` } });
+    const facts = await fetch(`${base}/analytics/customers/${a}/facts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(await facts.json()).toMatchObject({ contactId: a, version: 3, lifecycleStage: 'customer' });
   });
 
   it('keeps the non-personal facts of an erased contact', async () => {
     const id = uuidv7();
-    await publish(contactEvent('created', id, 1, { lifecycleStage: 'prospect', country: 'ES', source: { channel: 'event' } }));
+    await publish(
+      contactEvent('created', id, 1, { lifecycleStage: 'prospect', country: 'ES', source: { channel: 'event' } }),
+    );
     await publish(contactEvent('erased', id, 2, { lifecycleStage: 'prospect', country: 'ES' }));
     const facts = await waitFor(
-      async () => (await (await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status?: string },
+      async () =>
+        (await (
+          await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { status?: string },
       (f: { status?: string }) => f.status === 'erased',
     );
     expect(facts).toMatchObject({ country: 'ES', lifecycleStage: 'prospect', acquisitionChannel: 'event' });
@@ -91,10 +124,15 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
 
   it('forgets a country and a channel that an update cleared, and counts the contact as unknown', async () => {
     const id = uuidv7();
-    await publish(contactEvent('created', id, 1, { lifecycleStage: 'lead', country: 'SE', source: { channel: 'social' } }));
+    await publish(
+      contactEvent('created', id, 1, { lifecycleStage: 'lead', country: 'SE', source: { channel: 'social' } }),
+    );
     await publish(contactEvent('updated', id, 2, { lifecycleStage: 'lead', country: null, source: { channel: null } }));
     const facts = await waitFor(
-      async () => (await (await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { version?: number },
+      async () =>
+        (await (
+          await fetch(`${base}/analytics/customers/${id}/facts`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { version?: number },
       (f: { version?: number }) => f.version === 2,
     );
     expect(facts).toMatchObject({ country: null, acquisitionChannel: null, lifecycleStage: 'lead' });
@@ -102,11 +140,15 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
   });
 
   it('answers 400 naming the dimension for an unknown one, 404 for an unknown customer, 401 without a token', async () => {
-    const bad = await fetch(`${base}/analytics/customers/by/shoeSize`, { headers: { authorization: `Bearer ${token}` } });
+    const bad = await fetch(`${base}/analytics/customers/by/shoeSize`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(await bad.json())).toContain('dimension');
-    const missing = await fetch(`${base}/analytics/customers/${uuidv7()}/facts`, { headers: { authorization: `Bearer ${token}` } });
+    const missing = await fetch(`${base}/analytics/customers/${uuidv7()}/facts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(missing.status).toBe(404);
     expect((await fetch(`${base}/analytics/customers/summary`)).status).toBe(401);
   });
