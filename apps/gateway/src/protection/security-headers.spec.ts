@@ -8,9 +8,12 @@ describe('securityHeaders', () => {
     expect(h['strict-transport-security']).toMatch(/^max-age=\d+/);
   });
 
-  it('lets the docs page have its inline styles and nothing more', () => {
+  it('lets the docs page run scripts and styles of its own origin only, none inline', () => {
     const csp = securityHeaders('/api/docs')['content-security-policy'];
-    expect(csp).toContain("style-src 'unsafe-inline'");
-    expect(csp).not.toContain('script-src');
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
   });
 });
