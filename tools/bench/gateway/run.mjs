@@ -1,12 +1,14 @@
 // The gateway's cost: the same reads and writes straight to contacts and
 // through the gateway, at equal concurrency, in one run.
-//   node tools/bench/gateway/run.mjs --n 5000 --c 32 [--rounds 4] [--no-build]
+// Load from wrk (apt-get install -y wrk).
+//   node tools/bench/gateway/run.mjs [--seconds 5] [--c 32] [--rounds 4] [--no-build]
 import { randomBytes } from 'node:crypto';
 import {
   args, build, createDatabase, dropDatabase, startApp, devToken, load, percentile, fmt, runId, deleteStreams, NATS_URL,
 } from '../lib/harness.mjs';
+import { wrk } from '../lib/wrk.mjs';
 
-const opts = args({ n: 5000, c: 32, warmup: 300, rounds: 4, build: true });
+const opts = args({ seconds: 5, c: 32, rounds: 4, build: true, target: 0.25 });
 const id = runId();
 const namespace = `b${id}`;
 const secret = randomBytes(32).toString('hex');
@@ -56,47 +58,43 @@ async function main() {
   const ids = [];
   await load(200, 16, async (i) => ids.push(JSON.parse(await send(`${contacts.url}/contacts`, token, 'POST', person('seed', i), 201)).id));
 
-  const targets = {
-    direct: { read: (i) => `${contacts.url}/contacts/${ids[i % ids.length]}`, write: `${contacts.url}/contacts` },
-    gateway: { read: (i) => `${gateway.url}/api/v1/contacts/${ids[i % ids.length]}`, write: `${gateway.url}/api/v1/contacts` },
+  const read = ids[0];
+  const cases = {
+    readDirect: { url: contacts.url, method: 'GET', path: `/contacts/${read}` },
+    readGateway: { url: gateway.url, method: 'GET', path: `/api/v1/contacts/${read}` },
+    writeDirect: { url: contacts.url, method: 'POST', path: '/contacts' },
+    writeGateway: { url: gateway.url, method: 'POST', path: '/api/v1/contacts' },
   };
-  const results = {};
-  for (const [name, t] of Object.entries(targets)) {
-    await load(opts.warmup, opts.c, (i) => send(t.read(i), token, 'GET', undefined, 200));
-    await load(opts.warmup, opts.c, (i) => send(t.write, token, 'POST', person(`${name}-warm`, i), 201));
-  }
+  const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (const [name, c] of Object.entries(cases)) await wrk({ ...c, token, run: `${id}w${name}`, connections: opts.c, seconds: 2 });
   // Short rounds in alternating order, so a busy moment on the machine lands on both sides alike.
-  const runs = {
-    readDirect: (i) => send(targets.direct.read(i), token, 'GET', undefined, 200),
-    readGateway: (i) => send(targets.gateway.read(i), token, 'GET', undefined, 200),
-    writeDirect: (i) => send(targets.direct.write, token, 'POST', person('direct', i), 201),
-    writeGateway: (i) => send(targets.gateway.write, token, 'POST', person('gateway', i), 201),
-  };
-  for (const name of Object.keys(runs)) results[name] = { latencies: [], seconds: 0 };
-  const perRound = Math.ceil(opts.n / opts.rounds);
   for (let r = 0; r < opts.rounds; r++) {
     const order = r % 2 === 0 ? ['readDirect', 'readGateway', 'writeDirect', 'writeGateway'] : ['readGateway', 'readDirect', 'writeGateway', 'writeDirect'];
     for (const name of order) {
-      const offset = r * perRound;
-      const round = await load(perRound, opts.c, (i) => runs[name](offset + i));
-      results[name].latencies.push(...round.latencies);
-      results[name].seconds += round.seconds;
+      const res = await wrk({ ...cases[name], token, run: `${id}r${r}${name}`, connections: opts.c, seconds: opts.seconds });
+      if (res.errors) throw new Error(`${name}: ${res.errors} of ${res.requests} requests failed\n${res.raw}`);
+      results[name].push(res);
     }
   }
-  for (const r of Object.values(results)) r.throughput = r.latencies.length / r.seconds;
-
-  const line = (label, r) =>
-    `  ${label.padEnd(28)} ${fmt(r.throughput, 0).padStart(6)} req/s   p50 ${fmt(percentile(r.latencies, 50)).padStart(6)} ms   p99 ${fmt(percentile(r.latencies, 99)).padStart(6)} ms`;
-  const ratio = (label, direct, through) =>
-    `  ${label.padEnd(28)} throughput direct/gateway ${fmt(direct.throughput / through.throughput, 2)}x   p50 gateway/direct ${fmt(percentile(through.latencies, 50) / percentile(direct.latencies, 50), 2)}x (${fmt(percentile(through.latencies, 50) - percentile(direct.latencies, 50), 1)} ms)   p99 ${fmt(percentile(through.latencies, 99) / percentile(direct.latencies, 99), 2)}x`;
-  console.log(`gateway bench: N=${perRound * opts.rounds} per case in ${opts.rounds} alternating rounds, C=${opts.c}, warmup ${opts.warmup}`);
-  console.log(line('GET /contacts/{id} direct', results.readDirect));
-  console.log(line('GET via gateway', results.readGateway));
-  console.log(line('POST /contacts direct', results.writeDirect));
-  console.log(line('POST via gateway', results.writeGateway));
+  const sum = (rs) => ({
+    rps: rs.reduce((a, r) => a + r.rps, 0) / rs.length,
+    p50: percentile(rs.map((r) => r.p50), 50),
+    p99: Math.max(...rs.map((r) => r.p99)),
+  });
+  const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, sum(rs)]));
+  const line = (label, r) => `  ${label.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms`;
+  const overhead = (label, direct, through) => {
+    const cost = 1 - through.rps / direct.rps;
+    return `  ${label.padEnd(6)} gateway throughput ${fmt((through.rps / direct.rps) * 100, 0)}% of direct (costs ${fmt(cost * 100, 0)}%, target <= ${fmt(opts.target * 100, 0)}%: ${cost <= opts.target ? 'MET' : 'MISSED'})   p50 +${fmt(through.p50 - direct.p50, 1)} ms`;
+  };
+  console.log(`gateway bench: wrk C=${opts.c}, ${opts.rounds} alternating rounds of ${opts.seconds} s per case`);
+  console.log(line('GET /contacts/{id} direct', s.readDirect));
+  console.log(line('GET via gateway', s.readGateway));
+  console.log(line('POST /contacts direct', s.writeDirect));
+  console.log(line('POST via gateway', s.writeGateway));
   console.log('overhead (gateway vs direct)');
-  console.log(ratio('read', results.readDirect, results.readGateway));
-  console.log(ratio('write', results.writeDirect, results.writeGateway));
+  console.log(overhead('read', s.readDirect, s.readGateway));
+  console.log(overhead('write', s.writeDirect, s.writeGateway));
 }
 
 main()

@@ -7,6 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SignJWT } from 'jose';
+import { reexecUnderNode24 } from '../../node/ensure-node.mjs';
+
+// The apps run under the same Node as the bench (process.execPath): make that Node 24.
+reexecUnderNode24();
 
 export const WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -18,6 +22,7 @@ export function args(defaults) {
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key.startsWith('no-')) out[key.slice(3)] = false;
+    else if (typeof defaults[key] === 'boolean') out[key] = true;
     else out[key] = typeof defaults[key] === 'number' ? Number(argv[++i]) : argv[++i];
   }
   return out;
@@ -65,10 +70,24 @@ export async function dropDatabase(name) {
 
 export const runId = () => randomBytes(3).toString('hex');
 
-/** A built app from dist/ with its own database, on a private event namespace. */
-export async function startApp(app, env) {
+/** Runs a built app's migrations against env.DATABASE_URL. */
+export function migrate(app, env) {
   const main = join(WORKSPACE, 'dist/apps', app, 'main.js');
   execFileSync(process.execPath, [main, 'migrate'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** A built app from dist/ with its own database, on a private event namespace. */
+export async function startApp(app, env) {
+  migrate(app, env);
+  return startProcess(app, join(WORKSPACE, 'dist/apps', app, 'main.js'), env);
+}
+
+/** The bare Fastify + pg floor server (floor-server.mjs) on env.DATABASE_URL. */
+export function startFloor(env) {
+  return startProcess('floor', join(WORKSPACE, 'tools/bench/lib/floor-server.mjs'), env);
+}
+
+async function startProcess(app, main, env) {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
