@@ -5,12 +5,13 @@
 //      local install, or say what to install
 //   3. build the apps (Nx cache makes reruns fast)
 //   4. create each app's database crm_<app> if missing, run `main.js migrate` for each
-//   5. start every app with the same auth settings, logs prefixed here and in .run/logs/<app>.log
-//   6. wait for each /health/ready, then print the URLs and a 12 h dev admin token
+//   5. start every app with the same auth settings, logs in .run/logs/<app>.log
+//   6. wait for each /health/ready, then print the URLs and a 12 h dev admin token last;
+//      after that only warnings and errors are echoed here (--follow-logs: every line)
 //   Ctrl-C / SIGTERM stops every app (SIGTERM, SIGKILL after 10 s).
 //
 //   node tools/launcher/start.mjs [--no-build] [--only contacts,analytics] [--check-only]
-//                                 [--migrate-only] [--ready-timeout 90] [--raw-logs]
+//                                 [--migrate-only] [--ready-timeout 90] [--raw-logs] [--follow-logs]
 //   --check-only    steps 1, 2 and the database creation of 4, then exit (no build, no apps)
 //   --migrate-only  steps 1 to 4, then exit (build, create and migrate the databases)
 import { spawn, spawnSync } from 'node:child_process';
@@ -58,6 +59,7 @@ function parseArgs(argv) {
     migrateOnly: false,
     readyTimeout: 90,
     rawLogs: false,
+    followLogs: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,6 +74,7 @@ function parseArgs(argv) {
     else if (a === '--check-only') o.checkOnly = true;
     else if (a === '--migrate-only') o.migrateOnly = true;
     else if (a === '--raw-logs') o.rawLogs = true;
+    else if (a === '--follow-logs') o.followLogs = true;
     else if (a === '--ready-timeout' || a.startsWith('--ready-timeout='))
       o.readyTimeout = Number(value());
     else if (a === '--help' || a === '-h') {
@@ -166,19 +169,33 @@ function formatLine(line, raw) {
   }
 }
 
-/** Pipes a child's stdout/stderr to our stdout with a prefix, and raw to its log file. */
+// What reaches the terminal: nothing while the apps start (the banner is the last thing printed;
+// a failed start shows the app's log tail), then only warnings and errors, or everything with
+// --follow-logs. The log files under .run/logs/ always get every line.
+let echo = 'none';
+
+function echoed(line, fromStderr) {
+  if (echo === 'all') return true;
+  if (echo === 'none') return false;
+  if (!line.startsWith('{')) return fromStderr && line.trim() !== '';
+  return /"level":"(warn|error|fatal)"/.test(line);
+}
+
+/** Pipes a child's stdout/stderr to its log file, and to our stdout with a prefix as `echo` says. */
 function pipeOutput(child, name, log, index, raw) {
   const prefix = paint(APP_COLORS[index % APP_COLORS.length], `[${name}]`.padEnd(12)) + ' ';
   for (const stream of [child.stdout, child.stderr]) {
+    const fromStderr = stream === child.stderr;
+    const show = (line) => echoed(line, fromStderr) && process.stdout.write(prefix + formatLine(line, raw) + '\n');
     let rest = '';
     stream.setEncoding('utf8');
     stream.on('data', (chunk) => {
       log.write(chunk);
       const lines = (rest + chunk).split('\n');
       rest = lines.pop();
-      for (const line of lines) process.stdout.write(prefix + formatLine(line, raw) + '\n');
+      for (const line of lines) show(line);
     });
-    stream.on('end', () => rest && process.stdout.write(prefix + formatLine(rest, raw) + '\n'));
+    stream.on('end', () => rest && show(rest));
   }
 }
 
@@ -452,6 +469,7 @@ async function main() {
   process.on('SIGHUP', onSignal);
 
   say(`starting ${runnable.map((s) => `${s.name}:${s.port}`).join(', ')}`);
+  if (opts.followLogs) echo = 'all';
   const entries = runnable.map((svc, i) => startApp(svc, envFor(svc), i, opts));
 
   // (f) readiness
@@ -495,9 +513,11 @@ async function main() {
     '',
     `  curl -H "Authorization: Bearer $TOKEN" ${tryUrl}`,
     `  Another token: npm run dev-token -- --roles sales --sub alice`,
+    `  From here on only the apps' warnings and errors are shown${opts.followLogs ? ' (--follow-logs: every line)' : '; --follow-logs shows every line'}.`,
     '',
   );
   console.log(lines.join('\n'));
+  if (!opts.followLogs) echo = 'problems';
   return null; // keep running until a signal
 }
 
