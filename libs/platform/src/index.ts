@@ -24,6 +24,7 @@ export { TokenVerifier, type TokenVerifierOptions } from './auth/token-verifier'
 export { AuthGuard } from './auth/auth.guard';
 export { signToken, signDevToken, type TokenOptions, type DevTokenOptions } from './auth/dev-token';
 export { JsonLogger } from './logging/json-logger';
+export { redactLogText } from './logging/redact';
 export { metricsRegistry, httpRequestDuration, installHttpMetrics } from './metrics/metrics.registry';
 export { MetricsController } from './metrics/metrics.controller';
 export { HealthRegistry, HEALTH_CHECKS, registerHealthCheck, type HealthCheck, type CheckResult } from './health/health.registry';

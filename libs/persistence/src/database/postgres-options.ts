@@ -1,11 +1,12 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { SafeQueryLogger } from './query-logger';
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM's own types for entity and migration classes */
 export interface PostgresOptionsInput {
   url: string;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
-/* eslint-enable @typescript-eslint/no-unsafe-function-type */
+  /* eslint-enable @typescript-eslint/no-unsafe-function-type */
   poolSize?: number;
   applicationName?: string;
 }
@@ -21,6 +22,8 @@ export function postgresOptions(o: PostgresOptionsInput): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
+    // Never TypeORM's own logger: it prints every parameter of a failed query.
+    logger: new SafeQueryLogger(),
     applicationName: o.applicationName,
     extra: {
       max: o.poolSize ?? 20,
