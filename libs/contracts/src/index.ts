@@ -1,3 +1,5 @@
+export * from './analytics/analytics.events';
 export * from './analytics/analytics.rpc';
 export * from './contacts/contacts.events';
 export * from './contacts/contacts.rpc';
+export * from './erasure/erasure.events';

@@ -20,7 +20,8 @@ export {
 } from './auth/permissions';
 export type { Principal } from './auth/principal';
 export { RequirePermission, Public, CurrentPrincipal, IS_PUBLIC, REQUIRED_PERMISSIONS } from './auth/auth.decorators';
-export { TokenVerifier, type TokenVerifierOptions } from './auth/token-verifier';
+export { TokenVerifier, type TokenVerifierOptions, type VerifyOptions } from './auth/token-verifier';
+export { INTERNAL_TOKEN_TYPE, INTERNAL_TOKEN_ISSUER, INTERNAL_TOKEN_AUDIENCE } from './auth/internal-token';
 export { AuthGuard } from './auth/auth.guard';
 export { signToken, signDevToken, type TokenOptions, type DevTokenOptions } from './auth/dev-token';
 export { JsonLogger } from './logging/json-logger';
@@ -33,3 +34,8 @@ export { buildOpenApiDocument, serveOpenApi, OPENAPI_PATH } from './openapi/open
 export { PlatformModule, type PlatformModuleOptions } from './bootstrap/platform.module';
 export { createServiceApp, runService, type ServiceOptions } from './bootstrap/service-app';
 export { REQUEST_ID_HEADER } from './bootstrap/request-id';
+export { clientPath, forwardedPrefix, FORWARDED_PREFIX_HEADER } from './errors/client-path';
+export { errorFactory, type ErrorCatalogue } from './errors/error-catalogue';
+export { findUnstorableInput, unstorableText, MAX_INPUT_DEPTH } from './validation/input-guard';
+export { PageQueryDto, type Page } from './validation/page-query.dto';
+export { LocatedAt } from './bootstrap/location';

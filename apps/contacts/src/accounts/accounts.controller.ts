@@ -1,9 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '@crm/platform';
-import { PageQueryDto } from '../shared/page-query.dto';
+import { PageQueryDto, RequirePermission } from '@crm/platform';
 import { AccountsService } from './accounts.service';
-import { AccountContactParams, AccountIdParams, AccountListQuery, CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
+import {
+  AccountContactParams,
+  AccountIdParams,
+  AccountListQuery,
+  CreateAccountDto,
+  LinkContactDto,
+  UpdateAccountDto,
+} from './dto/account.dto';
 
 @ApiTags('accounts')
 @Controller('accounts')
@@ -41,14 +47,19 @@ export class AccountsController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('contacts:admin')
-  @ApiOperation({ summary: 'Delete an account no person or activity refers to (409 ACCOUNT_IN_USE otherwise); emits crm.contacts.account.deleted' })
+  @ApiOperation({
+    summary:
+      'Delete an account no person or activity refers to (409 ACCOUNT_IN_USE otherwise); emits crm.contacts.account.deleted',
+  })
   async remove(@Param() { id }: AccountIdParams): Promise<void> {
     await this.accounts.remove(id);
   }
 
   @Get(':id/contacts')
   @RequirePermission('contacts:read')
-  @ApiOperation({ summary: "The account's active people with their role, title and whether it is their primary account" })
+  @ApiOperation({
+    summary: "The account's active people with their role, title and whether it is their primary account",
+  })
   contacts(@Param() { id }: AccountIdParams, @Query() page: PageQueryDto) {
     return this.accounts.contacts(id, page);
   }

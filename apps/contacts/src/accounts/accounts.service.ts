@@ -4,13 +4,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, type AccountDeletedPayload, type AccountPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, isUuid, uuidv7 } from '@crm/persistence';
-import { DomainError, validationFailed } from '@crm/platform';
+import { DomainError, validationFailed, type Page, type PageQueryDto } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { PeopleService } from '../people/people.service';
 import type { PersonView } from '../people/person-view';
 import { refreshSearchText } from '../people/search-text';
 import { notFound } from '../shared/normalise';
-import type { Page, PageQueryDto } from '../shared/page-query.dto';
 import { Account } from './account.entity';
 import type { CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
 
@@ -39,7 +38,9 @@ function payload(a: Account): AccountPayload {
 }
 
 function badCursor(): DomainError {
-  return new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', { errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }] });
+  return new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', {
+    errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }],
+  });
 }
 
 @Injectable()
@@ -66,7 +67,12 @@ export class AccountsService {
         updatedAt: now,
       });
       await m.getRepository(Account).insert(account);
-      await this.events.publish(m, { type: CONTACTS_EVENTS.accountCreated, subject: account.id, version: 1, data: payload(account) });
+      await this.events.publish(m, {
+        type: CONTACTS_EVENTS.accountCreated,
+        subject: account.id,
+        version: 1,
+        data: payload(account),
+      });
       return account;
     });
   }
@@ -93,10 +99,21 @@ export class AccountsService {
       await m.getRepository(Account).save(account);
       // People are found by their company's name: keep their search text in step.
       if (renamed) {
-        const linked: { person_id: string }[] = await m.query(`SELECT person_id FROM person_accounts WHERE account_id = $1`, [id]);
-        await refreshSearchText(m, linked.map((r) => r.person_id));
+        const linked: { person_id: string }[] = await m.query(
+          `SELECT person_id FROM person_accounts WHERE account_id = $1`,
+          [id],
+        );
+        await refreshSearchText(
+          m,
+          linked.map((r) => r.person_id),
+        );
       }
-      await this.events.publish(m, { type: CONTACTS_EVENTS.accountUpdated, subject: id, version: account.version, data: payload(account) });
+      await this.events.publish(m, {
+        type: CONTACTS_EVENTS.accountUpdated,
+        subject: id,
+        version: account.version,
+        data: payload(account),
+      });
       return account;
     });
   }
@@ -111,7 +128,12 @@ export class AccountsService {
         [id],
       );
       if (used[0].people || used[0].activities) {
-        throw new DomainError('ACCOUNT_IN_USE', `Account ${id} still has ${used[0].people} people and ${used[0].activities} activities`, 'conflict', used[0]);
+        throw new DomainError(
+          'ACCOUNT_IN_USE',
+          `Account ${id} still has ${used[0].people} people and ${used[0].activities} activities`,
+          'conflict',
+          used[0],
+        );
       }
       await m.query(`DELETE FROM accounts WHERE id = $1`, [id]);
       const data: AccountDeletedPayload = { id, version: account.version + 1 };
@@ -121,8 +143,16 @@ export class AccountsService {
 
   async list(q: string | undefined, page: PageQueryDto): Promise<Page<Account>> {
     const limit = page.limit ?? 50;
-    const qb = this.dataSource.getRepository(Account).createQueryBuilder('a').orderBy('a.id', 'DESC').take(limit + 1);
-    if (q) qb.andWhere('(a.name ILIKE :like OR similarity(a.name, :q) > 0.3)', { like: `%${q.replace(/[%_\\]/g, '\\$&')}%`, q });
+    const qb = this.dataSource
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .orderBy('a.id', 'DESC')
+      .take(limit + 1);
+    if (q)
+      qb.andWhere('(a.name ILIKE :like OR similarity(a.name, :q) > 0.3)', {
+        like: `%${q.replace(/[%_\\]/g, '\\$&')}%`,
+        q,
+      });
     if (page.cursor) {
       const [after] = decodeCursor(page.cursor, 1);
       if (!isUuid(after)) throw badCursor();
@@ -159,7 +189,8 @@ export class AccountsService {
     return this.dataSource.transaction(async (m) => {
       await this.lock(m, accountId);
       const person = await lockActive(m, dto.contactId);
-      if (dto.primary) await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [dto.contactId]);
+      if (dto.primary)
+        await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [dto.contactId]);
       await m.query(
         `INSERT INTO person_accounts (person_id, account_id, role, title, is_primary) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (person_id, account_id) DO UPDATE SET role = EXCLUDED.role, title = EXCLUDED.title, is_primary = EXCLUDED.is_primary`,
@@ -174,8 +205,16 @@ export class AccountsService {
       await this.lock(m, accountId);
       const person = await lockActive(m, contactId);
       // TypeORM answers a DELETE with [rows, count].
-      const [, removed] = (await m.query(`DELETE FROM person_accounts WHERE person_id = $1 AND account_id = $2`, [contactId, accountId])) as [unknown[], number];
-      if (!removed) throw new DomainError('ACCOUNT_LINK_NOT_FOUND', `Contact ${contactId} is not linked to account ${accountId}`, 'not_found');
+      const [, removed] = (await m.query(`DELETE FROM person_accounts WHERE person_id = $1 AND account_id = $2`, [
+        contactId,
+        accountId,
+      ])) as [unknown[], number];
+      if (!removed)
+        throw new DomainError(
+          'ACCOUNT_LINK_NOT_FOUND',
+          `Contact ${contactId} is not linked to account ${accountId}`,
+          'not_found',
+        );
       return this.touchPerson(m, person.id, person.version);
     });
   }

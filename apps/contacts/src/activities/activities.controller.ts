@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
+import { CurrentPrincipal, PageQueryDto, RequirePermission, type Principal } from '@crm/platform';
 import { AccountIdParams } from '../accounts/dto/account.dto';
 import { AccountsService } from '../accounts/accounts.service';
 import { ContactIdParams } from '../people/dto/person.dto';
 import { PeopleService } from '../people/people.service';
-import { PageQueryDto } from '../shared/page-query.dto';
 import { ActivitiesService } from './activities.service';
 import { LogActivityDto } from './dto/activity.dto';
 

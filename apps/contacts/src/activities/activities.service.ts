@@ -4,10 +4,9 @@ import type { DataSource } from 'typeorm';
 import { CONTACTS_EVENTS, type ActivityLoggedPayload, type ActivitySummary } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, uuidv7 } from '@crm/persistence';
-import { DomainError, type Principal } from '@crm/platform';
+import { DomainError, type Page, type PageQueryDto, type Principal } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { notFound } from '../shared/normalise';
-import type { Page, PageQueryDto } from '../shared/page-query.dto';
 import { Activity } from './activity.entity';
 import type { LogActivityDto } from './dto/activity.dto';
 
@@ -40,7 +39,9 @@ const AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 function cursorOf(values: (string | number | null)[]): [string, string] {
   const [at, id] = values;
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', { errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }] });
+    throw new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', {
+      errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }],
+    });
   }
   return [at, id];
 }
@@ -55,7 +56,8 @@ export class ActivitiesService {
   async log(target: ActivityTarget, dto: LogActivityDto, by: Principal): Promise<Activity> {
     return this.dataSource.transaction(async (m) => {
       if ('personId' in target) await lockActive(m, target.personId);
-      else if (!(await m.query(`SELECT 1 FROM accounts WHERE id = $1 FOR KEY SHARE`, [target.accountId])).length) throw notFound('ACCOUNT', target.accountId);
+      else if (!(await m.query(`SELECT 1 FROM accounts WHERE id = $1 FOR KEY SHARE`, [target.accountId])).length)
+        throw notFound('ACCOUNT', target.accountId);
       const activity = m.getRepository(Activity).create({
         id: uuidv7(),
         personId: 'personId' in target ? target.personId : null,
@@ -100,7 +102,10 @@ export class ActivitiesService {
     );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor([last.at_text, last.id]) : null };
+    return {
+      items: items.map(toSummary),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.at_text, last.id]) : null,
+    };
   }
 
   /** The person's latest activities, for the customer 360. */
@@ -117,9 +122,17 @@ export class ActivitiesService {
       params.push(...cursorOf(decodeCursor(page.cursor, 2)));
       after = `WHERE (t.at, t.id) < ($3::timestamptz, $4::text)`;
     }
-    const rows: { kind: 'activity' | 'consent'; id: string; at: Date; at_text: string; type: string; subject: string; body: string | null; actor: string }[] =
-      await this.dataSource.query(
-        `SELECT t.*, ${AT_TEXT('t.at')} AS at_text FROM (
+    const rows: {
+      kind: 'activity' | 'consent';
+      id: string;
+      at: Date;
+      at_text: string;
+      type: string;
+      subject: string;
+      body: string | null;
+      actor: string;
+    }[] = await this.dataSource.query(
+      `SELECT t.*, ${AT_TEXT('t.at')} AS at_text FROM (
            SELECT 'activity' AS kind, id::text AS id, occurred_at AS at, type, subject, body, actor
              FROM activities WHERE person_id = $1
            UNION ALL
@@ -128,12 +141,20 @@ export class ActivitiesService {
              FROM consent_history WHERE person_id = $1
          ) t ${after}
          ORDER BY t.at DESC, t.id DESC LIMIT $2`,
-        params,
-      );
+      params,
+    );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map((r) => ({ kind: r.kind, id: r.id, at: r.at.toISOString(), type: r.type, subject: r.subject, body: r.body, actor: r.actor })),
+      items: items.map((r) => ({
+        kind: r.kind,
+        id: r.id,
+        at: r.at.toISOString(),
+        type: r.type,
+        subject: r.subject,
+        body: r.body,
+        actor: r.actor,
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.at_text, last.id]) : null,
     };
   }

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
-import { PageQueryDto } from '../paging/page-query.dto';
+import { CurrentPrincipal, PageQueryDto, RequirePermission, type Principal } from '@crm/platform';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 

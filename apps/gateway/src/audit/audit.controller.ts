@@ -1,8 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
-import { RequirePermission } from '@crm/platform';
-import { PageQueryDto } from '../paging/page-query.dto';
+import { PageQueryDto, RequirePermission } from '@crm/platform';
 import { AuditLogService } from './audit-log.service';
 
 class AuditQueryDto extends PageQueryDto {

@@ -1,3 +1,5 @@
+import { erasureCompletedType } from '../erasure/erasure.events';
+
 /** Events published by contacts on the stream CRM_CONTACTS. Additive only. */
 export const CONTACTS_EVENTS = {
   contactCreated: 'crm.contacts.contact.created',
@@ -9,6 +11,8 @@ export const CONTACTS_EVENTS = {
   accountDeleted: 'crm.contacts.account.deleted',
   consentChanged: 'crm.contacts.consent.changed',
   activityLogged: 'crm.contacts.activity.logged',
+  /** contacts' own erasure receipt; data: ErasureCompletedPayload */
+  erasureCompleted: erasureCompletedType('contacts'),
 } as const;
 
 /** data of contact.created / updated / erased (erased: personal fields are null). */
@@ -42,6 +46,16 @@ export interface ContactPayload {
   customFields: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * data of contact.erased: the person as erasure left it, plus the request to
+ * confirm with `crm.<service>.erasure.completed`. Erasing a contact also
+ * erases every contact merged into it: each gets its own contact.erased
+ * with the same request id.
+ */
+export interface ContactErasedPayload extends ContactPayload {
+  erasureRequestId: string;
 }
 
 /** data of contact.merged; the event's subject is the source (merged-away) contact. */

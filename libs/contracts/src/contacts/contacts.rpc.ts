@@ -2,7 +2,7 @@ import type { ContactPayload } from './contacts.events';
 
 /** Request-reply patterns answered by the contacts service (queue group `contacts`). */
 export const CONTACTS_RPC = {
-  /** {@link CustomerGetRequest} -> {@link CustomerGetReply} | null */
+  /** {@link CustomerGetRequest} -> {@link CustomerGetReply} | {@link CustomerMergedReply} | null */
   customerGet: 'contacts.customer.get',
   /** {@link ContactsSearchRequest} -> {@link ContactsSearchReply} */
   search: 'contacts.search',
@@ -29,7 +29,14 @@ export interface ContactView {
   city: string | null;
   locale: string | null;
   occupation: string | null;
-  address: { line1?: string; line2?: string; postalCode?: string; city?: string; region?: string; country?: string } | null;
+  address: {
+    line1?: string;
+    line2?: string;
+    postalCode?: string;
+    city?: string;
+    region?: string;
+    country?: string;
+  } | null;
   lifecycleStage: string;
   ownerId: string | null;
   tags: string[];
@@ -74,6 +81,20 @@ export interface CustomerGetReply {
   consent: ConsentState[];
   /** The 10 most recent activities, newest first. */
   recentActivities: ActivitySummary[];
+}
+
+/**
+ * The answer for a contact merged into another: it is not shown (REST answers
+ * 410 for it too); `mergedInto` is the contact to ask for instead.
+ */
+export interface CustomerMergedReply {
+  id: string;
+  status: 'merged';
+  mergedInto: string;
+}
+
+export function isCustomerMerged(reply: CustomerGetReply | CustomerMergedReply): reply is CustomerMergedReply {
+  return (reply as CustomerMergedReply).status === 'merged' && !('person' in reply);
 }
 
 export interface ContactsSearchRequest {

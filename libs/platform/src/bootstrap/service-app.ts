@@ -7,6 +7,8 @@ import { ServiceConfig } from '../config/service-config';
 import { JsonLogger } from '../logging/json-logger';
 import { installHttpMetrics } from '../metrics/metrics.registry';
 import { buildOpenApiDocument, serveOpenApi } from '../openapi/openapi';
+import { recordRouteMethods } from './allowed-methods';
+import { clientErrorHandler, frameworkErrors } from './framework-errors';
 import { echoRequestId, requestIdFrom } from './request-id';
 
 export interface ServiceOptions {
@@ -34,8 +36,12 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
     trustProxy: true,
     requestIdHeader: false,
     genReqId: requestIdFrom,
+    // Errors Fastify and Node answer before any route runs leave as problems too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
+  recordRouteMethods(fastify);
   echoRequestId(fastify);
   installHttpMetrics(fastify);
 
@@ -85,9 +91,9 @@ export async function runService(o: ServiceOptions & { migrate: () => Promise<vo
       return;
     }
     const app = await createServiceApp(o);
-    const { PORT } = loadConfig(ServiceConfig);
-    await app.listen(PORT, '0.0.0.0');
-    logger.log(`${o.name} listening on http://0.0.0.0:${PORT}`, 'Bootstrap');
+    const { PORT, HOST } = loadConfig(ServiceConfig);
+    await app.listen(PORT, HOST);
+    logger.log(`${o.name} listening on http://${HOST}:${PORT}`, 'Bootstrap');
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${o.name}: ${error.message}\n`);

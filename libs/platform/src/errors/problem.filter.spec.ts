@@ -26,7 +26,7 @@ class FakeReply {
 }
 
 function httpHost(reply: FakeReply, url = '/contacts/42?expand=all'): ArgumentsHost {
-  const request = { url, method: 'POST', id: 'req-1' };
+  const request = { url, method: 'POST', id: 'req-1', headers: {}, server: {} };
   return {
     getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply, getNext: () => undefined }),
@@ -68,7 +68,9 @@ describe('the problem filter', () => {
 
   it('lists field problems of a validation error', () => {
     const errors = [{ field: 'emails.0.address', message: 'must be an email' }];
-    const { reply, body } = catchHttp(new DomainError('VALIDATION_FAILED', 'Invalid request: emails.0.address', 'invalid', { errors }));
+    const { reply, body } = catchHttp(
+      new DomainError('VALIDATION_FAILED', 'Invalid request: emails.0.address', 'invalid', { errors }),
+    );
     expect(reply.statusCode).toBe(400);
     expect(body.errors).toEqual(errors);
   });
@@ -80,8 +82,14 @@ describe('the problem filter', () => {
   });
 
   it('answers broken JSON, an oversized body and a wrong content type with 400, 413 and 415', () => {
-    expect(catchHttp(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY()).body).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
-    expect(catchHttp(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()).body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(catchHttp(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY()).body).toMatchObject({
+      status: 400,
+      code: 'MALFORMED_JSON',
+    });
+    expect(catchHttp(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()).body).toMatchObject({
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    });
     expect(catchHttp(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('text/plain')).reply.statusCode).toBe(415);
   });
 
@@ -119,10 +127,22 @@ describe('the problem filter', () => {
       getType: () => 'rpc',
       switchToRpc: () => ({ getContext: () => ({ getSubject: () => 'contacts.customer.get' }), getData: () => ({}) }),
     } as unknown as ArgumentsHost;
-    const result = new ProblemFilter().catch(new DomainError('CONTACT_NOT_FOUND', 'No contact 42', 'not_found'), host) as Observable<never>;
-    await expect(lastValueFrom(result)).rejects.toMatchObject({ status: 'error', statusCode: 404, code: 'CONTACT_NOT_FOUND', message: 'No contact 42' });
+    const result = new ProblemFilter().catch(
+      new DomainError('CONTACT_NOT_FOUND', 'No contact 42', 'not_found'),
+      host,
+    ) as Observable<never>;
+    await expect(lastValueFrom(result)).rejects.toMatchObject({
+      status: 'error',
+      statusCode: 404,
+      code: 'CONTACT_NOT_FOUND',
+      message: 'No contact 42',
+    });
     const hidden = new ProblemFilter().catch(new Error('hunter2'), host) as Observable<never>;
-    await expect(lastValueFrom(hidden)).rejects.toMatchObject({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' });
+    await expect(lastValueFrom(hidden)).rejects.toMatchObject({
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'An unexpected error occurred',
+    });
     expect(logged[0]).toContain('contacts.customer.get');
   });
 });

@@ -1,8 +1,10 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
+import { allowedMethods } from '../bootstrap/allowed-methods';
+import { clientPath } from './client-path';
 import { DomainError } from './domain-error';
-import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem';
+import { PROBLEM_CONTENT_TYPE, problem, toProblem, type Problem } from './problem';
 
 /**
  * Every error leaves in one shape, decided here and nowhere else: HTTP
@@ -20,12 +22,19 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const body: Problem = { ...toProblem(error), instance: request.url.split('?')[0], requestId: String(request.id) };
+    let found = toProblem(error);
+    const allow = found.code === 'ROUTE_NOT_FOUND' ? allowedMethods(request.server, request.url) : [];
+    if (allow.length)
+      found = problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`, {
+        allow,
+      });
+    const body: Problem = { ...found, instance: clientPath(request), requestId: String(request.id) };
     if (body.status >= 500 && !(error instanceof DomainError)) {
       this.logUnexpected(error, `${request.method} ${body.instance} (request ${body.requestId})`);
     }
     if (reply.sent) return;
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (allow.length) void reply.header('allow', allow.join(', '));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 

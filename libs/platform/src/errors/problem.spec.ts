@@ -20,11 +20,21 @@ describe('mapping errors to problem details', () => {
   ])('gives a domain error of kind %s the status %i', (kind, status) => {
     expect(STATUS_BY_KIND[kind]).toBe(status);
     const p = toProblem(new DomainError('SOME_THING', 'it went wrong', kind));
-    expect(p).toMatchObject({ status, code: 'SOME_THING', detail: 'it went wrong', type: 'urn:crm:problem:some-thing' });
+    expect(p).toMatchObject({
+      status,
+      code: 'SOME_THING',
+      detail: 'it went wrong',
+      type: 'urn:crm:problem:some-thing',
+    });
   });
 
   it('defaults a domain error to 400 and carries its field problems and extras', () => {
-    const p = toProblem(new DomainError('CONTACT_INVALID', 'bad', undefined, { errors: [{ field: 'emails.0.address', message: 'x' }], hint: 'h' }));
+    const p = toProblem(
+      new DomainError('CONTACT_INVALID', 'bad', undefined, {
+        errors: [{ field: 'emails.0.address', message: 'x' }],
+        hint: 'h',
+      }),
+    );
     expect(p.status).toBe(400);
     expect(p.errors).toEqual([{ field: 'emails.0.address', message: 'x' }]);
     expect(p['hint']).toBe('h');
@@ -36,13 +46,21 @@ describe('mapping errors to problem details', () => {
   });
 
   it('names every invalid field in a validation failure', () => {
-    const p = toProblem(validationFailed([{ field: 'name', message: 'is required' }, { field: 'emails.0.address', message: 'bad' }]));
+    const p = toProblem(
+      validationFailed([
+        { field: 'name', message: 'is required' },
+        { field: 'emails.0.address', message: 'bad' },
+      ]),
+    );
     expect(p).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(p.detail).toContain('emails.0.address');
   });
 
   it('calls an unknown route ROUTE_NOT_FOUND and a controller 404 NOT_FOUND', () => {
-    expect(toProblem(new NotFoundException('Cannot GET /nowhere'))).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    expect(toProblem(new NotFoundException('Cannot GET /nowhere'))).toMatchObject({
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+    });
     expect(toProblem(new NotFoundException())).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });
 
@@ -54,8 +72,10 @@ describe('mapping errors to problem details', () => {
     for (const e of [invalidJson, asNestSees(invalidJson), emptyJson, asNestSees(emptyJson)]) {
       expect(toProblem(e)).toMatchObject({ status: 400, code: 'MALFORMED_JSON', type: problemType('MALFORMED_JSON') });
     }
-    for (const e of [tooLarge, asNestSees(tooLarge)]) expect(toProblem(e)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
-    for (const e of [mediaType, asNestSees(mediaType)]) expect(toProblem(e)).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    for (const e of [tooLarge, asNestSees(tooLarge)])
+      expect(toProblem(e)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    for (const e of [mediaType, asNestSees(mediaType)])
+      expect(toProblem(e)).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     expect(toProblem(new PayloadTooLargeException())).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
@@ -64,8 +84,23 @@ describe('mapping errors to problem details', () => {
     expect(toProblem(e)).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
   });
 
+  it('answers Postgres contention with 409 or 503 and a value Postgres refuses with 400, never 500', () => {
+    const pg = (code: string) =>
+      Object.assign(new Error('driver message with ada@example.com'), { code, severity: 'ERROR' });
+    expect(toProblem(pg('40P01'))).toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
+    expect(toProblem(pg('40001'))).toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
+    expect(toProblem(pg('55P03'))).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+    expect(toProblem(pg('22P02'))).toMatchObject({ status: 400, code: 'INVALID_VALUE' });
+    expect(JSON.stringify(toProblem(pg('22021')))).not.toContain('ada@example.com');
+    expect(toProblem(pg('42P01'))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+
   it('keeps the message of other Nest client errors', () => {
-    expect(toProblem(new BadRequestException('id must be a number'))).toMatchObject({ status: 400, code: 'BAD_REQUEST', detail: 'id must be a number' });
+    expect(toProblem(new BadRequestException('id must be a number'))).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      detail: 'id must be a number',
+    });
   });
 
   it.each([

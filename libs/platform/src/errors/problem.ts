@@ -24,13 +24,16 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   410: 'Gone',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -43,7 +46,14 @@ export function problemType(code: string): string {
 }
 
 export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { ...extra, type: problemType(code), title: TITLES[status] ?? (status >= 500 ? 'Error' : 'Bad Request'), status, detail, code };
+  return {
+    ...extra,
+    type: problemType(code),
+    title: TITLES[status] ?? (status >= 500 ? 'Error' : 'Bad Request'),
+    status,
+    detail,
+    code,
+  };
 }
 
 const malformedJson = () => problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
@@ -96,8 +106,31 @@ function fromHttpException(error: HttpException): Problem {
   if (status === 401) return problem(401, 'UNAUTHENTICATED', message);
   if (status === 403) return problem(403, 'PERMISSION_DENIED', message);
   if (status === 429) return problem(429, 'TOO_MANY_REQUESTS', message);
-  if (status >= 500) return status === 500 ? internal() : problem(status, 'UNAVAILABLE', 'The service cannot answer now');
+  if (status >= 500)
+    return status === 500 ? internal() : problem(status, 'UNAVAILABLE', 'The service cannot answer now');
   return problem(status, 'BAD_REQUEST', message);
+}
+
+/**
+ * Postgres errors that escaped the service's own checks (SQLSTATE in `code`,
+ * as pg and TypeORM's QueryFailedError carry it): contention is 409/503 to
+ * retry, a value Postgres refuses is the caller's 400, not a 500.
+ */
+function fromPostgresCode(code: string): Problem | undefined {
+  if (code === '40001' || code === '40P01') {
+    return problem(409, 'CONCURRENT_UPDATE', 'Another change to the same records got in the way; retry the request', {
+      retryable: true,
+    });
+  }
+  if (code === '55P03' || code === '57014' || code === '53300')
+    return problem(503, 'UNAVAILABLE', 'The service cannot answer now; retry shortly');
+  if (code.startsWith('22'))
+    return problem(
+      400,
+      'INVALID_VALUE',
+      'A value in the request cannot be stored (invalid characters or out of range)',
+    );
+  return undefined;
 }
 
 interface ErrorWithCode {
@@ -116,9 +149,14 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof HttpException) return fromHttpException(error);
   if (typeof error === 'object' && error !== null) {
     const e = error as ErrorWithCode;
-    const statusCode = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : undefined;
+    const statusCode =
+      typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : undefined;
     if (typeof e.code === 'string' && e.code.startsWith('FST_')) {
       const mapped = fromFastifyCode(e.code, statusCode);
+      if (mapped) return mapped;
+    }
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && 'severity' in e) {
+      const mapped = fromPostgresCode(e.code);
       if (mapped) return mapped;
     }
     // A JSON parser's own SyntaxError, flagged as a client error by Fastify.

@@ -58,11 +58,16 @@ describe('the validation pipe', () => {
   });
 
   it('refuses an unknown field and names it', async () => {
-    expect(await problemsOf({ name: 'Ada', emails: [], nickname: 'A' }, body)).toEqual([{ field: 'nickname', message: 'is not a known field' }]);
+    expect(await problemsOf({ name: 'Ada', emails: [], nickname: 'A' }, body)).toEqual([
+      { field: 'nickname', message: 'is not a known field' },
+    ]);
   });
 
   it('names a nested invalid field by its dotted path', async () => {
-    const problems = await problemsOf({ name: 'Ada', emails: [{ address: 'ada@example.com' }, { address: 'nope' }] }, body);
+    const problems = await problemsOf(
+      { name: 'Ada', emails: [{ address: 'ada@example.com' }, { address: 'nope' }] },
+      body,
+    );
     expect(problems.map((p) => p.field)).toEqual(['emails.1.address']);
   });
 
@@ -80,23 +85,36 @@ describe('the validation pipe', () => {
     expect((await problemsOf({}, body)).map((p) => p.field)).toEqual(expect.arrayContaining(['name', 'emails']));
   });
 
-  it.each([['an array', []], ['a string', 'Ada'], ['null', null], ['nothing', undefined]])('refuses %s as a body', async (_label, value) => {
+  it.each([
+    ['an array', []],
+    ['a string', 'Ada'],
+    ['null', null],
+    ['nothing', undefined],
+  ])('refuses %s as a body', async (_label, value) => {
     expect(await problemsOf(value, body)).toEqual([{ field: 'body', message: 'the body must be a JSON object' }]);
   });
 
   it('names a path parameter that is not a UUID', async () => {
-    expect((await problemsOf({ id: 'not-a-uuid' }, { type: 'param', metatype: IdParams })).map((p) => p.field)).toEqual(['id']);
+    expect((await problemsOf({ id: 'not-a-uuid' }, { type: 'param', metatype: IdParams })).map((p) => p.field)).toEqual(
+      ['id'],
+    );
   });
 
   it('converts and checks a query when its DTO asks for a number', async () => {
     const ok = await createValidationPipe().transform({ limit: '20' }, { type: 'query', metatype: ListQuery });
     expect(ok).toEqual(Object.assign(new ListQuery(), { limit: 20 }));
-    expect((await problemsOf({ limit: '500' }, { type: 'query', metatype: ListQuery })).map((p) => p.field)).toEqual(['limit']);
-    expect((await problemsOf({ sort: 'name' }, { type: 'query', metatype: ListQuery })).map((p) => p.field)).toEqual(['sort']);
+    expect((await problemsOf({ limit: '500' }, { type: 'query', metatype: ListQuery })).map((p) => p.field)).toEqual([
+      'limit',
+    ]);
+    expect((await problemsOf({ sort: 'name' }, { type: 'query', metatype: ListQuery })).map((p) => p.field)).toEqual([
+      'sort',
+    ]);
   });
 
   it('leaves primitive parameters alone', async () => {
-    expect(await createValidationPipe().transform('abc', { type: 'param', metatype: String, data: 'slug' })).toBe('abc');
+    expect(await createValidationPipe().transform('abc', { type: 'param', metatype: String, data: 'slug' })).toBe(
+      'abc',
+    );
   });
 });
 
@@ -104,12 +122,17 @@ describe('ParseUuidPipe', () => {
   const pipe = new ParseUuidPipe();
 
   it('passes a UUID through', () => {
-    expect(pipe.transform('0190f0f0-0000-7000-8000-000000000001', { type: 'param', data: 'id' })).toBe('0190f0f0-0000-7000-8000-000000000001');
+    expect(pipe.transform('0190f0f0-0000-7000-8000-000000000001', { type: 'param', data: 'id' })).toBe(
+      '0190f0f0-0000-7000-8000-000000000001',
+    );
   });
 
   it('refuses anything else with a problem naming the parameter', () => {
     expect(() => pipe.transform('42', { type: 'param', data: 'personId' })).toThrow(
-      expect.objectContaining({ code: 'VALIDATION_FAILED', extra: { errors: [{ field: 'personId', message: 'must be a UUID' }] } }),
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        extra: { errors: [{ field: 'personId', message: 'must be a UUID' }] },
+      }),
     );
   });
 });

@@ -1,6 +1,13 @@
-import { Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
+import {
+  Injectable,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type PipeTransform,
+  type ValidationError,
+} from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { validationFailed, type FieldProblem } from '../errors/domain-error';
+import { findUnstorableInput } from './input-guard';
 
 /** Flattens nested class-validator errors into dotted field paths (`emails.0.address`). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -20,7 +27,8 @@ const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object, Buffer, D
 /**
  * The platform's validation: bodies, params and queries are checked against
  * their DTO classes; unknown fields are refused, not silently dropped; each
- * problem names its field. A body that is not a JSON object is refused too.
+ * problem names its field. A body that is not a JSON object is refused too,
+ * and so is input nothing could store (NUL, lone surrogates, deep nesting).
  */
 export class PlatformValidationPipe extends ValidationPipe {
   constructor() {
@@ -41,6 +49,10 @@ export class PlatformValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw validationFailed([{ field: metadata.type, message: `the ${metadata.type} must be a JSON object` }]);
       }
+    }
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const unstorable = findUnstorableInput(value, metadata.data ?? metadata.type);
+      if (unstorable) throw validationFailed([unstorable]);
     }
     return super.transform(value, metadata);
   }

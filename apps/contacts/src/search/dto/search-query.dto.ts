@@ -2,14 +2,17 @@ import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LIFECYCLE_STAGES } from '../../people/person.entity';
 import { SOURCE_CHANNELS } from '../../people/dto/person.dto';
-import { PageQueryDto } from '../../shared/page-query.dto';
+import { PageQueryDto } from '@crm/platform';
 
 export const SORTS = ['createdAt', '-createdAt', 'name', '-name', 'relevance'] as const;
 export type Sort = (typeof SORTS)[number];
 
 /** Filters and sort of a search; `limit` and `cursor` as on every keyset page. */
 export class SearchQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Full-text and fuzzy (trigram) search over names, emails and company name', maxLength: 200 })
+  @ApiPropertyOptional({
+    description: 'Full-text and fuzzy (trigram) search over names, emails and company name',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -17,7 +20,10 @@ export class SearchQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ maxLength: 50 }) @IsOptional() @IsString() @MaxLength(50) tag?: string;
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: string;
-  @ApiPropertyOptional({ example: 'FR' }) @IsOptional() @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' }) country?: string;
+  @ApiPropertyOptional({ example: 'FR' })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
+  country?: string;
   @ApiPropertyOptional({ enum: SOURCE_CHANNELS }) @IsOptional() @IsIn(SOURCE_CHANNELS) sourceChannel?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) owner?: string;
 
