@@ -47,6 +47,11 @@ describe('upstreamRequestHeaders', () => {
     expect(out['traceparent']).toBe('00-abc-def-01');
   });
 
+  it("tells the service the client's path prefix, never the client's own claim of one", () => {
+    expect(upstreamRequestHeaders({ 'x-forwarded-prefix': '/evil' }, { ...ctx, prefix: '/api/v1' })['x-forwarded-prefix']).toBe('/api/v1');
+    expect(upstreamRequestHeaders({ 'x-forwarded-prefix': '/evil' }, ctx)['x-forwarded-prefix']).toBeUndefined();
+  });
+
   it('keeps the content length, so the service sees the same body framing', () => {
     expect(upstreamRequestHeaders({ 'content-length': '12' }, ctx)['content-length']).toBe('12');
   });

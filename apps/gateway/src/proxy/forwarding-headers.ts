@@ -30,6 +30,7 @@ const NOT_FORWARDED = new Set([
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
+  'x-forwarded-prefix',
   'x-request-id',
 ]);
 
@@ -60,6 +61,8 @@ export interface ForwardingContext {
   /** Host and scheme the client used. */
   host?: string;
   protocol: string;
+  /** The path prefix the client used in front of the service's own paths (`/api/v1`), for problem `instance` and `Location`. */
+  prefix?: string;
   /** traceparent/tracestate of the gateway's span, when tracing is on. */
   trace?: Record<string, string>;
 }
@@ -69,6 +72,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   out['x-forwarded-for'] = ctx.forwardedFor;
   out['x-forwarded-proto'] = ctx.protocol;
   if (ctx.host) out['x-forwarded-host'] = ctx.host;
+  if (ctx.prefix) out['x-forwarded-prefix'] = ctx.prefix;
   out['x-request-id'] = ctx.requestId;
   out['authorization'] = `Bearer ${ctx.internalToken}`;
   Object.assign(out, ctx.trace ?? {});

@@ -103,6 +103,7 @@ export class ServiceProxy implements OnApplicationShutdown {
           forwardedFor: context.forwardedFor,
           host: request.headers.host,
           protocol: request.protocol,
+          prefix: API_PREFIX,
           trace: currentTraceHeaders(),
         }),
         body,
