@@ -34,15 +34,16 @@ export const migrations = [GatewayTables1763900000000];
       provide: InternalTokenSigner,
       inject: [SERVICE_CONFIG, GATEWAY_SETTINGS],
       useFactory: (config: ServiceConfig, settings: GatewaySettings) => {
-        if (!config.AUTH_JWT_SECRET) {
-          throw new ConfigError([{ variable: 'AUTH_JWT_SECRET', message: 'is required by the gateway: it signs the internal tokens services receive' }]);
+        const secret = config.INTERNAL_TOKEN_SECRET ?? config.AUTH_JWT_SECRET;
+        if (!secret) {
+          throw new ConfigError([
+            {
+              variable: 'INTERNAL_TOKEN_SECRET',
+              message: 'is required by the gateway (or AUTH_JWT_SECRET): it signs the internal tokens services receive',
+            },
+          ]);
         }
-        return new InternalTokenSigner({
-          secret: config.AUTH_JWT_SECRET,
-          issuer: config.AUTH_ISSUER,
-          audience: config.AUTH_AUDIENCE,
-          ttlSeconds: settings.internalTokenTtlSeconds,
-        });
+        return new InternalTokenSigner({ secret, ttlSeconds: settings.internalTokenTtlSeconds });
       },
     },
     {
@@ -55,7 +56,11 @@ export const migrations = [GatewayTables1763900000000];
       inject: [GATEWAY_SETTINGS, InternalTokenSigner],
       useFactory: (s: GatewaySettings, tokens: InternalTokenSigner) => new ServiceProxy(s, tokens),
     },
-    { provide: RpcClient, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => new RpcClient(config.NATS_URL) },
+    {
+      provide: RpcClient,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ServiceConfig) => new RpcClient(config.NATS_URL),
+    },
     ApiKeysService,
     AuditLogService,
     CallerAuthenticator,

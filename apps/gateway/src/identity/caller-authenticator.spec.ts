@@ -1,4 +1,4 @@
-import { DomainError, type Principal, type TokenVerifier } from '@crm/platform';
+import { DomainError, type Principal, type TokenVerifier, type VerifyOptions } from '@crm/platform';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuthenticationFailed, CallerAuthenticator } from './caller-authenticator';
 
@@ -6,12 +6,18 @@ const user: Principal = { subject: 'u1', roles: ['sales'], permissions: ['contac
 const machine: Principal = { subject: 'api-key:1', roles: [], permissions: ['contacts:read'], kind: 'api-key' };
 
 const verifier = {
-  verify: async (token: string) => {
+  verify: async (token: string, options?: VerifyOptions) => {
     if (token === 'good.jwt.token') return user;
+    if (token === 'internal.jwt.token' && options?.internal === 'refuse')
+      throw new DomainError('TOKEN_INTERNAL', 'Internal tokens are not for clients', 'unauthenticated');
+    if (token === 'jwks.down.token')
+      throw new DomainError('AUTHENTICATION_UNAVAILABLE', 'keys unavailable', 'unavailable');
     throw new DomainError('TOKEN_EXPIRED', 'The bearer token has expired', 'unauthenticated');
   },
 } as unknown as TokenVerifier;
-const apiKeys = { authenticate: async (key: string) => (key === 'crm_good' ? machine : undefined) } as unknown as ApiKeysService;
+const apiKeys = {
+  authenticate: async (key: string) => (key === 'crm_good' ? machine : undefined),
+} as unknown as ApiKeysService;
 
 describe('CallerAuthenticator', () => {
   const callers = new CallerAuthenticator(verifier, apiKeys);
@@ -28,13 +34,29 @@ describe('CallerAuthenticator', () => {
   });
 
   it("says why it refuses, keeping the verifier's reason", async () => {
-    await expect(callers.authenticate({ authorization: 'Bearer old' })).rejects.toThrow(new AuthenticationFailed('The bearer token has expired'));
+    await expect(callers.authenticate({ authorization: 'Bearer old' })).rejects.toThrow(
+      new AuthenticationFailed('The bearer token has expired'),
+    );
     await expect(callers.authenticate({ 'x-api-key': 'crm_revoked' })).rejects.toThrow(/not valid or has been revoked/);
     await expect(callers.authenticate({ authorization: 'Basic dXNlcjpwYXNz' })).rejects.toThrow(AuthenticationFailed);
     await expect(callers.authenticate({ authorization: 'Bearer' })).rejects.toThrow(/no credentials/);
   });
 
   it('refuses two credentials at once rather than pick one', async () => {
-    await expect(callers.authenticate({ authorization: 'Bearer good.jwt.token', 'x-api-key': 'crm_good' })).rejects.toThrow(/not both/);
+    await expect(
+      callers.authenticate({ authorization: 'Bearer good.jwt.token', 'x-api-key': 'crm_good' }),
+    ).rejects.toThrow(/not both/);
+  });
+
+  it("refuses the services' internal tokens as client credentials", async () => {
+    await expect(callers.authenticate({ authorization: 'Bearer internal.jwt.token' })).rejects.toThrow(
+      new AuthenticationFailed('Internal tokens are not for clients'),
+    );
+  });
+
+  it('passes an identity provider outage on as such, not as a refused token', async () => {
+    await expect(callers.authenticate({ authorization: 'Bearer jwks.down.token' })).rejects.toMatchObject({
+      code: 'AUTHENTICATION_UNAVAILABLE',
+    });
   });
 });

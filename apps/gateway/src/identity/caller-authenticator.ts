@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { TokenVerifier, type Principal } from '@crm/platform';
+import { DomainError, TokenVerifier, type Principal } from '@crm/platform';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 
 export class AuthenticationFailed extends Error {
@@ -29,7 +29,8 @@ export class CallerAuthenticator {
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal | undefined> {
     const authorization = single(headers['authorization'])?.trim();
     const headerKey = single(headers['x-api-key'])?.trim();
-    if (authorization && headerKey) throw new AuthenticationFailed('Send either an Authorization header or an X-Api-Key, not both');
+    if (authorization && headerKey)
+      throw new AuthenticationFailed('Send either an Authorization header or an X-Api-Key, not both');
     if (headerKey) return this.apiKey(headerKey);
     if (!authorization) return undefined;
     const space = authorization.indexOf(' ');
@@ -39,8 +40,11 @@ export class CallerAuthenticator {
     if (scheme === 'apikey') return this.apiKey(credential);
     if (scheme !== 'bearer') throw new AuthenticationFailed('Use Authorization: Bearer <token> or an API key');
     try {
-      return await this.tokens.verify(credential);
+      // An internal token a service was handed is no credential here: it cannot be replayed at the front door.
+      return await this.tokens.verify(credential, { internal: 'refuse' });
     } catch (error) {
+      // The identity provider's keys cannot be fetched: the token may be good, so this is not a 401.
+      if (error instanceof DomainError && error.kind === 'unavailable') throw error;
       throw new AuthenticationFailed((error as Error).message || 'The token is not valid');
     }
   }

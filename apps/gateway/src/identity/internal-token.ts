@@ -1,9 +1,8 @@
 import { signToken, type Principal } from '@crm/platform';
 
 export interface InternalTokenOptions {
+  /** INTERNAL_TOKEN_SECRET, else AUTH_JWT_SECRET. */
   secret: string;
-  issuer: string;
-  audience: string;
   ttlSeconds?: number;
   now?: () => number;
 }
@@ -17,9 +16,11 @@ const MAX_CACHED = 10_000;
 
 /**
  * Signs the short-lived token a service receives instead of the caller's
- * credentials: HS256 with the shared secret, carrying the caller's subject,
- * roles and resolved permissions, so the service checks the caller itself.
- * A token is reused while it has more than half its life left.
+ * credentials: an internal token (its own type, issuer `crm-gateway`,
+ * audience `crm-internal`, HS256 with the internal key) carrying the caller's
+ * subject, roles and resolved permissions, so the service checks the caller
+ * itself. The gateway refuses such tokens from clients. A token is reused
+ * while it has more than half its life left.
  */
 export class InternalTokenSigner {
   private readonly ttl: number;
@@ -32,7 +33,13 @@ export class InternalTokenSigner {
   }
 
   async tokenFor(principal: Principal): Promise<string> {
-    const cacheKey = JSON.stringify([principal.kind, principal.subject, principal.name ?? null, principal.roles, principal.permissions]);
+    const cacheKey = JSON.stringify([
+      principal.kind,
+      principal.subject,
+      principal.name ?? null,
+      principal.roles,
+      principal.permissions,
+    ]);
     const nowMs = this.now();
     const hit = this.cache.get(cacheKey);
     if (hit && hit.expiresAt - nowMs > (this.ttl * 1000) / 2) return hit.token;
@@ -44,8 +51,7 @@ export class InternalTokenSigner {
       roles: principal.roles,
       permissions: principal.permissions,
       kind: principal.kind,
-      issuer: this.options.issuer,
-      audience: this.options.audience,
+      internal: true,
       issuedAt: iat,
       expiresInSeconds: this.ttl,
     });

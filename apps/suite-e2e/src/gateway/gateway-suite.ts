@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { signDevToken } from '@crm/platform';
 import { PrivateNats, ServiceProcess } from '../support/processes';
 import { api, prepareSuite, SECRET, type Suite } from '../support/suite';
@@ -24,8 +25,11 @@ export async function startGatewaySuite(
   const nats = await PrivateNats.create();
   await nats.start();
   const suite = await prepareSuite([...apps, 'gateway'], nats.url);
-  for (const app of apps) await suite.services[app].start();
+  // Internal tokens on a key of their own, as in the deployment files: user tokens' key cannot mint them.
+  const internal = { INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex') };
+  for (const app of apps) await suite.services[app].start(internal);
   const env = {
+    ...internal,
     CONTACTS_URL: suite.services['contacts']?.baseUrl ?? 'http://127.0.0.1:9',
     ANALYTICS_URL: suite.services['analytics']?.baseUrl ?? 'http://127.0.0.1:9',
     ...gatewayEnv,
@@ -71,5 +75,9 @@ export function expectProblem(answer: Answer, status: number, code?: string): vo
     status,
     type: expect.stringContaining('application/problem+json'),
   });
-  expect(answer.body).toMatchObject({ status, ...(code ? { code } : {}), type: expect.stringMatching(/^urn:crm:problem:/) });
+  expect(answer.body).toMatchObject({
+    status,
+    ...(code ? { code } : {}),
+    type: expect.stringMatching(/^urn:crm:problem:/),
+  });
 }

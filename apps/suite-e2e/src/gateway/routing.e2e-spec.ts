@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { decodeJwt } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
+import { SECRET } from '../support/suite';
 import { waitFor } from '@crm/messaging';
 import { newPerson } from '../support/contacts';
 import { freePort } from '../support/processes';
@@ -7,6 +8,17 @@ import { FakeUpstream } from './fake-upstream';
 import { bearer, call, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
 
 const LIMIT = 8 * 1024 * 1024;
+
+/** A user token (typ JWT) with any claims, signed with the users' key. */
+function signJwt(claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('claims-everything')
+    .setIssuer('crm-local')
+    .setAudience('crm')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET));
+}
 
 function rawStatus(baseUrl: string, path: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,6 +46,8 @@ describe('the gateway routes to the services', () => {
       UPSTREAM_TIMEOUT_MS: '1000',
       // Two stand-ins: a service of the test's own, and one nothing listens for.
       SERVICE_URLS: `echo=${echo.url},gone=http://127.0.0.1:${nobody}`,
+      // An identity provider that is down: its RS256 tokens cannot be checked (HS256 ones still can).
+      AUTH_JWKS_URL: `http://127.0.0.1:${nobody}/jwks.json`,
     });
     admin = bearer(await s.token(['admin']));
   });
@@ -60,8 +74,20 @@ describe('the gateway routes to the services', () => {
 
   it("passes a service's refusal through unchanged: status, problem body and field errors", async () => {
     const bad = { firstName: '', emails: [{ address: 'not-an-email' }] };
-    const through = await call<Record<string, unknown>>(gw(), 'POST', '/api/v1/contacts', { ...admin, 'x-request-id': 'e2e-bad-1' }, bad);
-    const direct = await call<Record<string, unknown>>(contacts(), 'POST', '/contacts', { ...admin, 'x-request-id': 'e2e-bad-1' }, bad);
+    const through = await call<Record<string, unknown>>(
+      gw(),
+      'POST',
+      '/api/v1/contacts',
+      { ...admin, 'x-request-id': 'e2e-bad-1' },
+      bad,
+    );
+    const direct = await call<Record<string, unknown>>(
+      contacts(),
+      'POST',
+      '/contacts',
+      { ...admin, 'x-request-id': 'e2e-bad-1' },
+      bad,
+    );
     expect(through.status).toBe(direct.status);
     expect(through.status).toBeGreaterThanOrEqual(400);
     expect(through.status).toBeLessThan(500);
@@ -82,15 +108,28 @@ describe('the gateway routes to the services', () => {
     );
     expect(facts.status).toBe(200);
     expect(facts.body.contactId).toBe(created.body.id);
-    const direct = await call(s.services['analytics'].baseUrl, 'GET', `/analytics/customers/${created.body.id}/facts`, admin);
+    const direct = await call(
+      s.services['analytics'].baseUrl,
+      'GET',
+      `/analytics/customers/${created.body.id}/facts`,
+      admin,
+    );
     expect(facts.body).toEqual(direct.body);
 
-    const unknown = await call(gw(), 'GET', '/api/v1/analytics/customers/01900000-0000-7000-8000-000000000000/facts', admin);
+    const unknown = await call(
+      gw(),
+      'GET',
+      '/api/v1/analytics/customers/01900000-0000-7000-8000-000000000000/facts',
+      admin,
+    );
     expectProblem(unknown, 404, 'CUSTOMER_FACTS_NOT_FOUND');
   });
 
   it('gives every response a request id, keeps the one a client sends and forwards it to the service', async () => {
-    const own = await call(gw(), 'GET', '/api/v1/contacts/01900000-0000-7000-8000-000000000000', { ...admin, 'x-request-id': 'e2e-trace-42' });
+    const own = await call(gw(), 'GET', '/api/v1/contacts/01900000-0000-7000-8000-000000000000', {
+      ...admin,
+      'x-request-id': 'e2e-trace-42',
+    });
     expect(own.headers.get('x-request-id')).toBe('e2e-trace-42');
     expect((own.body as { requestId: string }).requestId).toBe('e2e-trace-42');
     const fresh = await call(gw(), 'GET', '/api/v1/nowhere', admin);
@@ -140,7 +179,12 @@ describe('the gateway routes to the services', () => {
         else controller.close();
       },
     });
-    const res = await fetch(`${gw()}/api/v1/echo/upload`, { method: 'POST', headers: admin, body, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${gw()}/api/v1/echo/upload`, {
+      method: 'POST',
+      headers: admin,
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
   });
 
@@ -157,7 +201,12 @@ describe('the gateway routes to the services', () => {
         controller.close();
       },
     });
-    const res = await fetch(`${gw()}/api/v1/echo/upload`, { method: 'POST', headers: { ...admin, 'content-type': 'application/octet-stream' }, body, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${gw()}/api/v1/echo/upload`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(201);
     expect(res.headers.get('x-upstream')).toBe('echo');
     expect(await res.json()).toMatchObject({ bytes: first.length + rest.length });
@@ -190,9 +239,51 @@ describe('the gateway routes to the services', () => {
     // No proxy is trusted in front of this gateway: what the client claims about its address is dropped.
     expect(seen['x-forwarded-for']).toMatch(/127\.0\.0\.1$/);
     expect(seen['x-forwarded-for']).not.toContain('6.6.6.6');
-    const claims = decodeJwt(seen['authorization'].replace(/^Bearer /, ''));
-    expect(claims).toMatchObject({ sub: 'e2e-admin', roles: ['admin'], permissions: ['*'], kind: 'user', iss: 'crm-local', aud: 'crm' });
+    const internalToken = seen['authorization'].replace(/^Bearer /, '');
+    const claims = decodeJwt(internalToken);
+    expect(claims).toMatchObject({
+      sub: 'e2e-admin',
+      roles: ['admin'],
+      permissions: ['*'],
+      kind: 'user',
+      iss: 'crm-gateway',
+      aud: 'crm-internal',
+    });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(60);
+
+    // Replayed at the front door, the internal token is no credential, though services take it.
+    const replayed = await call(gw(), 'GET', '/api/v1/contacts', bearer(internalToken));
+    expectProblem(replayed, 401, 'UNAUTHENTICATED');
+    expect((replayed.body as { detail: string }).detail).toMatch(/internal/i);
+    expect((await call(contacts(), 'GET', '/contacts', bearer(internalToken))).status).toBe(200);
+  });
+
+  it('gives a user token claiming permissions only what its roles give', async () => {
+    const claimsEverything = await signJwt({ roles: ['read-only'], permissions: ['*'] });
+    expect((await call(gw(), 'GET', '/api/v1/contacts', bearer(claimsEverything))).status).toBe(200);
+    expectProblem(
+      await call(gw(), 'POST', '/api/v1/contacts', bearer(claimsEverything), newPerson(4, s.namespace)),
+      403,
+      'PERMISSION_DENIED',
+    );
+    expectProblem(
+      await call(contacts(), 'POST', '/contacts', bearer(claimsEverything), newPerson(5, s.namespace)),
+      403,
+      'PERMISSION_DENIED',
+    );
+  });
+
+  it('answers 503 AUTHENTICATION_UNAVAILABLE, not 401, while the identity provider keys cannot be fetched', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const oidc = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('oidc-user')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const answer = await call(gw(), 'GET', '/api/v1/contacts', bearer(oidc));
+    expectProblem(answer, 503, 'AUTHENTICATION_UNAVAILABLE');
   });
 
   it('answers 504 when a service does not answer in time, 502 when it hangs up, 503 naming a service that is down', async () => {
@@ -208,11 +299,22 @@ describe('the gateway routes to the services', () => {
   });
 
   it('serves one OpenAPI 3.1 document of the gateway and every service, and a page listing it', async () => {
-    const doc = await call<{ openapi: string; paths: Record<string, unknown>; 'x-missing': unknown[] }>(gw(), 'GET', '/api/openapi.json');
+    const doc = await call<{ openapi: string; paths: Record<string, unknown>; 'x-missing': unknown[] }>(
+      gw(),
+      'GET',
+      '/api/openapi.json',
+    );
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/customers/{id}', '/api/v1/search', '/api/v1/admin/api-keys', '/api/v1/analytics/customers/summary']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/customers/{id}',
+        '/api/v1/search',
+        '/api/v1/admin/api-keys',
+        '/api/v1/analytics/customers/summary',
+      ]),
+    );
     expect(paths.some((p) => p.startsWith('/api/v1/contacts'))).toBe(true);
     expect(paths.every((p) => p.startsWith('/api/'))).toBe(true);
     // Only the stand-ins have no document.

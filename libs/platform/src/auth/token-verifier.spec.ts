@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { DomainError } from '../errors/domain-error';
 import { signDevToken } from './dev-token';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, INTERNAL_TOKEN_TYPE } from './internal-token';
 import { grants } from './permissions';
 import { TokenVerifier } from './token-verifier';
 
@@ -60,17 +61,26 @@ describe('token verification', () => {
   });
 
   it('uses an explicit permissions claim as it is', async () => {
-    const p = await verifier.verify(await signDevToken({ secret: SECRET, subject: 'svc', roles: ['admin'], permissions: ['contacts:read'] }));
+    const p = await verifier.verify(
+      await signDevToken({ secret: SECRET, subject: 'svc', roles: ['admin'], permissions: ['contacts:read'] }),
+    );
     expect(p.permissions).toEqual(['contacts:read']);
   });
 
   it('reads the kind and name claims of service and api-key tokens', async () => {
-    const p = await verifier.verify(await signDevToken({ secret: SECRET, subject: 'svc', kind: 'service', name: 'Relay', permissions: [] }));
+    const p = await verifier.verify(
+      await signDevToken({ secret: SECRET, subject: 'svc', kind: 'service', name: 'Relay', permissions: [] }),
+    );
     expect(p).toEqual({ subject: 'svc', name: 'Relay', roles: [], permissions: [], kind: 'service' });
   });
 
   it('maps roles with an overriding role map', async () => {
-    const custom = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm', rolePermissions: { auditor: ['analytics:read'] } });
+    const custom = new TokenVerifier({
+      secret: SECRET,
+      issuer: 'crm-local',
+      audience: 'crm',
+      rolePermissions: { auditor: ['analytics:read'] },
+    });
     const p = await custom.verify(await signDevToken({ secret: SECRET, subject: 'a', roles: ['auditor', 'admin'] }));
     expect(p.permissions).toEqual(['analytics:read']);
   });
@@ -97,7 +107,11 @@ describe('token verification', () => {
     ['expired', () => signDevToken({ secret: SECRET, subject: 'u', expiresInSeconds: -60 }), 'TOKEN_EXPIRED'],
     ['wrong audience', () => signDevToken({ secret: SECRET, subject: 'u', audience: 'other' }), 'TOKEN_INVALID'],
     ['wrong issuer', () => signDevToken({ secret: SECRET, subject: 'u', issuer: 'evil' }), 'TOKEN_INVALID'],
-    ['bad signature', () => signDevToken({ secret: 'another-secret-0123456789abcdefghijkl', subject: 'u' }), 'TOKEN_INVALID'],
+    [
+      'bad signature',
+      () => signDevToken({ secret: 'another-secret-0123456789abcdefghijkl', subject: 'u' }),
+      'TOKEN_INVALID',
+    ],
     [
       'alg none',
       async () =>
@@ -125,14 +139,22 @@ describe('token verification', () => {
   });
 
   const hs256 = (edit: (jwt: SignJWT) => SignJWT) =>
-    edit(new SignJWT({ roles: ['sales'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('crm-local').setAudience('crm')).sign(
-      new TextEncoder().encode(SECRET),
-    );
+    edit(
+      new SignJWT({ roles: ['sales'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuer('crm-local')
+        .setAudience('crm'),
+    ).sign(new TextEncoder().encode(SECRET));
   const now = () => Math.floor(Date.now() / 1000);
 
   it('refuses a token that is not valid yet, beyond a small clock tolerance', async () => {
-    expect(await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 120).setExpirationTime(now() + 600))))).toBe('TOKEN_INVALID');
-    expect(await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 2).setExpirationTime(now() + 600))))).toBe('accepted');
+    expect(
+      await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 120).setExpirationTime(now() + 600)))),
+    ).toBe('TOKEN_INVALID');
+    expect(
+      await codeOf(verifier.verify(await hs256((j) => j.setNotBefore(now() + 2).setExpirationTime(now() + 600)))),
+    ).toBe('accepted');
   });
 
   it('refuses a token without an expiry', async () => {
@@ -170,6 +192,109 @@ describe('token verification', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(SECRET));
     expect(await codeOf(verifier.verify(hs384))).toBe('TOKEN_INVALID');
+  });
+
+  const userWith = (
+    claims: Record<string, unknown>,
+    header: Record<string, unknown> = {},
+    iss = 'crm-local',
+    aud = 'crm',
+  ) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header })
+      .setSubject('mallory')
+      .setIssuer(iss)
+      .setAudience(aud)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it('takes permissions only from internal tokens: a user token claiming ["*"] gets what its roles give', async () => {
+    const p = await verifier.verify(await userWith({ roles: ['read-only'], permissions: ['*'], kind: 'service' }));
+    expect(p.kind).toBe('user');
+    expect(grants(p.permissions, 'contacts:read')).toBe(true);
+    expect(grants(p.permissions, 'contacts:write')).toBe(false);
+    expect(grants(p.permissions, 'gateway:admin')).toBe(false);
+  });
+
+  it('gives internal tokens their own type, issuer and audience', async () => {
+    const token = await signDevToken({
+      secret: SECRET,
+      subject: 'u1',
+      permissions: ['contacts:read'],
+      kind: 'api-key',
+    });
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    expect(header.typ).toBe(INTERNAL_TOKEN_TYPE);
+    expect(payload).toMatchObject({
+      iss: INTERNAL_TOKEN_ISSUER,
+      aud: INTERNAL_TOKEN_AUDIENCE,
+      permissions: ['contacts:read'],
+      kind: 'api-key',
+    });
+    expect(await verifier.verify(token)).toMatchObject({
+      subject: 'u1',
+      permissions: ['contacts:read'],
+      kind: 'api-key',
+    });
+  });
+
+  it('refuses an internal token where the caller must be a client (the gateway), naming why', async () => {
+    const token = await signDevToken({ secret: SECRET, subject: 'u1', permissions: ['*'] });
+    await expect(verifier.verify(token, { internal: 'refuse' })).rejects.toMatchObject({
+      code: 'TOKEN_INTERNAL',
+      kind: 'unauthenticated',
+    });
+  });
+
+  it('checks internal tokens with their own key when one is set, and user tokens never with it', async () => {
+    const INTERNAL = 'internal-spec-secret-0123456789abcdefgh';
+    const split = new TokenVerifier({ secret: SECRET, internalSecret: INTERNAL, issuer: 'crm-local', audience: 'crm' });
+    expect(
+      await codeOf(split.verify(await signDevToken({ secret: INTERNAL, subject: 'gw', permissions: ['*'] }))),
+    ).toBe('accepted');
+    // Signed with the user secret: a holder of user tokens' key cannot mint internal ones.
+    expect(await codeOf(split.verify(await signDevToken({ secret: SECRET, subject: 'gw', permissions: ['*'] })))).toBe(
+      'TOKEN_INVALID',
+    );
+    const internalKeyUserToken = await signDevToken({ secret: INTERNAL, subject: 'u', roles: ['admin'] });
+    expect(await codeOf(split.verify(internalKeyUserToken))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses a user token dressed as internal by its claims or its header alone', async () => {
+    expect(
+      await codeOf(
+        verifier.verify(await userWith({ permissions: ['*'] }, {}, INTERNAL_TOKEN_ISSUER, INTERNAL_TOKEN_AUDIENCE)),
+      ),
+    ).toBe('TOKEN_INVALID');
+    expect(await codeOf(verifier.verify(await userWith({ permissions: ['*'] }, { typ: INTERNAL_TOKEN_TYPE })))).toBe(
+      'TOKEN_INVALID',
+    );
+  });
+
+  it('answers AUTHENTICATION_UNAVAILABLE (503), not 401, while the JWKS cannot be fetched', async () => {
+    const broken = createServer((_, res) => res.writeHead(500).end('down'));
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    const brokenUrl = `http://127.0.0.1:${(broken.address() as { port: number }).port}/jwks.json`;
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const goneUrl = `http://127.0.0.1:${(gone.address() as { port: number }).port}/jwks.json`;
+    await new Promise<void>((r) => gone.close(() => r()));
+    try {
+      for (const url of [brokenUrl, goneUrl]) {
+        const outage = new TokenVerifier({ jwksUrl: url, issuer: 'crm-local', audience: 'crm' });
+        const error = await outage.verify(await rs256()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DomainError);
+        expect({ code: (error as DomainError).code, status: (error as DomainError).status }).toEqual({
+          code: 'AUTHENTICATION_UNAVAILABLE',
+          status: 503,
+        });
+      }
+    } finally {
+      await new Promise<void>((r) => broken.close(() => r()));
+    }
   });
 
   it('refuses RS256 when only a shared secret is configured', async () => {

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '../errors/domain-error';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, INTERNAL_TOKEN_TYPE } from './internal-token';
 import { DEFAULT_ROLE_PERMISSIONS, permissionsForRoles, type RolePermissions } from './permissions';
 import type { Principal } from './principal';
 
@@ -8,10 +9,21 @@ export interface TokenVerifierOptions {
   jwksUrl?: string;
   issuer: string;
   audience: string;
+  /** Key of the gateway's internal tokens (INTERNAL_TOKEN_SECRET); defaults to `secret`. */
+  internalSecret?: string;
   /** Role to permissions; defaults to DEFAULT_ROLE_PERMISSIONS. */
   rolePermissions?: RolePermissions;
   /** Slack for exp and nbf, for clocks that drift. Default 5 s. */
   clockToleranceSeconds?: number;
+}
+
+export interface VerifyOptions {
+  /**
+   * Whether the gateway's internal tokens are accepted. Services accept them
+   * (that is how the gateway calls them); the gateway refuses them from clients,
+   * so a token seen by a service cannot be replayed at the front door.
+   */
+  internal?: 'accept' | 'refuse';
 }
 
 const stringList = (v: unknown): string[] | undefined =>
@@ -20,68 +32,130 @@ const stringList = (v: unknown): string[] | undefined =>
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
 /**
+ * Errors of the JWKS fetch itself (issuer down, timeout, a broken answer), as
+ * opposed to a token that does not verify: the token may be good, so the
+ * caller is told to retry (503) rather than to throw it away (401).
+ */
+function isKeySourceFailure(error: unknown): boolean {
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
+  // fetch failures (TypeError, AbortError) are not JOSE errors; a non-200 answer is a bare JOSEError.
+  return !(error instanceof joseErrors.JOSEError) || error.constructor === joseErrors.JOSEError;
+}
+
+/**
  * Verifies bearer JWTs: HS256 with the shared secret, or RS256/ES256 against
- * the issuer's JWKS. The algorithm is chosen by the key source, never by the
- * token, so `alg: none` and HS/RS confusion are refused.
+ * the issuer's JWKS, and the gateway's internal tokens (their own type,
+ * issuer, audience and key). The algorithm is chosen by the key source, never
+ * by the token, so `alg: none` and HS/RS confusion are refused. Only internal
+ * tokens may carry `permissions` and `kind`; any other token's permissions
+ * come from its roles through the role map.
  */
 export class TokenVerifier {
   private readonly secret?: Uint8Array;
+  private readonly internalSecret?: Uint8Array;
   private readonly jwks?: JWTVerifyGetKey;
   private readonly rolePermissions: RolePermissions;
 
   constructor(private readonly o: TokenVerifierOptions) {
     if (!o.secret && !o.jwksUrl) throw new Error('TokenVerifier needs a secret or a JWKS URL');
     this.secret = o.secret ? new TextEncoder().encode(o.secret) : undefined;
-    this.jwks = o.jwksUrl ? createRemoteJWKSet(new URL(o.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }) : undefined;
+    const internal = o.internalSecret ?? o.secret;
+    this.internalSecret = internal ? new TextEncoder().encode(internal) : undefined;
+    this.jwks = o.jwksUrl
+      ? createRemoteJWKSet(new URL(o.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+      : undefined;
     this.rolePermissions = o.rolePermissions ?? DEFAULT_ROLE_PERMISSIONS;
   }
 
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string, options: VerifyOptions = {}): Promise<Principal> {
     const parts = token.split('.');
     if (parts.length !== 3) throw unauthenticated('TOKEN_INVALID', 'The bearer token is not a JWT');
-    let alg: unknown;
+    let header: { alg?: unknown; typ?: unknown };
     try {
-      alg = (JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown; typ?: unknown };
     } catch {
       throw unauthenticated('TOKEN_INVALID', 'The bearer token is not a JWT');
     }
-    const common = {
-      issuer: this.o.issuer,
-      audience: this.o.audience,
-      clockTolerance: this.o.clockToleranceSeconds ?? 5,
-      requiredClaims: ['exp', 'sub'],
-    };
-    let payload: JWTPayload;
-    try {
-      if (alg === 'HS256' && this.secret) {
-        payload = (await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] })).payload;
-      } else if ((alg === 'RS256' || alg === 'ES256') && this.jwks) {
-        payload = (await jwtVerify(token, this.jwks, { ...common, algorithms: ['RS256', 'ES256'] })).payload;
-      } else {
-        throw unauthenticated('TOKEN_INVALID', `Tokens signed with ${String(alg)} are not accepted`);
-      }
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('TOKEN_EXPIRED', 'The bearer token has expired');
-      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
-        throw unauthenticated('TOKEN_INVALID', 'The bearer token is not valid yet');
-      }
-      if (error instanceof joseErrors.JWTClaimValidationFailed) {
-        throw unauthenticated('TOKEN_INVALID', `The bearer token's ${error.claim} claim is not accepted`);
-      }
-      throw unauthenticated('TOKEN_INVALID', 'The bearer token could not be verified');
+    if (header === null || typeof header !== 'object')
+      throw unauthenticated('TOKEN_INVALID', 'The bearer token is not a JWT');
+    const internal = header.typ === INTERNAL_TOKEN_TYPE;
+    if (internal && options.internal === 'refuse') {
+      throw unauthenticated(
+        'TOKEN_INTERNAL',
+        'Internal tokens are for the services behind the gateway, not for clients',
+      );
     }
+    const payload = internal ? await this.verifyInternal(token, header.alg) : await this.verifyUser(token, header.alg);
     if (!payload.sub) throw unauthenticated('TOKEN_INVALID', 'The bearer token has no subject');
     const roles = stringList(payload['roles']) ?? [];
-    // Service tokens and the gateway's internal tokens carry their permissions: used as they are.
-    const explicit = stringList(payload['permissions']);
-    const kind = payload['kind'] === 'api-key' || payload['kind'] === 'service' ? payload['kind'] : 'user';
+    const kind =
+      internal && (payload['kind'] === 'api-key' || payload['kind'] === 'service') ? payload['kind'] : 'user';
     return {
       subject: payload.sub,
       name: typeof payload['name'] === 'string' ? payload['name'] : undefined,
       roles,
-      permissions: explicit ?? permissionsForRoles(roles, this.rolePermissions),
+      permissions:
+        (internal ? stringList(payload['permissions']) : undefined) ?? permissionsForRoles(roles, this.rolePermissions),
       kind,
     };
   }
+
+  private common() {
+    return { clockTolerance: this.o.clockToleranceSeconds ?? 5, requiredClaims: ['exp', 'sub'] };
+  }
+
+  private async verifyInternal(token: string, alg: unknown): Promise<JWTPayload> {
+    if (alg !== 'HS256' || !this.internalSecret)
+      throw unauthenticated('TOKEN_INVALID', `Internal tokens signed with ${String(alg)} are not accepted`);
+    try {
+      const options = {
+        ...this.common(),
+        issuer: INTERNAL_TOKEN_ISSUER,
+        audience: INTERNAL_TOKEN_AUDIENCE,
+        typ: INTERNAL_TOKEN_TYPE,
+        algorithms: ['HS256'],
+      };
+      return (await jwtVerify(token, this.internalSecret, options)).payload;
+    } catch (error) {
+      throw refusal(error);
+    }
+  }
+
+  private async verifyUser(token: string, alg: unknown): Promise<JWTPayload> {
+    const options = { ...this.common(), issuer: this.o.issuer, audience: this.o.audience };
+    if (alg === 'HS256' && this.secret) {
+      try {
+        return (await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] })).payload;
+      } catch (error) {
+        throw refusal(error);
+      }
+    }
+    if ((alg === 'RS256' || alg === 'ES256') && this.jwks) {
+      try {
+        return (await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+      } catch (error) {
+        if (isKeySourceFailure(error)) {
+          throw new DomainError(
+            'AUTHENTICATION_UNAVAILABLE',
+            "The identity provider's keys cannot be fetched right now; try again shortly.",
+            'unavailable',
+          );
+        }
+        throw refusal(error);
+      }
+    }
+    throw unauthenticated('TOKEN_INVALID', `Tokens signed with ${String(alg)} are not accepted`);
+  }
+}
+
+function refusal(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof joseErrors.JWTExpired) return unauthenticated('TOKEN_EXPIRED', 'The bearer token has expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+    return unauthenticated('TOKEN_INVALID', 'The bearer token is not valid yet');
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return unauthenticated('TOKEN_INVALID', `The bearer token's ${error.claim} claim is not accepted`);
+  }
+  return unauthenticated('TOKEN_INVALID', 'The bearer token could not be verified');
 }
