@@ -46,6 +46,7 @@ export class PlatformModule {
             new TokenVerifier({
               secret: c.AUTH_JWT_SECRET,
               internalSecret: c.INTERNAL_TOKEN_SECRET,
+              internalSecret: c.INTERNAL_TOKEN_SECRET,
               jwksUrl: c.AUTH_JWKS_URL,
               issuer: c.AUTH_ISSUER,
               audience: c.AUTH_AUDIENCE,

@@ -17,6 +17,11 @@ export class ServiceConfig {
   @Matches(/^[A-Za-z0-9.:[\]-]+$/, { message: 'HOST must be an address such as 127.0.0.1 or 0.0.0.0' })
   HOST = '127.0.0.1';
 
+  /** Address to listen on: loopback unless a container sets HOST=0.0.0.0 (compose and Kubernetes do). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:[\]-]+$/, { message: 'HOST must be an address such as 127.0.0.1 or 0.0.0.0' })
+  HOST = '127.0.0.1';
+
   @IsString()
   @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z_][A-Za-z0-9_]*(\?.*)?$/, { message: 'DATABASE_URL must be a postgres:// URL naming a database' })
   DATABASE_URL!: string;
@@ -35,6 +40,12 @@ export class ServiceConfig {
   @IsString()
   @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
+
+  /** Key of the gateway's internal tokens; unset, AUTH_JWT_SECRET signs them too (they still have their own type and audience). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'INTERNAL_TOKEN_SECRET must be at least 32 characters' })
+  INTERNAL_TOKEN_SECRET?: string;
 
   /** Key of the gateway's internal tokens; unset, AUTH_JWT_SECRET signs them too (they still have their own type and audience). */
   @IsOptional()
