@@ -17,6 +17,21 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * Response fields only the gateway decides: a service's own HSTS, CSP, framing
+ * or CORS answer never reaches the client (CORS is answered for the gateway's
+ * origins, in cors.ts). Anything `access-control-*` counts too.
+ */
+export const GATEWAY_OWNED_HEADERS: ReadonlySet<string> = new Set([
+  ...Object.keys(COMMON),
+  'content-security-policy',
+  'content-security-policy-report-only',
+]);
+
+export function isGatewayOwnedHeader(name: string): boolean {
+  return GATEWAY_OWNED_HEADERS.has(name) || name.startsWith('access-control-');
+}
+
 export function securityHeaders(path: string): Record<string, string> {
   return { ...COMMON, 'content-security-policy': path.startsWith('/api/docs') ? DOCS_CSP : API_CSP };
 }

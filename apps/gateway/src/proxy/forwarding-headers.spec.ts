@@ -1,11 +1,22 @@
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
 
-const ctx = { internalToken: 'tok', requestId: 'req-1', forwardedFor: '10.0.0.9', host: 'crm.example.com', protocol: 'https' };
+const ctx = {
+  internalToken: 'tok',
+  requestId: 'req-1',
+  forwardedFor: '10.0.0.9',
+  host: 'crm.example.com',
+  protocol: 'https',
+};
 
 describe('upstreamRequestHeaders', () => {
   it("replaces the client's credentials with the internal token and never passes cookies or API keys", () => {
     const out = upstreamRequestHeaders(
-      { authorization: 'Bearer client-token', 'x-api-key': 'crm_secret', cookie: 'sid=1', 'content-type': 'application/json' },
+      {
+        authorization: 'Bearer client-token',
+        'x-api-key': 'crm_secret',
+        cookie: 'sid=1',
+        'content-type': 'application/json',
+      },
       ctx,
     );
     expect(out['authorization']).toBe('Bearer tok');
@@ -48,7 +59,9 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it("tells the service the client's path prefix, never the client's own claim of one", () => {
-    expect(upstreamRequestHeaders({ 'x-forwarded-prefix': '/evil' }, { ...ctx, prefix: '/api/v1' })['x-forwarded-prefix']).toBe('/api/v1');
+    expect(
+      upstreamRequestHeaders({ 'x-forwarded-prefix': '/evil' }, { ...ctx, prefix: '/api/v1' })['x-forwarded-prefix'],
+    ).toBe('/api/v1');
     expect(upstreamRequestHeaders({ 'x-forwarded-prefix': '/evil' }, ctx)['x-forwarded-prefix']).toBeUndefined();
   });
 
@@ -69,6 +82,26 @@ describe('downstreamResponseHeaders', () => {
       server: 'x',
       'x-powered-by': 'y',
     });
-    expect(out).toEqual({ 'content-type': 'application/problem+json', 'set-cookie': ['a=1', 'b=2'], location: '/contacts/1' });
+    expect(out).toEqual({
+      'content-type': 'application/problem+json',
+      'set-cookie': ['a=1', 'b=2'],
+      location: '/contacts/1',
+    });
+  });
+
+  it("drops a service's HSTS, CSP, framing and CORS fields, so the gateway's own win, and merges Vary", () => {
+    const out = downstreamResponseHeaders(
+      {
+        'content-type': 'text/html',
+        'strict-transport-security': 'max-age=0',
+        'content-security-policy': "default-src *; script-src 'unsafe-inline'",
+        'x-frame-options': 'ALLOWALL',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        vary: 'Accept-Encoding, origin',
+      },
+      'Origin',
+    );
+    expect(out).toEqual({ 'content-type': 'text/html', vary: 'Origin, Accept-Encoding' });
   });
 });

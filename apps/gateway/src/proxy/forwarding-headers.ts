@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isGatewayOwnedHeader } from '../protection/security-headers';
 
 type Headers = Record<string, string | string[]>;
 
@@ -40,7 +41,12 @@ const NOT_RETURNED = new Set(['x-request-id', 'server', 'x-powered-by']);
 function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   const raw = headers['connection'];
   const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
-  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function copy(headers: IncomingHttpHeaders, skip: Set<string>): Headers {
@@ -79,6 +85,19 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   return out;
 }
 
-export function downstreamResponseHeaders(upstream: IncomingHttpHeaders): Headers {
-  return copy(upstream, NOT_RETURNED);
+/**
+ * The service's response fields the client gets: not hop-by-hop ones, and
+ * none of the security and CORS fields the gateway sets itself (those win).
+ * `Vary` is merged with the gateway's own (`Origin`), not replaced.
+ */
+export function downstreamResponseHeaders(upstream: IncomingHttpHeaders, gatewayVary?: string): Headers {
+  const out = copy(upstream, NOT_RETURNED);
+  for (const name of Object.keys(out)) if (isGatewayOwnedHeader(name)) delete out[name];
+  if (out['vary'] !== undefined && gatewayVary) {
+    const tokens = [gatewayVary, ...[out['vary']].flat()].flatMap((v) => v.split(',')).map((t) => t.trim());
+    const merged = new Map<string, string>();
+    for (const t of tokens) if (t && !merged.has(t.toLowerCase())) merged.set(t.toLowerCase(), t);
+    out['vary'] = [...merged.values()].join(', ');
+  }
+  return out;
 }

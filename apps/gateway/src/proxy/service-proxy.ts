@@ -63,7 +63,11 @@ export class ServiceProxy implements OnApplicationShutdown {
       return sendProblem(request, reply, problem(400, 'PATH_INVALID', error.message));
     }
     if (!route) {
-      return sendProblem(request, reply, problem(404, 'ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`));
+      return sendProblem(
+        request,
+        reply,
+        problem(404, 'ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`),
+      );
     }
     const context = requestContext(request);
     const caller = context?.caller;
@@ -76,7 +80,9 @@ export class ServiceProxy implements OnApplicationShutdown {
       return sendProblem(
         request,
         reply,
-        problem(403, 'PERMISSION_DENIED', `${request.method} on ${route.service.name} needs the permission ${needed}`, { missing: [needed] }),
+        problem(403, 'PERMISSION_DENIED', `${request.method} on ${route.service.name} needs the permission ${needed}`, {
+          missing: [needed],
+        }),
       );
     }
 
@@ -114,11 +120,18 @@ export class ServiceProxy implements OnApplicationShutdown {
       if (isBodyTooLarge(error)) return this.tooLarge(request, reply);
       const failure = upstreamFailure(route.service.name, error);
       this.logger.warn(`${request.method} ${route.url} failed (${failure.status}): ${(error as Error).message}`);
-      return sendProblem(request, reply, problem(failure.status, failure.code, failure.detail, { service: route.service.name }));
+      return sendProblem(
+        request,
+        reply,
+        problem(failure.status, failure.code, failure.detail, { service: route.service.name }),
+      );
     }
 
     reply.code(upstream.statusCode);
-    reply.headers(downstreamResponseHeaders(upstream.headers));
+    const gatewayVary = reply.getHeader('vary');
+    reply.headers(
+      downstreamResponseHeaders(upstream.headers, typeof gatewayVary === 'string' ? gatewayVary : undefined),
+    );
     if (request.method === 'HEAD' || NO_BODY_STATUS.has(upstream.statusCode)) {
       await upstream.body.dump();
       return reply.send();
@@ -132,7 +145,9 @@ export class ServiceProxy implements OnApplicationShutdown {
     return sendProblem(
       request,
       reply,
-      problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, { limit: this.settings.bodyLimitBytes }),
+      problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, {
+        limit: this.settings.bodyLimitBytes,
+      }),
     );
   }
 

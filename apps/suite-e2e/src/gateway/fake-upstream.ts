@@ -63,6 +63,17 @@ export class FakeUpstream {
       res.writeHead(404).end();
     } else if (path.startsWith('/echo/silent')) {
       // Never answers: the gateway's response timeout has to.
+    } else if (path.startsWith('/echo/loose-headers')) {
+      // A service that would weaken the client's protection if the gateway let it.
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'strict-transport-security': 'max-age=0',
+        'content-security-policy': "default-src *; script-src 'unsafe-inline'",
+        'x-frame-options': 'ALLOWALL',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+      });
+      res.end('{}');
     } else if (path.startsWith('/echo/hang-up')) {
       req.socket.destroy();
     } else {

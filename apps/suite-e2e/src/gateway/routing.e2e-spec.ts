@@ -165,6 +165,21 @@ describe('the gateway routes to the services', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it("keeps the gateway's HSTS, CSP, framing and CORS answers over a service's own", async () => {
+    const res = await call(gw(), 'GET', '/api/v1/echo/loose-headers', { ...admin, origin: 'https://evil.example.com' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    const listed = await call(gw(), 'GET', '/api/v1/echo/loose-headers', {
+      ...admin,
+      origin: 'https://app.example.com',
+    });
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+  });
+
   it('refuses a body over the limit with 413 before any service sees it', async () => {
     const big = JSON.stringify({ ...newPerson(3, s.namespace), notes: 'x'.repeat(LIMIT) });
     expectProblem(await call(gw(), 'POST', '/api/v1/contacts', admin, big), 413, 'PAYLOAD_TOO_LARGE');
