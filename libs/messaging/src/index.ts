@@ -1,10 +1,11 @@
 export { buildCloudEvent, parseCloudEvent, type CloudEvent, type NewEvent } from './events/cloud-event';
 export { EventNaming } from './nats/naming';
 export { NatsConnector, type NatsConnectorOptions } from './nats/nats-connector';
-export { ensureStream, ensureDurableConsumer } from './nats/streams';
+export { ensureStream, ensureDurableConsumer, widenStream, type StreamSettings } from './nats/streams';
 export { EventPublisher } from './outbox/event-publisher';
 export { OutboxEntity, InboxEntity } from './outbox/outbox.entity';
 export { MessagingTables1763800000000, OUTBOX_CHANNEL } from './outbox/messaging-tables.migration';
+export { InboxPruning1796150000000 } from './outbox/inbox-pruning.migration';
 export { OutboxRelay, relayLockKey, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { OutboxNotifier } from './outbox/outbox-notifier';
 export { DurableConsumer, type DurableConsumerOptions, type DeadLetter } from './consumer/durable-consumer';
@@ -15,7 +16,8 @@ export { MessagingModule, MESSAGING_OPTIONS, type MessagingModuleOptions, type S
 
 import { InboxEntity, OutboxEntity } from './outbox/outbox.entity';
 import { MessagingTables1763800000000 } from './outbox/messaging-tables.migration';
+import { InboxPruning1796150000000 } from './outbox/inbox-pruning.migration';
 
 export const messagingEntities = [OutboxEntity, InboxEntity];
-export const messagingMigrations = [MessagingTables1763800000000];
+export const messagingMigrations = [MessagingTables1763800000000, InboxPruning1796150000000];
 export { randomNamespace, readStream, deleteNamespaceStreams, waitFor } from './testing/stream-testing';

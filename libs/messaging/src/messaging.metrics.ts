@@ -1,6 +1,9 @@
 import { Counter, Gauge } from 'prom-client';
 import { metricsRegistry } from '@crm/platform';
 
+/** Per service: the age in seconds of its oldest unpublished outbox row, 0 when none. */
+const lagProbes = new Map<string, () => Promise<number>>();
+
 export const messagingMetrics = {
   published: new Counter({
     name: 'crm_outbox_published_total',
@@ -10,9 +13,18 @@ export const messagingMetrics = {
   }),
   relayLag: new Gauge({
     name: 'crm_outbox_relay_lag_seconds',
-    help: 'Age of the oldest event in the last batch the relay published',
+    help: 'Age of the oldest outbox row not yet published (0 when none), read from the database at each scrape',
     labelNames: ['service'],
     registers: [metricsRegistry],
+    async collect() {
+      for (const [service, probe] of lagProbes) {
+        try {
+          this.set({ service }, await probe());
+        } catch {
+          // Database unreachable: readiness says so; keep the last value.
+        }
+      }
+    },
   }),
   consumed: new Counter({
     name: 'crm_events_consumed_total',
@@ -21,3 +33,9 @@ export const messagingMetrics = {
     registers: [metricsRegistry],
   }),
 };
+
+/** Measures the service's relay lag at each scrape; returns the unregister function. */
+export function registerRelayLagProbe(service: string, probe: () => Promise<number>): () => void {
+  lagProbes.set(service, probe);
+  return () => lagProbes.delete(service);
+}

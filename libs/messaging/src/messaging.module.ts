@@ -19,7 +19,8 @@ import { NatsConnector } from './nats/nats-connector';
 import { EventPublisher } from './outbox/event-publisher';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxNotifier } from './outbox/outbox-notifier';
-import { messagingMetrics } from './messaging.metrics';
+import { messagingMetrics, registerRelayLagProbe } from './messaging.metrics';
+import type { StreamSettings } from './nats/streams';
 
 export interface Subscription {
   /** The producing service whose stream is consumed, e.g. 'contacts'. */
@@ -44,12 +45,13 @@ function logTo(logger: Logger) {
     level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message);
 }
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
+/** Age of the oldest unpublished outbox row in seconds, 0 when every row is published. */
+async function oldestUnpublishedAge(dataSource: DataSource): Promise<number> {
+  const rows: { age: number | null }[] = await dataSource.query(
+    `SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age FROM outbox
+      WHERE published_at IS NULL ORDER BY seq LIMIT 1`,
+  );
+  return Math.max(0, rows[0]?.age ?? 0);
 }
 
 @Injectable()
@@ -57,6 +59,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger('Messaging');
   private relay?: OutboxRelay;
   private readonly consumers: DurableConsumer[] = [];
+  private unregisterLag?: () => void;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -69,8 +72,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   ) {
     // Committed outbox rows wake relays; consumers' own writes too (they may publish).
     OutboxNotifier.attach(dataSource);
+    // The outbox keeps events while NATS is away, so the service stays ready and reports itself degraded.
     health.register({
       name: 'nats',
+      critical: false,
       check: async () => {
         if (!this.nats.isConnected()) throw new Error('not connected to NATS');
       },
@@ -79,21 +84,22 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     const log = logTo(this.logger);
+    const c = this.config;
+    const stream: StreamSettings = { maxAgeDays: c.EVENT_STREAM_MAX_AGE_DAYS, replicas: c.EVENT_STREAM_REPLICAS };
     this.nats.start();
     if (this.options.publishes !== false) {
       this.relay = new OutboxRelay({
         service: this.options.service,
-        databaseUrl: this.config.DATABASE_URL,
+        databaseUrl: c.DATABASE_URL,
         nats: this.nats,
         naming: this.naming,
-        pollMs: envNumber('OUTBOX_POLL_MS', 1000),
-        retentionHours: envNumber('OUTBOX_RETENTION_HOURS', 168),
+        pollMs: c.OUTBOX_POLL_MS,
+        retentionHours: c.OUTBOX_RETENTION_HOURS,
+        stream,
         log,
-        onPublished: (count, oldest) => {
-          messagingMetrics.published.inc({ service: this.options.service }, count);
-          if (oldest) messagingMetrics.relayLag.set({ service: this.options.service }, (Date.now() - oldest.getTime()) / 1000);
-        },
+        onPublished: (count) => messagingMetrics.published.inc({ service: this.options.service }, count),
       });
+      this.unregisterLag = registerRelayLagProbe(this.options.service, () => oldestUnpublishedAge(this.dataSource));
       this.relay.start();
       const relay = this.relay;
       OutboxNotifier.attach(this.dataSource).onCommit(() => relay.wakeUp());
@@ -113,8 +119,11 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         nats: this.nats,
         naming: this.naming,
         handlers,
-        maxDeliver: this.options.maxDeliver ?? envNumber('EVENT_MAX_DELIVER', 5),
+        maxDeliver: this.options.maxDeliver ?? c.EVENT_MAX_DELIVER,
         backoffMs: this.options.backoffMs,
+        streamSettings: stream,
+        dlq: { maxAgeDays: c.EVENT_DLQ_MAX_AGE_DAYS, replicas: c.EVENT_STREAM_REPLICAS },
+        inboxRetentionHours: c.INBOX_RETENTION_HOURS,
         log,
         onApplied: (event, outcome) =>
           messagingMetrics.consumed.inc({ consumer: this.options.service, type: event.type, outcome }),
@@ -130,6 +139,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.nats.isConnected()) await this.nats.close();
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.relay?.stop();
+    this.unregisterLag?.();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -36,7 +36,11 @@ describe('durable consumer (real Postgres and NATS)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('consumer');
-    const options = postgresOptions({ url: db.url, entities: [OutboxEntity, InboxEntity], migrations: [MessagingTables1763800000000] });
+    const options = postgresOptions({
+      url: db.url,
+      entities: [OutboxEntity, InboxEntity],
+      migrations: [MessagingTables1763800000000],
+    });
     await runMigrations(options);
     ds = await new DataSource(options).initialize();
     await ds.query(`CREATE TABLE per_country (country text PRIMARY KEY, n int NOT NULL)`);
@@ -83,7 +87,10 @@ describe('durable consumer (real Postgres and NATS)', () => {
 
   const counts = async (): Promise<Record<string, number>> =>
     Object.fromEntries(
-      ((await ds.query(`SELECT country, n FROM per_country`)) as { country: string; n: number }[]).map((r) => [r.country, r.n]),
+      ((await ds.query(`SELECT country, n FROM per_country`)) as { country: string; n: number }[]).map((r) => [
+        r.country,
+        r.n,
+      ]),
     );
 
   const event = (country: string, i: number) =>
@@ -91,7 +98,10 @@ describe('durable consumer (real Postgres and NATS)', () => {
 
   it('applies events published while it was down, and a full redelivery changes nothing', async () => {
     await ds.query('DELETE FROM per_country');
-    const events = [...Array.from({ length: 30 }, (_, i) => event('FR', i)), ...Array.from({ length: 20 }, (_, i) => event('DE', 100 + i))];
+    const events = [
+      ...Array.from({ length: 30 }, (_, i) => event('FR', i)),
+      ...Array.from({ length: 20 }, (_, i) => event('DE', 100 + i)),
+    ];
     await publish(events);
     start('redelivery');
     await waitFor(counts, (c) => c['FR'] === 30 && c['DE'] === 20);
@@ -131,7 +141,9 @@ describe('durable consumer (real Postgres and NATS)', () => {
     expect(letter.error.message).toContain('cannot apply country XX');
     await waitFor(counts, (c) => c['IT'] === 5);
     expect((await counts())['XX']).toBeUndefined();
-    const applied = await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'dlq' AND event_id = $1`, [poison.id]);
+    const applied = await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'dlq' AND event_id = $1`, [
+      poison.id,
+    ]);
     expect(applied[0].n).toBe(0);
   });
 
@@ -141,7 +153,8 @@ describe('durable consumer (real Postgres and NATS)', () => {
     start('garbage');
     const jsm = await nats.jetstreamManager();
     await waitFor(
-      async () => (await readStream(jsm, naming.dlqStream)).filter((m) => (m.json() as DeadLetter).consumer === 'garbage').length,
+      async () =>
+        (await readStream(jsm, naming.dlqStream)).filter((m) => (m.json() as DeadLetter).consumer === 'garbage').length,
       (n) => n === 1,
     );
   });

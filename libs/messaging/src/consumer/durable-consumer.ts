@@ -3,7 +3,7 @@ import { headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats'
 import { parseCloudEvent, type CloudEvent } from '../events/cloud-event';
 import type { NatsConnector } from '../nats/nats-connector';
 import type { EventNaming } from '../nats/naming';
-import { ensureDurableConsumer, ensureStream } from '../nats/streams';
+import { ensureDurableConsumer, ensureStream, type StreamSettings } from '../nats/streams';
 import { contextFromHeaders, inSpan } from '../tracing/trace-headers';
 import type { EventHandler } from './on-event.decorator';
 
@@ -23,6 +23,13 @@ export interface DurableConsumerOptions {
   ackWaitMs?: number;
   /** Events applied at once, on separate lanes by entity so one entity's events stay in order. */
   lanes?: number;
+  /** Settings for the consumed stream if this consumer has to create it. */
+  streamSettings?: StreamSettings;
+  /** Settings for CRM_DLQ (its own max age). */
+  dlq?: StreamSettings;
+  /** Inbox rows older than this are pruned (INBOX_RETENTION_HOURS); keep it past any redelivery or replay. */
+  inboxRetentionHours?: number;
+  inboxPruneEveryMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   onApplied?: (event: CloudEvent, outcome: 'applied' | 'duplicate' | 'ignored' | 'retried' | 'dead-lettered') => void;
 }
@@ -42,7 +49,9 @@ export interface DeadLetter {
  * a transaction that first records its id in the inbox: a redelivered event
  * finds its id there and changes nothing. A failing event is retried with
  * backoff, then sent to the dead-letter stream and acknowledged, so the
- * consumer goes on with the next events.
+ * consumer goes on with the next events. The server never gives up on a
+ * message (unlimited max_deliver): the delivery cap is ours, and an event
+ * whose dead-lettering fails stays on the stream and is tried again.
  */
 export class DurableConsumer {
   private messages?: ConsumerMessages;
@@ -51,6 +60,7 @@ export class DurableConsumer {
   private readonly lanes: Promise<void>[];
   private readonly maxDeliver: number;
   private readonly backoff: number[];
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: DurableConsumerOptions) {
     this.lanes = Array.from({ length: o.lanes ?? 8 }, () => Promise.resolve());
@@ -63,11 +73,14 @@ export class DurableConsumer {
   }
 
   start(): void {
-    if (!this.running) this.running = this.run();
+    if (this.running) return;
+    this.running = this.run();
+    this.schedulePrune(5000);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.pruneTimer);
     await this.messages?.close().catch(() => undefined);
     await this.running;
     await Promise.all(this.lanes);
@@ -90,14 +103,14 @@ export class DurableConsumer {
 
   private async consume(): Promise<void> {
     const jsm = await this.o.nats.jetstreamManager();
-    await ensureStream(jsm, this.streamName, [this.o.naming.streamSubjects(this.o.stream)]);
-    await ensureStream(jsm, this.o.naming.dlqStream, [this.o.naming.subjectFor('crm.dlq.>')]);
+    await ensureStream(jsm, this.streamName, [this.o.naming.streamSubjects(this.o.stream)], this.o.streamSettings);
+    await ensureStream(jsm, this.o.naming.dlqStream, [this.o.naming.subjectFor('crm.dlq.>')], this.o.dlq);
     await ensureDurableConsumer(jsm, {
       stream: this.streamName,
       durable: this.o.consumer,
       filterSubject: this.o.naming.streamSubjects(this.o.stream),
-      // Headroom past our own limit: if dead-lettering itself fails, the server still redelivers.
-      maxDeliver: this.maxDeliver + 3,
+      // Unlimited on the server: it must never drop an event we have neither applied nor dead-lettered.
+      maxDeliver: -1,
       ackWaitMs: this.o.ackWaitMs ?? 30_000,
       maxAckPending: 1000,
     });
@@ -120,9 +133,11 @@ export class DurableConsumer {
     }
     const key = event?.subject ?? String(m.seq);
     const lane = hashLane(key, this.lanes.length);
-    this.lanes[lane] = this.lanes[lane].then(() => this.process(m, event)).catch((error: unknown) => {
-      this.log('error', `consumer ${this.o.consumer} failed to settle a message: ${String(error)}`);
-    });
+    this.lanes[lane] = this.lanes[lane]
+      .then(() => this.process(m, event))
+      .catch((error: unknown) => {
+        this.log('error', `consumer ${this.o.consumer} failed to settle a message: ${String(error)}`);
+      });
   }
 
   private async process(m: JsMsg, event: CloudEvent | undefined): Promise<void> {
@@ -142,7 +157,11 @@ export class DurableConsumer {
         `${m.subject} process`,
         'consumer',
         parent,
-        { 'messaging.system': 'nats', 'messaging.message.id': event.id, 'messaging.consumer.group.name': this.o.consumer },
+        {
+          'messaging.system': 'nats',
+          'messaging.message.id': event.id,
+          'messaging.consumer.group.name': this.o.consumer,
+        },
         () =>
           this.o.dataSource.transaction(async (manager) => {
             const inserted: unknown[] = await manager.query(
@@ -164,7 +183,10 @@ export class DurableConsumer {
         return;
       }
       const delay = this.backoff[Math.min(deliveries - 1, this.backoff.length - 1)];
-      this.log('warn', `event ${event.id} (${event.type}) failed on delivery ${deliveries}, retrying in ${delay} ms: ${(error as Error).message}`);
+      this.log(
+        'warn',
+        `event ${event.id} (${event.type}) failed on delivery ${deliveries}, retrying in ${delay} ms: ${(error as Error).message}`,
+      );
       m.nak(delay);
       this.o.onApplied?.(event, 'retried');
     }
@@ -191,12 +213,42 @@ export class DurableConsumer {
         timeout: 5000,
       });
       m.term();
-      this.log('error', `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${letter.deliveries} deliveries: ${error.message}`);
+      this.log(
+        'error',
+        `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${letter.deliveries} deliveries: ${error.message}`,
+      );
       if (event) this.o.onApplied?.(event, 'dead-lettered');
     } catch (publishError) {
       // Keep it on the stream: the server redelivers it and we try again.
       this.log('error', `could not dead-letter event ${event?.id ?? m.seq}: ${String(publishError)}`);
       m.nak(this.backoff[this.backoff.length - 1]);
+    }
+  }
+
+  /** Deletes inbox rows past retention, in chunks; every replica may run it, the deletes are idempotent. */
+  private schedulePrune(delayMs: number): void {
+    this.pruneTimer = setTimeout(() => {
+      void this.pruneInbox()
+        .catch((error: unknown) => this.log('warn', `inbox prune failed: ${String(error)}`))
+        .finally(() => {
+          if (!this.stopped) this.schedulePrune(this.o.inboxPruneEveryMs ?? 10 * 60_000);
+        });
+    }, delayMs);
+    this.pruneTimer.unref();
+  }
+
+  private async pruneInbox(): Promise<void> {
+    const chunk = 5000;
+    for (;;) {
+      if (this.stopped || !this.o.dataSource.isInitialized) return;
+      const result: [unknown[], number] = await this.o.dataSource.query(
+        `DELETE FROM inbox WHERE (consumer, event_id) IN (
+           SELECT consumer, event_id FROM inbox
+            WHERE consumer = $1 AND received_at < now() - make_interval(hours => $2)
+            LIMIT $3)`,
+        [this.o.consumer, this.o.inboxRetentionHours ?? 840, chunk],
+      );
+      if (result[1] < chunk) return;
     }
   }
 

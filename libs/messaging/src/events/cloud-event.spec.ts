@@ -24,9 +24,7 @@ describe('CloudEvents envelope', () => {
     expect(() =>
       buildCloudEvent('contacts', { type: 'crm.sales.deal.won', subject: 'x', version: 1, data: {} }),
     ).toThrow(/crm\.contacts/);
-    expect(() =>
-      buildCloudEvent('contacts', { type: 'contactCreated', subject: 'x', version: 1, data: {} }),
-    ).toThrow();
+    expect(() => buildCloudEvent('contacts', { type: 'contactCreated', subject: 'x', version: 1, data: {} })).toThrow();
     expect(() =>
       buildCloudEvent('contacts', { type: 'crm.contacts.contact.created', subject: 'x', version: 0, data: {} }),
     ).toThrow(/version/);

@@ -30,10 +30,7 @@ export class EventPublisher {
       const b = i * 5;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}::jsonb)`;
     });
-    await manager.query(
-      `INSERT INTO outbox (id, type, subject, payload, headers) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    await manager.query(`INSERT INTO outbox (id, type, subject, payload, headers) VALUES ${rows.join(', ')}`, values);
     markOutboxWritten(queryRunner);
     return built;
   }

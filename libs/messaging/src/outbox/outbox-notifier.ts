@@ -1,4 +1,10 @@
-import type { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import { OUTBOX_CHANNEL } from './messaging-tables.migration';
 
 const WROTE_OUTBOX = 'crmWroteOutbox';

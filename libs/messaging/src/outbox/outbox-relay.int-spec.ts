@@ -20,7 +20,11 @@ describe('outbox relay (real Postgres and NATS)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('relay');
-    const options = postgresOptions({ url: db.url, entities: [OutboxEntity, InboxEntity], migrations: [MessagingTables1763800000000] });
+    const options = postgresOptions({
+      url: db.url,
+      entities: [OutboxEntity, InboxEntity],
+      migrations: [MessagingTables1763800000000],
+    });
     await runMigrations(options);
     ds = await new DataSource(options).initialize();
     OutboxNotifier.attach(ds);
@@ -49,13 +53,23 @@ describe('outbox relay (real Postgres and NATS)', () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {
       await ds.transaction(async (m) => {
-        const e = await publisher.publish(m, { type: 'crm.contacts.contact.created', subject: `c${i}`, version: 1, data: { n: i } });
+        const e = await publisher.publish(m, {
+          type: 'crm.contacts.contact.created',
+          subject: `c${i}`,
+          version: 1,
+          data: { n: i },
+        });
         ids.push(e.id);
       });
     }
     await ds
       .transaction(async (m) => {
-        await publisher.publish(m, { type: 'crm.contacts.contact.created', subject: 'rolled-back', version: 1, data: {} });
+        await publisher.publish(m, {
+          type: 'crm.contacts.contact.created',
+          subject: 'rolled-back',
+          version: 1,
+          data: {},
+        });
         throw new Error('roll back');
       })
       .catch(() => undefined);
@@ -79,7 +93,12 @@ describe('outbox relay (real Postgres and NATS)', () => {
 
   it('refuses to record an event outside a transaction', async () => {
     await expect(
-      new EventPublisher('contacts').publish(ds.manager, { type: 'crm.contacts.contact.created', subject: 'x', version: 1, data: {} }),
+      new EventPublisher('contacts').publish(ds.manager, {
+        type: 'crm.contacts.contact.created',
+        subject: 'x',
+        version: 1,
+        data: {},
+      }),
     ).rejects.toThrow(/transaction/);
   });
 
@@ -88,11 +107,19 @@ describe('outbox relay (real Postgres and NATS)', () => {
     relays.push(slow);
     await ds.query(`DELETE FROM outbox`);
     slow.start();
-    await waitFor(async () => slow.active, (a) => a);
+    await waitFor(
+      async () => slow.active,
+      (a) => a,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     await ds.transaction((m) =>
-      new EventPublisher('notify').publish(m, { type: 'crm.notify.thing.happened', subject: 's', version: 1, data: {} }),
+      new EventPublisher('notify').publish(m, {
+        type: 'crm.notify.thing.happened',
+        subject: 's',
+        version: 1,
+        data: {},
+      }),
     );
     await waitFor(
       async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n as number,

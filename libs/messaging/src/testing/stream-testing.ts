@@ -36,7 +36,8 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last = await probe();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, everyMs));
     last = await probe();
   }
