@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PersistenceModule } from '@crm/persistence';
 import { ConfigError, PlatformModule, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ApiKey } from './api-keys/api-key.entity';
+import { NatsRevocationBus } from './api-keys/api-key-revocations';
+import { knownAreas } from './api-keys/api-key-scopes';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditEntry } from './audit/audit-entry.entity';
@@ -16,14 +20,15 @@ import { GatewayEdge } from './edge/gateway-edge';
 import { CallerAuthenticator } from './identity/caller-authenticator';
 import { InternalTokenSigner } from './identity/internal-token';
 import { GatewayTables1763900000000 } from './migrations/1763900000000-gateway-tables';
-import { RateLimiter } from './protection/rate-limiter';
+import { ApiKeyExpiry1796200000000 } from './migrations/1796200000000-api-key-expiry';
+import { RateLimits } from './protection/rate-limiter';
 import { ServiceProxy } from './proxy/service-proxy';
 import { RpcClient } from './rpc/rpc-client';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 
 export const entities = [ApiKey, AuditEntry];
-export const migrations = [GatewayTables1763900000000];
+export const migrations = [GatewayTables1763900000000, ApiKeyExpiry1796200000000];
 
 @Module({
   imports: [PlatformModule.forRoot({ serviceName: 'gateway' }), PersistenceModule.forRoot({ entities, migrations })],
@@ -47,9 +52,9 @@ export const migrations = [GatewayTables1763900000000];
       },
     },
     {
-      provide: RateLimiter,
+      provide: RateLimits,
       inject: [GATEWAY_SETTINGS],
-      useFactory: (s: GatewaySettings) => new RateLimiter({ perMinute: s.rateLimitPerMinute, burst: s.rateLimitBurst }),
+      useFactory: (s: GatewaySettings) => new RateLimits(s.rateLimits),
     },
     {
       provide: ServiceProxy,
@@ -61,7 +66,17 @@ export const migrations = [GatewayTables1763900000000];
       inject: [SERVICE_CONFIG],
       useFactory: (config: ServiceConfig) => new RpcClient(config.NATS_URL),
     },
-    ApiKeysService,
+    {
+      provide: NatsRevocationBus,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ServiceConfig) => new NatsRevocationBus(config.NATS_URL),
+    },
+    {
+      provide: ApiKeysService,
+      inject: [getDataSourceToken(), GATEWAY_SETTINGS, NatsRevocationBus],
+      useFactory: (dataSource: DataSource, s: GatewaySettings, revocations: NatsRevocationBus) =>
+        new ApiKeysService(dataSource, { areas: knownAreas(s.routes.services.map((r) => r.name)), revocations }),
+    },
     AuditLogService,
     CallerAuthenticator,
     Customer360Service,

@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Logger } from '@nestjs/common';
 import { IsNull, LessThan, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { uuidv7 } from '@crm/persistence';
-import { DomainError, grants, type Principal } from '@crm/platform';
+import { DomainError, grants, validationFailed, type Principal } from '@crm/platform';
+import { gatewayMetrics } from '../edge/gateway.metrics';
 import { decodeIdCursor, toPage } from '../paging/id-page';
 import { ApiKey } from './api-key.entity';
+import type { RevocationBus } from './api-key-revocations';
+import { unknownScopes } from './api-key-scopes';
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key-secret';
 
 export interface ApiKeyView {
@@ -15,7 +17,23 @@ export interface ApiKeyView {
   createdBy: string;
   createdAt: string;
   lastUsedAt: string | null;
+  expiresAt: string | null;
   revokedAt: string | null;
+}
+
+export interface ApiKeysOptions {
+  /** Areas a scope may name (see knownAreas). */
+  areas: readonly string[];
+  /** Tells the other replicas about a revocation at once; without it they see it when their cache expires. */
+  revocations?: RevocationBus;
+  now?: () => number;
+}
+
+export interface NewApiKey {
+  name: string;
+  scopes: string[];
+  /** ISO 8601; the key stops working then. */
+  expiresAt?: string;
 }
 
 interface CachedKey {
@@ -25,29 +43,52 @@ interface CachedKey {
 }
 
 const CACHE_MS = 5_000;
+/** Unknown keys (guesses, revoked or expired keys) are remembered this long, so repeating one costs no query. */
+const UNKNOWN_CACHE_MS = 10_000;
 const CACHE_MAX = 10_000;
 const LAST_USED_EVERY_MS = 60_000;
 
-/** Machine clients' keys: made, listed and revoked by an admin; looked up by hash on each call. */
-@Injectable()
+/**
+ * Machine clients' keys: made, listed and revoked by an admin; looked up by
+ * hash on a call whose key is not cached. Revoking clears the key from every
+ * replica's cache at once over the revocation bus.
+ */
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
-  /** Recently seen keys, so a busy client does not cost a query per call; revoking here clears it. */
+  /** Recently seen keys, so a busy client does not cost a query per call; revoking clears it. */
   private readonly cache = new Map<string, CachedKey>();
+  private readonly unknown = new Map<string, number>();
   private readonly lastUsedWritten = new Map<string, number>();
+  private readonly now: () => number;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ApiKeysOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    options.revocations?.onRevoked((keyId) => this.forget(keyId));
+  }
 
   private get keys() {
     return this.dataSource.getRepository(ApiKey);
   }
 
-  async create(input: { name: string; scopes: string[] }, creator: Principal): Promise<ApiKeyView & { key: string }> {
+  async create(input: NewApiKey, creator: Principal): Promise<ApiKeyView & { key: string }> {
+    const problems = unknownScopes(input.scopes, this.options.areas);
+    const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+    if (expiresAt && !(expiresAt.getTime() > this.now()))
+      problems.push({ field: 'expiresAt', message: 'must be in the future' });
+    if (problems.length) throw validationFailed(problems);
     const notHeld = input.scopes.filter((s) => !grants(creator.permissions, s));
     if (notHeld.length) {
-      throw new DomainError('API_KEY_SCOPE_NOT_HELD', `A key cannot grant permissions its creator does not hold: ${notHeld.join(', ')}`, 'forbidden', {
-        errors: notHeld.map((s) => ({ field: 'scopes', message: `you do not hold ${s}` })),
-      });
+      throw new DomainError(
+        'API_KEY_SCOPE_NOT_HELD',
+        `A key cannot grant permissions its creator does not hold: ${notHeld.join(', ')}`,
+        'forbidden',
+        {
+          errors: notHeld.map((s) => ({ field: 'scopes', message: `you do not hold ${s}` })),
+        },
+      );
     }
     const secret = generateApiKey();
     const row = this.keys.create({
@@ -58,6 +99,7 @@ export class ApiKeysService {
       scopes: [...new Set(input.scopes)],
       createdBy: creator.subject,
       lastUsedAt: null,
+      expiresAt,
       revokedAt: null,
       revokedBy: null,
     });
@@ -78,22 +120,40 @@ export class ApiKeysService {
     const found = await this.keys.findOneBy({ id });
     if (!found) throw new DomainError('API_KEY_NOT_FOUND', `There is no API key ${id}`, 'not_found');
     await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedBy: by.subject });
-    for (const [hash, cached] of this.cache) if (cached.keyId === id) this.cache.delete(hash);
+    this.forget(id);
+    this.options.revocations?.announce(id);
   }
 
-  /** The caller a key stands for; undefined when the key is unknown or revoked. */
-  async authenticate(key: string): Promise<Principal | undefined> {
+  private forget(keyId: string): void {
+    for (const [hash, cached] of this.cache) if (cached.keyId === keyId) this.cache.delete(hash);
+  }
+
+  /**
+   * The caller a key stands for; undefined when the key is unknown, revoked or
+   * expired. `beforeLookup` runs only when the database has to be asked (the
+   * key is in neither cache), so the gateway can charge the client's address
+   * first; it may throw to stop the lookup.
+   */
+  async authenticate(key: string, beforeLookup?: () => void): Promise<Principal | undefined> {
     if (!isWellFormedApiKey(key)) return undefined;
     const hash = hashApiKey(key);
-    const now = Date.now();
+    const now = this.now();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) {
       this.touch(cached.keyId, now);
       return cached.principal;
     }
-    const row = await this.keys.findOneBy({ keyHash: hash, revokedAt: IsNull() });
+    if ((this.unknown.get(hash) ?? 0) > now) return undefined;
+    beforeLookup?.();
+    gatewayMetrics.apiKeyLookups.inc();
+    const row = await this.keys
+      .createQueryBuilder('k')
+      .where('k.key_hash = :hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())', { hash })
+      .getOne();
     if (!row) {
       this.cache.delete(hash);
+      if (this.unknown.size >= CACHE_MAX) this.unknown.clear();
+      this.unknown.set(hash, now + UNKNOWN_CACHE_MS);
       return undefined;
     }
     const principal: Principal = {
@@ -104,7 +164,9 @@ export class ApiKeysService {
       kind: 'api-key',
     };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { principal, keyId: row.id, until: now + CACHE_MS });
+    // A key about to expire is not served from the cache past its expiry.
+    const until = Math.min(now + CACHE_MS, row.expiresAt?.getTime() ?? Infinity);
+    this.cache.set(hash, { principal, keyId: row.id, until });
     this.touch(row.id, now);
     return principal;
   }
@@ -133,6 +195,7 @@ function toView(k: ApiKey): ApiKeyView {
     createdBy: k.createdBy,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,
   };
 }

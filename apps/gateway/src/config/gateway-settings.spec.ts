@@ -4,7 +4,17 @@ import { loadGatewaySettings } from './gateway-settings';
 describe('loadGatewaySettings', () => {
   it('has defaults for everything', () => {
     const s = loadGatewaySettings({});
-    expect(s).toMatchObject({ bodyLimitBytes: 10 * 1024 * 1024, rateLimitPerMinute: 600, rateLimitBurst: 100, corsOrigins: [], customer360TimeoutMs: 1500 });
+    expect(s).toMatchObject({
+      bodyLimitBytes: 10 * 1024 * 1024,
+      corsOrigins: [],
+      customer360TimeoutMs: 1500,
+      shutdownDrainMs: 8000,
+    });
+    expect(s.rateLimits).toEqual({
+      user: { perMinute: 1200, burst: 200 },
+      apiKey: { perMinute: 6000, burst: 600 },
+      address: { perMinute: 300, burst: 30 },
+    });
     expect(s.routes.services.map((r) => r.name)).toEqual(['contacts', 'analytics']);
   });
 
@@ -15,7 +25,10 @@ describe('loadGatewaySettings', () => {
     } catch (e) {
       error = e;
     }
-    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['UPSTREAM_TIMEOUT_MS', 'SEARCH_TIMEOUT_MS']);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([
+      'UPSTREAM_TIMEOUT_MS',
+      'SEARCH_TIMEOUT_MS',
+    ]);
   });
 
   it('names the variable that is wrong', () => {
@@ -32,5 +45,20 @@ describe('loadGatewaySettings', () => {
       'https://a.example.com',
       'http://localhost:5173',
     ]);
+  });
+
+  it('takes limits per credential kind, machine clients apart from people', () => {
+    const s = loadGatewaySettings({
+      RATE_LIMIT_PER_MINUTE: '60',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '120000',
+      RATE_LIMIT_API_KEY_BURST: '2000',
+      RATE_LIMIT_ADDRESS_BURST: '5',
+    });
+    expect(s.rateLimits).toEqual({
+      user: { perMinute: 60, burst: 60 },
+      apiKey: { perMinute: 120000, burst: 2000 },
+      address: { perMinute: 300, burst: 5 },
+    });
+    expect(() => loadGatewaySettings({ RATE_LIMIT_API_KEY_BURST: '0' })).toThrow(/RATE_LIMIT_API_KEY_BURST/);
   });
 });

@@ -8,7 +8,7 @@ import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settin
 import { AuthenticationFailed, CallerAuthenticator } from '../identity/caller-authenticator';
 import { InternalTokenSigner } from '../identity/internal-token';
 import { cors } from '../protection/cors';
-import { RateLimiter } from '../protection/rate-limiter';
+import { RateLimits, type RateDecision } from '../protection/rate-limiter';
 import { securityHeaders } from '../protection/security-headers';
 import { API_PREFIX, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
 import { gatewayMetrics } from './gateway.metrics';
@@ -16,6 +16,12 @@ import { sendProblem } from './problem';
 import { requestContext, startRequestContext } from './request-context';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate limited');
+  }
+}
 /** The API document and its page are public; everything else under /api needs a caller. */
 const PUBLIC_API = /^\/api\/(openapi\.json|docs)(\/|\?|$)/;
 
@@ -33,7 +39,7 @@ export class GatewayEdge implements OnModuleInit {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     private readonly callers: CallerAuthenticator,
     private readonly tokens: InternalTokenSigner,
-    private readonly limiter: RateLimiter,
+    private readonly limits: RateLimits,
     private readonly audit: AuditLogService,
     private readonly proxy: ServiceProxy,
   ) {}
@@ -60,7 +66,11 @@ export class GatewayEdge implements OnModuleInit {
     reply.header('cache-control', 'no-store');
 
     const c = cors(
-      { origin: request.headers.origin, method: request.method, requestMethod: request.headers['access-control-request-method'] as string | undefined },
+      {
+        origin: request.headers.origin,
+        method: request.method,
+        requestMethod: request.headers['access-control-request-method'] as string | undefined,
+      },
       this.settings.corsOrigins,
     );
     reply.headers(c.headers);
@@ -69,39 +79,58 @@ export class GatewayEdge implements OnModuleInit {
       return;
     }
 
+    // The client's address pays before any API key is looked up in the database (and for
+    // calls without valid credentials), so guessing keys costs the guesser, not the database.
+    let addressDecision: RateDecision | undefined;
+    const chargeAddress = (): void => {
+      addressDecision ??= this.limits.address.take(`ip:${context.clientIp}`);
+      if (!addressDecision.allowed) throw new RateLimited(addressDecision.retryAfterSeconds);
+    };
     let failure: string | undefined;
     try {
-      context.caller = await this.callers.authenticate(request.headers);
+      context.caller = await this.callers.authenticate(request.headers, chargeAddress);
+      if (!context.caller) chargeAddress();
+      else {
+        const decision = this.limits
+          .forCaller(context.caller.kind)
+          .take(`${context.caller.kind}:${context.caller.subject}`);
+        if (!decision.allowed) throw new RateLimited(decision.retryAfterSeconds);
+      }
     } catch (error) {
-      if (!(error instanceof AuthenticationFailed)) {
+      if (error instanceof AuthenticationFailed) {
+        failure = error.message;
+        try {
+          chargeAddress();
+        } catch (limited) {
+          if (!(limited instanceof RateLimited)) throw limited;
+          await this.tooMany(request, reply, limited.retryAfterSeconds);
+          return;
+        }
+      } else if (error instanceof RateLimited) {
+        await this.tooMany(request, reply, error.retryAfterSeconds);
+        return;
+      } else {
         this.logger.error(`could not authenticate a request: ${(error as Error).message}`);
-        await sendProblem(request, reply, problem(503, 'AUTHENTICATION_UNAVAILABLE', 'The caller could not be checked right now; try again shortly.'));
+        reply.header('retry-after', '5');
+        await sendProblem(
+          request,
+          reply,
+          problem(503, 'AUTHENTICATION_UNAVAILABLE', 'The caller could not be checked right now; try again shortly.'),
+        );
         return;
       }
-      failure = error.message;
     }
-
-    // Failed attempts count against the client's address, which slows down key guessing.
     const caller = context.caller;
-    const decision = this.limiter.take(caller ? `${caller.kind}:${caller.subject}` : `ip:${context.clientIp}`);
-    if (!decision.allowed) {
-      gatewayMetrics.refused.inc({ reason: 'rate_limited' });
-      reply.header('retry-after', String(decision.retryAfterSeconds));
-      await sendProblem(
-        request,
-        reply,
-        problem(429, 'RATE_LIMITED', `Too many requests from this client; retry after ${decision.retryAfterSeconds} s.`, {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        }),
-      );
-      return;
-    }
 
     if (PUBLIC_API.test(request.url)) return;
     if (failure !== undefined || !caller) {
       gatewayMetrics.refused.inc({ reason: 'unauthenticated' });
       reply.header('www-authenticate', 'Bearer realm="crm"');
-      await sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'));
+      await sendProblem(
+        request,
+        reply,
+        problem(401, 'UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'),
+      );
       return;
     }
     if (request.routeOptions.url !== PROXY_ROUTE) {
@@ -111,6 +140,18 @@ export class GatewayEdge implements OnModuleInit {
       request.headers['authorization'] = `Bearer ${await this.tokens.tokenFor(caller)}`;
       delete request.headers['x-api-key'];
     }
+  }
+
+  private async tooMany(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): Promise<void> {
+    gatewayMetrics.refused.inc({ reason: 'rate_limited' });
+    reply.header('retry-after', String(retryAfterSeconds));
+    await sendProblem(
+      request,
+      reply,
+      problem(429, 'RATE_LIMITED', `Too many requests from this client; retry after ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      }),
+    );
   }
 
   /** The service owning a path, also for a write refused before it was forwarded; 'gateway' for its own routes. */
@@ -126,7 +167,10 @@ export class GatewayEdge implements OnModuleInit {
   private afterResponse(request: FastifyRequest, reply: FastifyReply): void {
     const context = requestContext(request);
     if (context?.service) {
-      gatewayMetrics.forwarded.observe({ service: context.service, status: String(reply.statusCode) }, (performance.now() - context.startedAt) / 1000);
+      gatewayMetrics.forwarded.observe(
+        { service: context.service, status: String(reply.statusCode) },
+        (performance.now() - context.startedAt) / 1000,
+      );
     }
     if (!context || READS.has(request.method) || !request.url.startsWith('/api/')) return;
     // A client over its rate limit could otherwise fill the log.

@@ -15,4 +15,9 @@ export const gatewayMetrics = {
     labelNames: ['reason'],
     registers: [metricsRegistry],
   }),
+  apiKeyLookups: new Counter({
+    name: 'gateway_api_key_lookups_total',
+    help: 'API keys looked up in the database (neither cached nor remembered as unknown)',
+    registers: [metricsRegistry],
+  }),
 };

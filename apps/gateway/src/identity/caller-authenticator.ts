@@ -26,18 +26,19 @@ export class CallerAuthenticator {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  async authenticate(headers: IncomingHttpHeaders): Promise<Principal | undefined> {
+  /** `beforeLookup` runs before an API key is looked up in the database (not for cached keys); it may throw to stop it. */
+  async authenticate(headers: IncomingHttpHeaders, beforeLookup?: () => void): Promise<Principal | undefined> {
     const authorization = single(headers['authorization'])?.trim();
     const headerKey = single(headers['x-api-key'])?.trim();
     if (authorization && headerKey)
       throw new AuthenticationFailed('Send either an Authorization header or an X-Api-Key, not both');
-    if (headerKey) return this.apiKey(headerKey);
+    if (headerKey) return this.apiKey(headerKey, beforeLookup);
     if (!authorization) return undefined;
     const space = authorization.indexOf(' ');
     const scheme = (space === -1 ? authorization : authorization.slice(0, space)).toLowerCase();
     const credential = space === -1 ? '' : authorization.slice(space + 1).trim();
     if (!credential) throw new AuthenticationFailed('The Authorization header has no credentials');
-    if (scheme === 'apikey') return this.apiKey(credential);
+    if (scheme === 'apikey') return this.apiKey(credential, beforeLookup);
     if (scheme !== 'bearer') throw new AuthenticationFailed('Use Authorization: Bearer <token> or an API key');
     try {
       // An internal token a service was handed is no credential here: it cannot be replayed at the front door.
@@ -49,8 +50,8 @@ export class CallerAuthenticator {
     }
   }
 
-  private async apiKey(key: string): Promise<Principal> {
-    const principal = await this.apiKeys.authenticate(key);
+  private async apiKey(key: string, beforeLookup?: () => void): Promise<Principal> {
+    const principal = await this.apiKeys.authenticate(key, beforeLookup);
     if (!principal) throw new AuthenticationFailed('The API key is not valid or has been revoked');
     return principal;
   }

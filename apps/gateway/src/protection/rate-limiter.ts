@@ -26,7 +26,8 @@ export class RateLimiter {
   private readonly now: () => number;
 
   constructor(private readonly options: RateLimitOptions) {
-    if (!(options.perMinute > 0) || !(options.burst >= 1)) throw new Error('rate limit needs perMinute > 0 and burst >= 1');
+    if (!(options.perMinute > 0) || !(options.burst >= 1))
+      throw new Error('rate limit needs perMinute > 0 and burst >= 1');
     this.perMs = options.perMinute / 60_000;
     this.maxClients = options.maxClients ?? 100_000;
     this.now = options.now ?? Date.now;
@@ -62,5 +63,22 @@ export class RateLimiter {
       if (oldest === undefined) break;
       this.buckets.delete(oldest);
     }
+  }
+}
+
+/** One limiter per credential kind: people, machine clients (API keys and service tokens), and addresses without valid credentials. */
+export class RateLimits {
+  readonly user: RateLimiter;
+  readonly apiKey: RateLimiter;
+  readonly address: RateLimiter;
+
+  constructor(limits: Record<'user' | 'apiKey' | 'address', { perMinute: number; burst: number }>, now?: () => number) {
+    this.user = new RateLimiter({ ...limits.user, now });
+    this.apiKey = new RateLimiter({ ...limits.apiKey, now });
+    this.address = new RateLimiter({ ...limits.address, now });
+  }
+
+  forCaller(kind: 'user' | 'service' | 'api-key'): RateLimiter {
+    return kind === 'user' ? this.user : this.apiKey;
   }
 }

@@ -27,7 +27,10 @@ export class SearchController {
 
   @Get()
   @RequirePermission('contacts:read')
-  @ApiOperation({ summary: 'One search across the services that answer it, hits grouped by kind; services that did not answer are listed under `missing`' })
+  @ApiOperation({
+    summary:
+      'One search across the services that answer it, hits grouped by kind; services that did not answer are listed under `missing`',
+  })
   search(@Query() query: SearchQueryDto, @CurrentPrincipal() caller: Principal) {
     return this.searches.search(query.q, query.limit ?? 10, caller);
   }

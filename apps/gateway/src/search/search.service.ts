@@ -36,7 +36,11 @@ export class SearchService {
   async search(q: string, limit: number, caller: Principal): Promise<SearchAnswer> {
     const sources = SEARCH_SOURCES.map((s) => ({ ...s, allowed: grants(caller.permissions, `${s.service}:read`) }));
     const answers = await Promise.allSettled(
-      sources.map((s) => (s.allowed ? this.rpc.ask<unknown>(s.pattern, { q, limit }, this.settings.searchTimeoutMs) : Promise.resolve(undefined))),
+      sources.map((s) =>
+        s.allowed
+          ? this.rpc.ask<unknown>(s.pattern, { q, limit }, this.settings.searchTimeoutMs)
+          : Promise.resolve(undefined),
+      ),
     );
     const out: SearchAnswer = { q, results: {}, missing: [] };
     answers.forEach((answer, i) => {

@@ -81,6 +81,24 @@ describe('API keys for machine clients', () => {
     );
   });
 
+  it('makes a key that stops working at its expiresAt', async () => {
+    const expiresAt = new Date(Date.now() + 2000).toISOString();
+    const made = await call<KeyAnswer & { expiresAt: string }>(gw(), 'POST', '/api/v1/admin/api-keys', admin, {
+      name: 'brief',
+      scopes: ['contacts:read'],
+      expiresAt,
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.expiresAt).toBe(expiresAt);
+    expect((await call(gw(), 'GET', `/api/v1/contacts/${personId}`, { 'x-api-key': made.body.key })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 200));
+    expectProblem(
+      await call(gw(), 'GET', `/api/v1/contacts/${personId}`, { 'x-api-key': made.body.key }),
+      401,
+      'UNAUTHENTICATED',
+    );
+  });
+
   it('lists keys with their scopes, last use and revocation, never the key or its hash', async () => {
     const created = await call<KeyAnswer>(gw(), 'POST', '/api/v1/admin/api-keys', admin, {
       name: 'crm sync',
@@ -107,10 +125,17 @@ describe('API keys for machine clients', () => {
   it('refuses a key with a malformed scope, or one its creator does not hold', async () => {
     const bad = await call<{ errors: { field: string }[] }>(gw(), 'POST', '/api/v1/admin/api-keys', admin, {
       name: 'x',
-      scopes: ['contacts'],
+      scopes: ['contacts:read', 'contacts', 'nonsense:perm'],
     });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
-    expect(bad.body.errors.map((e) => e.field)).toContain('scopes');
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['scopes[1]', 'scopes[2]']);
+    const past = await call<{ errors: { field: string }[] }>(gw(), 'POST', '/api/v1/admin/api-keys', admin, {
+      name: 'x',
+      scopes: ['contacts:read'],
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
+    expectProblem(past, 400, 'VALIDATION_FAILED');
+    expect(past.body.errors.map((e) => e.field)).toEqual(['expiresAt']);
     // Only gateway:admin, not everything: cannot mint a key for more than it holds.
     const limitedAdmin = bearer(await s.userToken('key-admin', ['key-admin']));
     const escalation = await call(gw(), 'POST', '/api/v1/admin/api-keys', limitedAdmin, {

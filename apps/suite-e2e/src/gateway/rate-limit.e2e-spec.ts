@@ -4,7 +4,14 @@ describe('rate limits per client', () => {
   let s: GatewaySuite;
 
   beforeAll(async () => {
-    s = await startGatewaySuite(['analytics'], { RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '10' });
+    s = await startGatewaySuite(['analytics'], {
+      RATE_LIMIT_PER_MINUTE: '60',
+      RATE_LIMIT_BURST: '10',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '60',
+      RATE_LIMIT_ADDRESS_BURST: '10',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '600',
+      RATE_LIMIT_API_KEY_BURST: '40',
+    });
   });
 
   afterAll(() => s?.teardown());
@@ -44,11 +51,54 @@ describe('rate limits per client', () => {
   it('counts failed credentials against the caller address, which a made-up X-Forwarded-For does not change', async () => {
     const answers = await Promise.all(
       Array.from({ length: 15 }, (_, i) =>
-        call(s.gateway.baseUrl, 'GET', '/api/v1/analytics/customers/summary', { 'x-api-key': 'crm_guess', 'x-forwarded-for': `198.51.100.${i}` }),
+        call(s.gateway.baseUrl, 'GET', '/api/v1/analytics/customers/summary', {
+          'x-api-key': 'crm_guess',
+          'x-forwarded-for': `198.51.100.${i}`,
+        }),
       ),
     );
     expect(answers.filter((a) => a.status === 401).length).toBeGreaterThanOrEqual(10);
     expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(11);
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('charges the address before looking up an API key, so a flood of made-up keys costs few queries', async () => {
+    // The address bucket the test before emptied refills completely in 10 s.
+    await new Promise((r) => setTimeout(r, 10_500));
+    const lookups = async () =>
+      Number(
+        /^gateway_api_key_lookups_total (\d+)/m.exec(await (await fetch(`${s.gateway.baseUrl}/metrics`)).text())?.[1] ??
+          0,
+      );
+    const before = await lookups();
+    const base = s.gateway.baseUrl;
+    const answers = [];
+    for (let i = 0; i < 40; i++) {
+      answers.push(
+        await call(base, 'GET', '/api/v1/analytics/customers/summary', {
+          'x-api-key': `crm_${String(i).padStart(43, 'Q')}`,
+        }),
+      );
+    }
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((st) => st === 401).length).toBeLessThanOrEqual(11);
+    expect(statuses.filter((st) => st === 429).length).toBeGreaterThanOrEqual(29);
+    expect((await lookups()) - before).toBeLessThanOrEqual(11);
+  });
+
+  it('gives API keys their own, higher limit than people', async () => {
+    const admin = bearer(await s.userToken('key-maker', ['admin']));
+    const made = await call<{ key: string }>(s.gateway.baseUrl, 'POST', '/api/v1/admin/api-keys', admin, {
+      name: 'batch',
+      scopes: ['analytics:read'],
+    });
+    expect(made.status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        call(s.gateway.baseUrl, 'GET', '/api/v1/analytics/customers/summary', { 'x-api-key': made.body.key }),
+      ),
+    );
+    // 30 at once: past a person's burst of 10, within the key's 40.
+    expect(answers.map((a) => a.status).filter((st) => st === 200).length).toBe(30);
   });
 });

@@ -1,8 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches } from 'class-validator';
-
-/** area:action, area:* or * */
-const PERMISSION_SHAPE = /^(\*|[a-z][a-z0-9-]{0,40}:(\*|[a-z][a-z0-9-]{0,40}))$/;
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'nightly export', description: 'What the key is for' })
@@ -10,11 +7,23 @@ export class CreateApiKeyDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ example: ['contacts:read'], description: 'Permissions the key grants; you can grant only permissions you hold' })
+  @ApiProperty({
+    example: ['contacts:read'],
+    description:
+      'Permissions the key grants: area:action (actions read, write, admin), area:*, *:action or *, with a known area; you can grant only permissions you hold',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsString({ each: true })
-  @Matches(PERMISSION_SHAPE, { each: true, message: 'each scope must look like area:action, area:* or *' })
+  @Length(1, 100, { each: true })
   scopes!: string[];
+
+  @ApiPropertyOptional({
+    example: '2027-01-31T00:00:00Z',
+    description: 'When the key stops working (in the future); none: it does not expire',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
 }
