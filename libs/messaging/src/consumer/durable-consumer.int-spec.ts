@@ -1,5 +1,5 @@
 import { DataSource, type EntityManager } from 'typeorm';
-import { headers } from 'nats';
+import { DiscardPolicy, headers } from 'nats';
 import { createTestDatabase, postgresOptions, runMigrations, type TestDatabase } from '@crm/persistence';
 import { buildCloudEvent, type CloudEvent } from '../events/cloud-event';
 import { EventNaming } from '../nats/naming';
@@ -7,10 +7,11 @@ import { NatsConnector } from '../nats/nats-connector';
 import { ensureStream } from '../nats/streams';
 import { InboxEntity, OutboxEntity } from '../outbox/outbox.entity';
 import { MessagingTables1763800000000 } from '../outbox/messaging-tables.migration';
+import { InboxPruning1796150000000 } from '../outbox/inbox-pruning.migration';
 import { deleteNamespaceStreams, randomNamespace, readStream, waitFor } from '../testing/stream-testing';
 import { DurableConsumer } from './durable-consumer';
 import type { EventHandler } from './on-event.decorator';
-import type { DeadLetter } from './durable-consumer';
+import type { DeadLetter, DurableConsumerOptions } from './durable-consumer';
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const TYPE = 'crm.contacts.contact.created';
@@ -62,7 +63,7 @@ describe('durable consumer (real Postgres and NATS)', () => {
     await db.drop();
   });
 
-  function start(durable: string): DurableConsumer {
+  function start(durable: string, extra: Partial<DurableConsumerOptions> = {}): DurableConsumer {
     consumer = new DurableConsumer({
       consumer: durable,
       stream: 'contacts',
@@ -72,6 +73,7 @@ describe('durable consumer (real Postgres and NATS)', () => {
       handlers: new Map([[TYPE, [new CountByCountry()]]]),
       maxDeliver: 3,
       backoffMs: [100, 200],
+      ...extra,
     });
     consumer.start();
     return consumer;
@@ -158,4 +160,77 @@ describe('durable consumer (real Postgres and NATS)', () => {
       (n) => n === 1,
     );
   });
+
+  it('loses no event while CRM_DLQ refuses writes: it stays pending, then is dead-lettered once the DLQ accepts', async () => {
+    const jsm = await nats.jetstreamManager();
+    start('refused');
+    await waitFor(
+      () =>
+        jsm.streams.info(naming.dlqStream).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+    );
+    // Full and refusing new messages, as a DLQ at its limits with discard "new" does.
+    const full = (await jsm.streams.info(naming.dlqStream)).state.messages;
+    await jsm.streams.update(naming.dlqStream, { max_msgs: Math.max(full, 1), discard: DiscardPolicy.New });
+    if (full === 0) await (await nats.jetstream()).publish(naming.dlqSubject('filler', TYPE), 'filler');
+    const poison = event('XX', 777);
+    await publish([poison]);
+
+    // Far longer than the delivery limit with its backoff (3 deliveries, 100-200 ms apart).
+    await new Promise((r) => setTimeout(r, 4000));
+    const info = await jsm.consumers.info(naming.streamFor('contacts'), 'refused');
+    expect(info.num_pending + info.num_ack_pending).toBeGreaterThan(0);
+    const lettersOf = async () =>
+      (await readStream(jsm, naming.dlqStream))
+        .filter((m) => m.subject !== naming.dlqSubject('filler', TYPE))
+        .map((m) => m.json() as DeadLetter)
+        .filter((d) => (d.event as CloudEvent).id === poison.id);
+    expect(await lettersOf()).toEqual([]);
+
+    await jsm.streams.update(naming.dlqStream, { max_msgs: -1, discard: DiscardPolicy.Old });
+    const letters = await waitFor(lettersOf, (l) => l.length > 0);
+    expect(letters).toHaveLength(1);
+    expect(letters[0].error.message).toContain('cannot apply country XX');
+    await waitFor(
+      async () => {
+        const i = await jsm.consumers.info(naming.streamFor('contacts'), 'refused');
+        return i.num_pending + i.num_ack_pending;
+      },
+      (n) => n === 0,
+    );
+  }, 30_000);
+
+  it('prunes its own inbox rows older than the retention and keeps recent ones, which still make a redelivery harmless', async () => {
+    await ds.query('DELETE FROM per_country');
+    const recent = event('PT', 300);
+    const oldId = buildCloudEvent('contacts', { type: TYPE, subject: 'old', version: 1, data: {} }).id;
+    const othersId = buildCloudEvent('contacts', { type: TYPE, subject: 'other', version: 1, data: {} }).id;
+    await ds.query(
+      `INSERT INTO inbox (consumer, event_id, type, received_at) VALUES
+         ('pruning', $1, $4, now() - interval '50 days'),
+         ('pruning', $2, $4, now() - interval '1 hour'),
+         ('someone-else', $3, $4, now() - interval '50 days')`,
+      [oldId, recent.id, othersId, TYPE],
+    );
+    await publish([recent]);
+    start('pruning', { inboxRetentionHours: 24 * 35, inboxPruneEveryMs: 200 });
+    const inbox = async () =>
+      (
+        (await ds.query(`SELECT consumer, event_id FROM inbox WHERE event_id = ANY($1::uuid[]) ORDER BY consumer`, [
+          [oldId, recent.id, othersId],
+        ])) as { consumer: string; event_id: string }[]
+      ).map((r) => `${r.consumer}:${r.event_id}`);
+    await waitFor(inbox, (rows) => !rows.includes(`pruning:${oldId}`));
+    expect(await inbox()).toEqual([`pruning:${recent.id}`, `someone-else:${othersId}`]);
+    await waitFor(
+      async () =>
+        (await (await nats.jetstreamManager()).consumers.info(naming.streamFor('contacts'), 'pruning')).num_ack_pending,
+      (n) => n === 0,
+    );
+    // The recent event was already applied (its inbox row says so): the delivery changed nothing.
+    expect((await counts())['PT']).toBeUndefined();
+  }, 30_000);
 });

@@ -68,6 +68,10 @@ export class DurableConsumer {
     this.backoff = o.backoffMs ?? [1000, 5000, 15000, 30000];
   }
 
+  private get pruneEveryMs(): number {
+    return this.o.inboxPruneEveryMs ?? 10 * 60_000;
+  }
+
   get streamName(): string {
     return this.o.naming.streamFor(this.o.stream);
   }
@@ -75,7 +79,7 @@ export class DurableConsumer {
   start(): void {
     if (this.running) return;
     this.running = this.run();
-    this.schedulePrune(5000);
+    this.schedulePrune(Math.min(5000, this.pruneEveryMs));
   }
 
   async stop(): Promise<void> {
@@ -231,7 +235,7 @@ export class DurableConsumer {
       void this.pruneInbox()
         .catch((error: unknown) => this.log('warn', `inbox prune failed: ${String(error)}`))
         .finally(() => {
-          if (!this.stopped) this.schedulePrune(this.o.inboxPruneEveryMs ?? 10 * 60_000);
+          if (!this.stopped) this.schedulePrune(this.pruneEveryMs);
         });
     }, delayMs);
     this.pruneTimer.unref();
