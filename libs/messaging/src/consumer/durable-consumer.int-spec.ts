@@ -40,7 +40,7 @@ describe('durable consumer (real Postgres and NATS)', () => {
     const options = postgresOptions({
       url: db.url,
       entities: [OutboxEntity, InboxEntity],
-      migrations: [MessagingTables1763800000000],
+      migrations: [MessagingTables1763800000000, InboxPruning1796150000000],
     });
     await runMigrations(options);
     ds = await new DataSource(options).initialize();
