@@ -25,6 +25,10 @@ const COMPOSE_ENV = [
   'NATS_URL: nats://nats:4222',
   // local use only: the default is public; set AUTH_JWT_SECRET (32+ characters) for anything shared
   'AUTH_JWT_SECRET: ${AUTH_JWT_SECRET:-insecure-local-compose-secret-change-me}',
+  // the gateway's internal tokens (what services receive) on a key of their own
+  'INTERNAL_TOKEN_SECRET: ${INTERNAL_TOKEN_SECRET:-insecure-local-internal-secret-change-me}',
+  // inside a container the app listens on every interface (its default is loopback, for npm start)
+  'HOST: 0.0.0.0',
   'AUTH_ISSUER: ${AUTH_ISSUER:-crm-local}',
   'AUTH_AUDIENCE: ${AUTH_AUDIENCE:-crm}',
   'LOG_LEVEL: ${LOG_LEVEL:-info}',
@@ -32,9 +36,7 @@ const COMPOSE_ENV = [
 
 function compose() {
   const dbUrl = (s) => `postgres://postgres@postgres:5432/${s.database}`;
-  const build = (
-    s,
-  ) => `    build: { context: ., dockerfile: deploy/Dockerfile, args: { APP: ${s.name} } }
+  const build = (s) => `    build: { context: ., dockerfile: deploy/Dockerfile, args: { APP: ${s.name} } }
     image: ${image(s)}:\${CRM_TAG:-local}`;
   const migrate = (s) => `  ${s.name}-migrate:
 ${build(s)}
@@ -152,7 +154,9 @@ const containerSecurity = `          securityContext:
 const secretEnv = (s) => `            - name: DATABASE_URL
               valueFrom: { secretKeyRef: { name: crm-secrets, key: ${envName(s)}_DATABASE_URL } }
             - name: AUTH_JWT_SECRET
-              valueFrom: { secretKeyRef: { name: crm-secrets, key: AUTH_JWT_SECRET } }`;
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: AUTH_JWT_SECRET } }
+            - name: INTERNAL_TOKEN_SECRET
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: INTERNAL_TOKEN_SECRET } }`;
 
 /** A block mapping of `pairs` at `indent` spaces, first line without indent (it follows `key:` + newline). */
 const block = (indent, pairs) =>
@@ -214,7 +218,13 @@ ${podSecurity}
           envFrom: [{ configMapRef: { name: crm-config } }]
           env:
             - { name: PORT, value: "${s.port}" }
-${secretEnv(s)}
+${
+  s.gateway
+    ? `            # one proxy (the Ingress controller) in front: its X-Forwarded-For names the client for limits and audit
+            - { name: TRUST_PROXY_HOPS, value: "1" }
+`
+    : ''
+}${secretEnv(s)}
           startupProbe:
             httpGet: { path: /health/live, port: http }
             periodSeconds: 2
@@ -306,6 +316,7 @@ function k8sConfig() {
 # external-secrets operator), with these keys:
 #   kubectl -n crm create secret generic crm-secrets \\
 #     --from-literal=AUTH_JWT_SECRET=$(openssl rand -hex 32) \\
+#     --from-literal=INTERNAL_TOKEN_SECRET=$(openssl rand -hex 32) \\
 ${apps.map((s) => `#     --from-literal=${envName(s)}_DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/${s.database}`).join(' \\\n')}
 apiVersion: v1
 kind: ConfigMap
@@ -314,6 +325,8 @@ metadata:
   labels: { app.kubernetes.io/part-of: crm }
 data:
   NATS_URL: nats://nats:4222
+  # listen on the pod's interfaces (the apps' own default is loopback)
+  HOST: 0.0.0.0
   AUTH_ISSUER: crm-local
   AUTH_AUDIENCE: crm
   LOG_LEVEL: info
@@ -352,6 +365,7 @@ resources:
   - config.yaml
 ${apps.map((s) => `  - apps/${s.name}.yaml`).join('\n')}
   - ingress.yaml
+  - network-policies.yaml
 `;
 }
 
@@ -380,6 +394,7 @@ secretGenerator:
     namespace: crm
     literals:
       - AUTH_JWT_SECRET=dev-cluster-only-secret-0123456789abcdef
+      - INTERNAL_TOKEN_SECRET=dev-cluster-only-internal-0123456789abcdef
 ${apps.map((s) => `      - ${envName(s)}_DATABASE_URL=postgres://postgres@postgres:5432/${s.database}`).join('\n')}
 patches:
   - target: { kind: Deployment }
@@ -422,6 +437,77 @@ patches:
 `;
 }
 
+// ---------------------------------------------------------------- network policies
+
+const INGRESS_NAMESPACE = 'ingress-nginx';
+const MONITORING_NAMESPACE = 'monitoring';
+
+function k8sNetworkPolicies() {
+  const policy = (name, comment, spec) => `---
+# ${comment}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  labels: { app.kubernetes.io/part-of: crm }
+spec:
+${spec}`;
+  const crmPods = `            matchLabels: { app.kubernetes.io/part-of: crm }
+            matchExpressions: [{ key: app.kubernetes.io/component, operator: In, values: [gateway, service] }]`;
+  return `${HEADER}
+# Nothing reaches a pod of the namespace unless a policy below lets it: the gateway
+# from the Ingress controller (namespace ${INGRESS_NAMESPACE}; change it to yours), each
+# service from the gateway and the other services only, /metrics from Prometheus
+# (namespace ${MONITORING_NAMESPACE}). Kubelet probes are not subject to these policies.
+# Egress stays open: Postgres and NATS live wherever you run them.
+${[
+  policy(
+    'default-deny-ingress',
+    'every pod of the namespace: no inbound traffic by default',
+    `  podSelector: {}
+  policyTypes: [Ingress]
+`,
+  ),
+  policy(
+    `${gateway.name}-from-ingress`,
+    'the gateway: from the Ingress controller only',
+    `  podSelector: { matchLabels: { app.kubernetes.io/name: ${gateway.name} } }
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ${INGRESS_NAMESPACE} } }
+      ports: [{ port: http }]
+`,
+  ),
+  ...backends.map((b) =>
+    policy(
+      `${b.name}-from-crm`,
+      `${b.name}: from the gateway and the other services only`,
+      `  podSelector: { matchLabels: { app.kubernetes.io/name: ${b.name} } }
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - podSelector:
+${crmPods}
+      ports: [{ port: http }]
+`,
+    ),
+  ),
+  policy(
+    'metrics-from-monitoring',
+    'Prometheus scrapes /metrics of every app',
+    `  podSelector:
+    matchExpressions: [{ key: app.kubernetes.io/component, operator: In, values: [gateway, service] }]
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ${MONITORING_NAMESPACE} } }
+      ports: [{ port: http }]
+`,
+  ),
+].join('')}`;
+}
+
 // ---------------------------------------------------------------- write / check
 
 const files = new Map([
@@ -431,6 +517,7 @@ const files = new Map([
   ['deploy/k8s/base/namespace.yaml', namespace],
   ['deploy/k8s/base/config.yaml', k8sConfig()],
   ['deploy/k8s/base/ingress.yaml', k8sIngress()],
+  ['deploy/k8s/base/network-policies.yaml', k8sNetworkPolicies()],
   ...apps.map((s) => [`deploy/k8s/base/apps/${s.name}.yaml`, k8sApp(s)]),
   ['deploy/k8s/overlays/dev/kustomization.yaml', overlayDev()],
   ['deploy/k8s/overlays/prod/kustomization.yaml', overlayProd()],
@@ -467,9 +554,7 @@ for (const [path, raw] of files) {
   if (current === content) continue;
   differ++;
   if (CHECK) {
-    console.error(
-      `${path}: ${current === undefined ? 'missing' : 'differs from the service list'}`,
-    );
+    console.error(`${path}: ${current === undefined ? 'missing' : 'differs from the service list'}`);
   } else {
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, content);

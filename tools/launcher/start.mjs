@@ -127,9 +127,9 @@ function portInUse(port) {
   });
 }
 
-function localSecret() {
+function localSecret(name = 'secret') {
   mkdirSync(RUN, { recursive: true });
-  const file = join(RUN, 'secret');
+  const file = join(RUN, name);
   if (!existsSync(file))
     writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   const secret = readFileSync(file, 'utf8').trim();
@@ -429,10 +429,16 @@ async function main() {
   // (e) one secret and one set of auth settings for every app
   const secret = process.env.AUTH_JWT_SECRET || localSecret();
   if (secret.length < 32) throw new LaunchError('AUTH_JWT_SECRET must be at least 32 characters');
+  const internalSecret = process.env.INTERNAL_TOKEN_SECRET || localSecret('internal-secret');
+  if (internalSecret.length < 32)
+    throw new LaunchError('INTERNAL_TOKEN_SECRET must be at least 32 characters');
   const common = {
     ...process.env,
+    // loopback only: on this machine nothing but the launcher's own clients should reach the apps
+    HOST: '127.0.0.1',
     NATS_URL: natsUrl,
     AUTH_JWT_SECRET: secret,
+    INTERNAL_TOKEN_SECRET: internalSecret,
     AUTH_ISSUER,
     AUTH_AUDIENCE,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
