@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, type AccountDeletedPayload, type AccountPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { decodeCursor, encodeCursor, isUuid, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, inTransaction, isUuid, uuidv7 } from '@crm/persistence';
 import { DomainError, validationFailed, type Page, type PageQueryDto } from '@crm/platform';
-import { lockActive } from '../people/active-person';
+import { lockActive, lockPeople } from '../people/active-person';
 import { PeopleService } from '../people/people.service';
 import type { PersonView } from '../people/person-view';
 import { refreshSearchText } from '../people/search-text';
@@ -52,7 +52,7 @@ export class AccountsService {
   ) {}
 
   create(dto: CreateAccountDto): Promise<Account> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const now = new Date();
       const account = m.getRepository(Account).create({
         id: uuidv7(),
@@ -85,7 +85,7 @@ export class AccountsService {
 
   update(id: string, dto: UpdateAccountDto): Promise<Account> {
     if (dto.name === null) throw validationFailed([{ field: 'name', message: 'cannot be cleared' }]);
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const account = await this.lock(m, id);
       const renamed = dto.name !== undefined && dto.name.trim() !== account.name;
       if (dto.name !== undefined) account.name = dto.name.trim();
@@ -103,10 +103,9 @@ export class AccountsService {
           `SELECT person_id FROM person_accounts WHERE account_id = $1`,
           [id],
         );
-        await refreshSearchText(
-          m,
-          linked.map((r) => r.person_id),
-        );
+        const ids = linked.map((r) => r.person_id);
+        await lockPeople(m, ids);
+        await refreshSearchText(m, ids);
       }
       await this.events.publish(m, {
         type: CONTACTS_EVENTS.accountUpdated,
@@ -120,7 +119,7 @@ export class AccountsService {
 
   /** Only an account nobody refers to goes: people and activities keep their history otherwise. */
   remove(id: string): Promise<void> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const account = await this.lock(m, id);
       const used: { people: number; activities: number }[] = await m.query(
         `SELECT (SELECT count(*)::int FROM person_accounts WHERE account_id = $1) AS people,
@@ -186,7 +185,7 @@ export class AccountsService {
 
   /** Links (or re-links) a person to the account; the person's version moves and contact.updated goes out. */
   link(accountId: string, dto: LinkContactDto): Promise<PersonView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       await this.lock(m, accountId);
       const person = await lockActive(m, dto.contactId);
       if (dto.primary)
@@ -201,7 +200,7 @@ export class AccountsService {
   }
 
   unlink(accountId: string, contactId: string): Promise<PersonView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       await this.lock(m, accountId);
       const person = await lockActive(m, contactId);
       // TypeORM answers a DELETE with [rows, count].

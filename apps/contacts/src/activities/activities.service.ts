@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CONTACTS_EVENTS, type ActivityLoggedPayload, type ActivitySummary } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { decodeCursor, encodeCursor, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
 import { DomainError, type Page, type PageQueryDto, type Principal } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { notFound } from '../shared/normalise';
@@ -54,7 +54,7 @@ export class ActivitiesService {
   ) {}
 
   async log(target: ActivityTarget, dto: LogActivityDto, by: Principal): Promise<Activity> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       if ('personId' in target) await lockActive(m, target.personId);
       else if (!(await m.query(`SELECT 1 FROM accounts WHERE id = $1 FOR KEY SHARE`, [target.accountId])).length)
         throw notFound('ACCOUNT', target.accountId);

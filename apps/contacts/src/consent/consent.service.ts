@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CONTACTS_EVENTS, type ConsentChangedPayload, type ConsentState } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { uuidv7 } from '@crm/persistence';
+import { inTransaction, uuidv7 } from '@crm/persistence';
 import { validationFailed, type Principal } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { Consent, ConsentHistory } from './consent.entity';
@@ -38,18 +38,27 @@ export class ConsentService {
   ) {}
 
   async current(personId: string): Promise<ConsentState[]> {
-    const rows = await this.dataSource.getRepository(Consent).find({ where: { personId }, order: { channel: 'ASC', purpose: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(Consent)
+      .find({ where: { personId }, order: { channel: 'ASC', purpose: 'ASC' } });
     return rows.map(state);
   }
 
   async forPerson(personId: string): Promise<PersonConsent> {
     const [current, history] = await Promise.all([
       this.current(personId),
-      this.dataSource.getRepository(ConsentHistory).find({ where: { personId }, order: { decidedAt: 'DESC', id: 'DESC' }, take: 500 }),
+      this.dataSource
+        .getRepository(ConsentHistory)
+        .find({ where: { personId }, order: { decidedAt: 'DESC', id: 'DESC' }, take: 500 }),
     ]);
     return {
       current,
-      history: history.map((h) => ({ ...state(h), id: h.id, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() })),
+      history: history.map((h) => ({
+        ...state(h),
+        id: h.id,
+        recordedBy: h.recordedBy,
+        recordedAt: h.recordedAt.toISOString(),
+      })),
     };
   }
 
@@ -59,8 +68,9 @@ export class ConsentService {
    */
   async decide(personId: string, dto: ConsentDecisionDto, by: Principal): Promise<ConsentState> {
     const decidedAt = dto.decidedAt ? new Date(dto.decidedAt) : new Date();
-    if (decidedAt.getTime() > Date.now() + 60_000) throw validationFailed([{ field: 'decidedAt', message: 'cannot be in the future' }]);
-    return this.dataSource.transaction(async (m) => {
+    if (decidedAt.getTime() > Date.now() + 60_000)
+      throw validationFailed([{ field: 'decidedAt', message: 'cannot be in the future' }]);
+    return inTransaction(this.dataSource, async (m) => {
       await lockActive(m, personId);
       await m.getRepository(ConsentHistory).insert({
         id: uuidv7(),
@@ -79,11 +89,21 @@ export class ConsentService {
          WHERE consents.decided_at <= EXCLUDED.decided_at`,
         [personId, dto.channel, dto.purpose, dto.granted, dto.source, decidedAt],
       );
-      const current = state(await m.getRepository(Consent).findOneByOrFail({ personId, channel: dto.channel, purpose: dto.purpose }));
+      const current = state(
+        await m.getRepository(Consent).findOneByOrFail({ personId, channel: dto.channel, purpose: dto.purpose }),
+      );
       // The person's consent version: one more with every decision recorded.
-      const count: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM consent_history WHERE person_id = $1`, [personId]);
+      const count: { n: number }[] = await m.query(
+        `SELECT count(*)::int AS n FROM consent_history WHERE person_id = $1`,
+        [personId],
+      );
       const data: ConsentChangedPayload = { contactId: personId, ...current };
-      await this.events.publish(m, { type: CONTACTS_EVENTS.consentChanged, subject: personId, version: count[0].n, data });
+      await this.events.publish(m, {
+        type: CONTACTS_EVENTS.consentChanged,
+        subject: personId,
+        version: count[0].n,
+        data,
+      });
       return current;
     });
   }

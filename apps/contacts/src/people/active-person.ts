@@ -15,6 +15,15 @@ export async function lockActive(m: EntityManager, id: string): Promise<Person> 
   const person = await m.getRepository(Person).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!person) throw notFound('CONTACT', id);
   if (person.status === 'merged') throw contactMerged(id, person.mergedInto);
-  if (person.status === 'erased') throw new DomainError('CONTACT_ERASED', `Contact ${id} was erased and can no longer change`, 'conflict');
+  if (person.status === 'erased')
+    throw new DomainError('CONTACT_ERASED', `Contact ${id} was erased and can no longer change`, 'conflict');
   return person;
+}
+
+/**
+ * Locks several people in id order, so two transactions locking overlapping
+ * sets wait for each other instead of deadlocking. Take account locks first.
+ */
+export async function lockPeople(m: EntityManager, ids: string[]): Promise<void> {
+  if (ids.length) await m.query(`SELECT id FROM people WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
 }

@@ -3,12 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { uuidv7 } from '@crm/persistence';
+import { inTransaction, uuidv7 } from '@crm/persistence';
 import { DomainError, validationFailed, type FieldProblem } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { notFound, searchText } from '../shared/normalise';
 import { contactMerged, lockActive } from './active-person';
-import { insertEmails, insertPhones, prepareEmails, preparePhones, replaceEmails, replacePhones } from './contact-points';
+import {
+  insertEmails,
+  insertPhones,
+  prepareEmails,
+  preparePhones,
+  replaceEmails,
+  replacePhones,
+} from './contact-points';
 import { CLEARABLE_PERSON_FIELDS, type CreatePersonDto, type UpdatePersonDto } from './dto/person.dto';
 import { Person } from './person.entity';
 import { refreshSearchText } from './search-text';
@@ -27,7 +34,7 @@ export class PeopleService {
     const emails = prepareEmails(dto.emails ?? []);
     const phones = preparePhones(dto.phones ?? [], dto.country);
     await this.customFields.check(this.dataSource.manager, dto.customFields ?? {}, false);
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const account = dto.accountId ? await findAccount(m, dto.accountId) : null;
       const now = new Date();
       const firstName = dto.firstName.trim();
@@ -62,19 +69,47 @@ export class PeopleService {
            lifecycle_stage, owner_id, tags, custom_fields, source, social_profiles, status, search_text, version, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'active', $18, 1, $19, $19)`,
         [
-          person.id, person.firstName, person.lastName, person.displayName, person.birthDate, person.country, person.region, person.city,
-          person.locale, person.occupation, person.address === null ? null : JSON.stringify(person.address), person.lifecycleStage,
-          person.ownerId, person.tags, JSON.stringify(person.customFields), JSON.stringify(person.source), JSON.stringify(person.socialProfiles),
-          person.searchText, now,
+          person.id,
+          person.firstName,
+          person.lastName,
+          person.displayName,
+          person.birthDate,
+          person.country,
+          person.region,
+          person.city,
+          person.locale,
+          person.occupation,
+          person.address === null ? null : JSON.stringify(person.address),
+          person.lifecycleStage,
+          person.ownerId,
+          person.tags,
+          JSON.stringify(person.customFields),
+          JSON.stringify(person.source),
+          JSON.stringify(person.socialProfiles),
+          person.searchText,
+          now,
         ],
       );
       await insertEmails(m, person.id, emails);
       await insertPhones(m, person.id, phones);
       if (account) {
-        await m.query(`INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)`, [person.id, account.id]);
+        await m.query(`INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)`, [
+          person.id,
+          account.id,
+        ]);
       }
-      const view = toView(person, emails, phones, account ? { id: account.id, name: account.name, role: null, title: null } : null);
-      await this.events.publish(m, { type: CONTACTS_EVENTS.contactCreated, subject: person.id, version: 1, data: toPayload(view) });
+      const view = toView(
+        person,
+        emails,
+        phones,
+        account ? { id: account.id, name: account.name, role: null, title: null } : null,
+      );
+      await this.events.publish(m, {
+        type: CONTACTS_EVENTS.contactCreated,
+        subject: person.id,
+        version: 1,
+        data: toPayload(view),
+      });
       return view;
     });
   }
@@ -92,23 +127,31 @@ export class PeopleService {
       .filter(([key, value]) => value === null && !(CLEARABLE_PERSON_FIELDS as readonly string[]).includes(key))
       .map(([field]) => ({ field, message: 'cannot be cleared; leave it out or give a value' }));
     if (nulls.length) throw validationFailed(nulls);
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
+      // Accounts before people, as a rename does: crossing orders deadlock.
+      if (dto.accountId) await findAccount(m, dto.accountId, 'FOR SHARE');
       const person = await lockActive(m, id);
       const expected = ifMatch ?? dto.version;
       if (expected !== undefined && expected !== person.version) {
-        throw new DomainError('VERSION_CONFLICT', `Contact ${id} is at version ${person.version}, not ${expected}`, 'precondition_failed', {
-          currentVersion: person.version,
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `Contact ${id} is at version ${person.version}, not ${expected}`,
+          'precondition_failed',
+          {
+            currentVersion: person.version,
+          },
+        );
       }
       if (dto.customFields) {
         await this.customFields.check(m, dto.customFields, true);
-        person.customFields = Object.fromEntries(Object.entries({ ...person.customFields, ...dto.customFields }).filter(([, v]) => v !== null));
+        person.customFields = Object.fromEntries(
+          Object.entries({ ...person.customFields, ...dto.customFields }).filter(([, v]) => v !== null),
+        );
       }
       if (dto.emails) await replaceEmails(m, id, prepareEmails(dto.emails));
       const country = dto.country === undefined ? person.country : dto.country;
       if (dto.phones) await replacePhones(m, id, preparePhones(dto.phones, country));
       if (dto.accountId) {
-        await findAccount(m, dto.accountId);
         await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [id]);
         await m.query(
           `INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)
@@ -146,8 +189,14 @@ function applyChanges(person: Person, dto: UpdatePersonDto): void {
   if (dto.socialProfiles !== undefined) person.socialProfiles = dto.socialProfiles.map((s) => ({ ...s }));
 }
 
-async function findAccount(m: EntityManager, accountId: string): Promise<{ id: string; name: string }> {
-  const found: { id: string; name: string }[] = await m.query(`SELECT id, name FROM accounts WHERE id = $1`, [accountId]);
+async function findAccount(
+  m: EntityManager,
+  accountId: string,
+  lock: '' | 'FOR SHARE' = '',
+): Promise<{ id: string; name: string }> {
+  const found: { id: string; name: string }[] = await m.query(`SELECT id, name FROM accounts WHERE id = $1 ${lock}`, [
+    accountId,
+  ]);
   if (!found.length) throw validationFailed([{ field: 'accountId', message: `no account ${accountId}` }]);
   return found[0];
 }
