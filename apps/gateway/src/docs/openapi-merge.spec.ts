@@ -20,7 +20,10 @@ const contacts: OpenApiDocument = {
         requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     },
-    '/accounts/{id}': { get: { operationId: 'getAccount', tags: ['accounts'] }, parameters: [{ name: 'id', in: 'path' }] },
+    '/accounts/{id}': {
+      get: { operationId: 'getAccount', tags: ['accounts'] },
+      parameters: [{ name: 'id', in: 'path' }],
+    },
     '/health/ready': { get: { operationId: 'ready' } },
   },
   components: {
@@ -39,7 +42,11 @@ describe('mergeOpenApi', () => {
 
   it('is an OpenAPI 3.1 document with the gateway routes and each service route under /api/v1', () => {
     expect(merged.openapi).toBe('3.1.0');
-    expect(Object.keys(merged.paths ?? {})).toEqual(['/api/v1/accounts/{id}', '/api/v1/contacts', '/api/v1/customers/{id}']);
+    expect(Object.keys(merged.paths ?? {})).toEqual([
+      '/api/v1/accounts/{id}',
+      '/api/v1/contacts',
+      '/api/v1/customers/{id}',
+    ]);
   });
 
   it("leaves out the services' and the gateway's health routes", () => {
@@ -66,6 +73,70 @@ describe('mergeOpenApi', () => {
   it('writes 3.0 nullable as a 3.1 type union', () => {
     const problem = (merged.components?.schemas ?? {})['contacts.Problem'] as { properties: { title: unknown } };
     expect(problem.properties.title).toEqual({ type: ['string', 'null'] });
+  });
+
+  it('keeps a component two documents declare alike once, parameters included', () => {
+    const shared = { type: 'object', required: ['code'] };
+    const ifMatch = { name: 'If-Match', in: 'header', required: false };
+    const withShared = (title: string): OpenApiDocument => ({
+      openapi: '3.0.0',
+      info: { title, version: '1' },
+      paths: {
+        [`/${title}/{id}`]: {
+          patch: {
+            operationId: 'update',
+            security: [{ bearer: [] }],
+            parameters: [{ $ref: '#/components/parameters/IfMatch' }],
+            responses: {
+              '404': {
+                description: 'no',
+                content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Shared' } } },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas: { Shared: shared }, parameters: { IfMatch: ifMatch } },
+    });
+    const doc = mergeOpenApi(
+      { ...gateway, components: { schemas: { Shared: { required: ['code'], type: 'object' } } } },
+      [
+        { service: 'a', segments: ['a'], document: withShared('a') },
+        { service: 'b', segments: ['b'], document: withShared('b') },
+      ],
+    );
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(['Shared']);
+    expect(doc.components?.parameters).toEqual({ IfMatch: ifMatch });
+    expect(JSON.stringify(doc.paths)).not.toContain('a.Shared');
+    expect(JSON.stringify(doc.paths)).not.toContain('b.IfMatch');
+  });
+
+  it('lets every protected operation take either credential and names the refusals of the gateway itself', () => {
+    const doc = mergeOpenApi(gateway, [
+      {
+        service: 'contacts',
+        segments: ['contacts'],
+        document: {
+          ...contacts,
+          paths: {
+            '/contacts': {
+              get: { operationId: 'list', security: [{ bearer: [] }], responses: { '200': { description: 'ok' } } },
+            },
+          },
+        },
+      },
+    ]);
+    const op = doc.paths?.['/api/v1/contacts']['get'] as {
+      security: unknown;
+      responses: Record<string, { content: unknown; headers?: unknown }>;
+    };
+    expect(op.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(Object.keys(op.responses)).toEqual(['200', '429', '503']);
+    expect(op.responses['429'].content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
+    expect(op.responses['429'].headers).toHaveProperty('Retry-After');
+    expect(doc.tags?.map((t) => t.name)).toEqual(['contacts', 'customers']);
   });
 
   it('says which services are missing, and offers bearer and API key authentication', () => {

@@ -1,12 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
+import { completeDocument } from './complete-document';
 
 export const OPENAPI_PATH = '/openapi.json';
 
-/** The service's OpenAPI 3 document from its @nestjs/swagger decorators, bearer JWT declared. */
+/**
+ * The service's OpenAPI 3 document from its @nestjs/swagger decorators, bearer
+ * JWT declared, completed by the platform (problems, permissions, If-Match).
+ */
 export function buildOpenApiDocument(app: INestApplication, serviceName: string): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`CRM ${serviceName} service`)
@@ -15,6 +19,7 @@ export function buildOpenApiDocument(app: INestApplication, serviceName: string)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  return completeDocument(document);
 }
 
 /**
