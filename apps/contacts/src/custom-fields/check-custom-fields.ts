@@ -1,5 +1,6 @@
 import type { FieldProblem } from '@crm/platform';
 import type { CustomFieldDefinition } from './custom-field-definition.entity';
+import { matchesPattern } from './safe-pattern';
 
 /** A string field without its own maxLength takes at most this many characters. */
 export const DEFAULT_MAX_LENGTH = 1000;
@@ -10,7 +11,11 @@ export type Definition = Pick<CustomFieldDefinition, 'key' | 'type' | 'required'
  * Checks custom field values against their definitions; returns the problems,
  * each naming `customFields.<key>`. With `partial`, required fields may be absent.
  */
-export function checkCustomFields(values: Record<string, unknown>, definitions: Definition[], partial = false): FieldProblem[] {
+export function checkCustomFields(
+  values: Record<string, unknown>,
+  definitions: Definition[],
+  partial = false,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   for (const [key, value] of Object.entries(values)) {
@@ -42,8 +47,9 @@ export function customFieldProblem(def: Definition, value: unknown): string | un
   switch (def.type) {
     case 'string':
       if (typeof value !== 'string') return 'must be a string';
-      if (value.length > (def.maxLength ?? DEFAULT_MAX_LENGTH)) return `must be at most ${def.maxLength ?? DEFAULT_MAX_LENGTH} characters`;
-      if (def.pattern && !new RegExp(def.pattern).test(value)) return `must match ${def.pattern}`;
+      if (value.length > (def.maxLength ?? DEFAULT_MAX_LENGTH))
+        return `must be at most ${def.maxLength ?? DEFAULT_MAX_LENGTH} characters`;
+      if (def.pattern && !matchesPattern(def.pattern, value)) return `must match ${def.pattern}`;
       return undefined;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
@@ -54,6 +60,8 @@ export function customFieldProblem(def: Definition, value: unknown): string | un
         ? undefined
         : 'must be a date YYYY-MM-DD';
     case 'enum':
-      return typeof value === 'string' && (def.options ?? []).includes(value) ? undefined : `must be one of ${(def.options ?? []).join(', ')}`;
+      return typeof value === 'string' && (def.options ?? []).includes(value)
+        ? undefined
+        : `must be one of ${(def.options ?? []).join(', ')}`;
   }
 }

@@ -5,6 +5,7 @@ import { DomainError, validationFailed } from '@crm/platform';
 import { checkCustomFields } from './check-custom-fields';
 import { CustomFieldDefinition } from './custom-field-definition.entity';
 import type { CreateCustomFieldDto } from './dto/custom-field.dto';
+import { patternProblem } from './safe-pattern';
 
 /** Definitions change rarely; replicas see a new one within this many milliseconds. */
 const DEFINITIONS_TTL_MS = 5000;
@@ -23,17 +24,18 @@ export class CustomFieldsService {
     if (dto.type === 'enum' && !dto.options?.length) {
       throw validationFailed([{ field: 'options', message: 'an enum field needs its options' }]);
     }
-    if (dto.type !== 'enum' && dto.options) throw validationFailed([{ field: 'options', message: 'only an enum field has options' }]);
+    if (dto.type !== 'enum' && dto.options)
+      throw validationFailed([{ field: 'options', message: 'only an enum field has options' }]);
     if (dto.type !== 'string' && (dto.pattern !== undefined || dto.maxLength !== undefined)) {
-      throw validationFailed([{ field: dto.pattern !== undefined ? 'pattern' : 'maxLength', message: 'only a string field has a pattern or maxLength' }]);
+      throw validationFailed([
+        {
+          field: dto.pattern !== undefined ? 'pattern' : 'maxLength',
+          message: 'only a string field has a pattern or maxLength',
+        },
+      ]);
     }
-    if (dto.pattern) {
-      try {
-        new RegExp(dto.pattern);
-      } catch {
-        throw validationFailed([{ field: 'pattern', message: 'is not a valid regular expression' }]);
-      }
-    }
+    const badPattern = dto.pattern ? patternProblem(dto.pattern) : undefined;
+    if (badPattern) throw validationFailed([{ field: 'pattern', message: badPattern }]);
     const repo = this.dataSource.getRepository(CustomFieldDefinition);
     const definition = repo.create({
       key: dto.key,
@@ -47,9 +49,20 @@ export class CustomFieldsService {
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO custom_field_definitions (key, label, type, required, options, pattern, max_length) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (key) DO NOTHING RETURNING key`,
-      [definition.key, definition.label, definition.type, definition.required, definition.options, definition.pattern, definition.maxLength],
+      [
+        definition.key,
+        definition.label,
+        definition.type,
+        definition.required,
+        definition.options,
+        definition.pattern,
+        definition.maxLength,
+      ],
     );
-    if (!inserted.length) throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict', { key: dto.key });
+    if (!inserted.length)
+      throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict', {
+        key: dto.key,
+      });
     this.cached = undefined;
     return repo.findOneByOrFail({ key: dto.key });
   }
