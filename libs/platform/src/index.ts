@@ -41,4 +41,4 @@ export { clientPath, forwardedPrefix, FORWARDED_PREFIX_HEADER } from './errors/c
 export { errorFactory, type ErrorCatalogue } from './errors/error-catalogue';
 export { findUnstorableInput, unstorableText, MAX_INPUT_DEPTH } from './validation/input-guard';
 export { PageQueryDto, type Page } from './validation/page-query.dto';
-export { LocatedAt } from './bootstrap/location';
+export { CreatedLocationInterceptor } from './bootstrap/location';

@@ -5,7 +5,6 @@ import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator
 import { Type } from 'class-transformer';
 import { Public } from '../auth/auth.decorators';
 import { PlatformModule } from './platform.module';
-import { LocatedAt } from './location';
 import { createServiceApp } from './service-app';
 
 class InnerDto {
@@ -21,7 +20,6 @@ class NoteDto {
 @Controller('notes')
 class NotesController {
   @Post()
-  @LocatedAt((r: { id: string }) => `/notes/${r.id}`)
   create(@Body() body: NoteDto) {
     return { id: 'n1', text: body.text };
   }
@@ -29,6 +27,21 @@ class NotesController {
   @Get(':id')
   get(@Param('id') id: string) {
     return { id };
+  }
+
+  @Post(':id/comments')
+  comment() {
+    return { id: 'c1' };
+  }
+
+  @Get(':id/comments')
+  comments() {
+    return [];
+  }
+
+  @Post(':id/archive')
+  archive() {
+    return { id: 'n1' };
   }
 }
 
@@ -117,7 +130,7 @@ describe('errors Fastify and Node answer before any route, and other edges, as p
     expectProblem(await raw('PUT', '/elsewhere'), 404, 'ROUTE_NOT_FOUND');
   });
 
-  it('shows the path the client used behind a proxy prefix, in instance and Location', async () => {
+  it('shows the path the client used behind a proxy prefix, in instance and in the Location every 201 carries', async () => {
     const res = await raw('PUT', '/notes', { 'x-forwarded-prefix': '/api/v1' }, '{}');
     expect(res.body['instance']).toBe('/api/v1/notes');
     expect((await raw('PUT', '/notes', { 'x-forwarded-prefix': '/api/v1?x=<script>' }, '{}')).body['instance']).toBe(
@@ -127,6 +140,8 @@ describe('errors Fastify and Node answer before any route, and other edges, as p
     expect(created.status).toBe(201);
     expect(created.headers['location']).toBe('/api/v1/notes/n1');
     expect((await raw('POST', '/notes', {}, JSON.stringify({ text: 'hi' }))).headers['location']).toBe('/notes/n1');
+    expect((await raw('POST', '/notes/n1/comments')).headers['location']).toBe('/notes/n1/comments');
+    expect((await raw('POST', '/notes/n1/archive')).headers['location']).toBeUndefined();
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from '../auth/auth.guard';
 import { parseRolePermissions } from '../auth/permissions';
 import { TokenVerifier } from '../auth/token-verifier';
@@ -11,6 +11,7 @@ import { HEALTH_CHECKS, HealthRegistry } from '../health/health.registry';
 import { JsonLogger } from '../logging/json-logger';
 import { MetricsController } from '../metrics/metrics.controller';
 import { createValidationPipe } from '../validation/validation.pipe';
+import { CreatedLocationInterceptor } from './location';
 import { TraceFlusher } from './trace-flusher';
 
 export interface PlatformModuleOptions {
@@ -46,7 +47,6 @@ export class PlatformModule {
             new TokenVerifier({
               secret: c.AUTH_JWT_SECRET,
               internalSecret: c.INTERNAL_TOKEN_SECRET,
-              internalSecret: c.INTERNAL_TOKEN_SECRET,
               jwksUrl: c.AUTH_JWKS_URL,
               issuer: c.AUTH_ISSUER,
               audience: c.AUTH_AUDIENCE,
@@ -59,6 +59,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: CreatedLocationInterceptor },
       ],
       exports: [SERVICE_CONFIG, JsonLogger, TokenVerifier, HealthRegistry, HEALTH_CHECKS],
     };
