@@ -18,7 +18,7 @@ describe('contacts while NATS is down', () => {
     await nats.destroy();
   });
 
-  it('keeps creating contacts with NATS stopped, and publishes every event once when NATS returns', async () => {
+  it('stays ready (degraded) and keeps creating contacts with NATS stopped, and publishes every event once when NATS returns', async () => {
     const contacts = suite.services['contacts'];
     await nats.start();
     await contacts.start();
@@ -28,8 +28,27 @@ describe('contacts while NATS is down', () => {
 
     await nats.stop();
     const during = await createPeople(contacts.baseUrl, admin, 30, `${suite.namespace}b`, 4);
-    const ready = await api(contacts.baseUrl, 'GET', '/health/ready', undefined);
-    expect(ready.status).toBe(503);
+    const ready = await api<{ status: string; degraded: string[]; checks: Record<string, { status: string }> }>(
+      contacts.baseUrl,
+      'GET',
+      '/health/ready',
+      undefined,
+    );
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.degraded).toEqual(['nats']);
+    expect(ready.body.checks['database'].status).toBe('up');
+    // The relay lag is the age of the oldest unpublished row: it grows while nothing can be published.
+    const lag = async () => {
+      const metrics = (await api<string>(contacts.baseUrl, 'GET', '/metrics', undefined)).body;
+      expect(metrics).toMatch(/^crm_readiness_degraded 1$/m);
+      return Number(/^crm_outbox_relay_lag_seconds\{service="contacts"\} ([\d.e+-]+)$/m.exec(metrics)?.[1]);
+    };
+    const lagBefore = await lag();
+    await new Promise((r) => setTimeout(r, 1500));
+    const lagAfter = await lag();
+    expect(lagBefore).toBeGreaterThan(0);
+    expect(lagAfter).toBeGreaterThan(lagBefore + 1);
 
     await nats.start();
     const nc = await connect({ servers: nats.url });
@@ -40,6 +59,10 @@ describe('contacts while NATS is down', () => {
         readStream(jsm, stream)
           .catch(() => [])
           .then((msgs) => msgs.filter((m) => m.subject.endsWith('contact.created')));
+      const lag0 = async () => {
+        const metrics = (await api<string>(contacts.baseUrl, 'GET', '/metrics', undefined)).body;
+        return Number(/^crm_outbox_relay_lag_seconds\{service="contacts"\} ([\d.e+-]+)$/m.exec(metrics)?.[1]);
+      };
       const msgs = await waitFor(created, (m) => m.length >= 50, 60_000, 250);
       await new Promise((r) => setTimeout(r, 1500));
       const final = await created();
@@ -49,6 +72,7 @@ describe('contacts while NATS is down', () => {
       expect(final).toHaveLength(50);
       expect(new Set(ids).size).toBe(50);
       expect(new Set(subjects)).toEqual(new Set([...before, ...during]));
+      await waitFor(lag0, (n) => n === 0, 10_000, 250);
     } finally {
       await nc.close();
     }

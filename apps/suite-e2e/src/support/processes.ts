@@ -162,4 +162,9 @@ export class ServiceProcess {
     if (this.child) await stopChild(this.child);
     this.child = undefined;
   }
+
+  /** Sends a signal, e.g. SIGSTOP and SIGCONT to freeze and thaw the process. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
 }
