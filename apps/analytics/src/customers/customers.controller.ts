@@ -1,15 +1,18 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiOkResponse, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { DomainError, RequirePermission } from '@crm/platform';
 import { CustomerSummaryService, SUMMARY_DIMENSIONS, type SummaryDimension } from './customer-summary.service';
+import { CustomerFactsDto, CustomerSummaryDto, DimensionCountsDto } from './dto/customer-summary.dto';
 
 class DimensionParams {
+  @ApiProperty({ enum: Object.keys(SUMMARY_DIMENSIONS) })
   @IsIn(Object.keys(SUMMARY_DIMENSIONS))
   dimension!: SummaryDimension;
 }
 
 class ContactIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
@@ -22,6 +25,7 @@ export class CustomersController {
   @Get('summary')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'Customer counts by lifecycle stage, country and acquisition channel' })
+  @ApiOkResponse({ type: CustomerSummaryDto })
   summary() {
     return this.summaries.summary();
   }
@@ -29,6 +33,7 @@ export class CustomersController {
   @Get('by/:dimension')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'Customer counts by one dimension: lifecycleStage, country or acquisitionChannel' })
+  @ApiOkResponse({ type: DimensionCountsDto })
   countBy(@Param() params: DimensionParams) {
     return this.summaries.countBy(params.dimension);
   }
@@ -36,6 +41,7 @@ export class CustomersController {
   @Get(':id/facts')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'The facts analytics holds about one customer' })
+  @ApiOkResponse({ type: CustomerFactsDto })
   async facts(@Param() params: ContactIdParams) {
     const facts = await this.summaries.facts(params.id);
     if (!facts)

@@ -1,19 +1,34 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequirePermission, validationFailed } from '@crm/platform';
+import { RequirePermission, validationFailed, ApiIfMatch, ApiPage, ApiProblem } from '@crm/platform';
 import { CustomFieldFiltersInterceptor } from '../search/custom-field-filters.interceptor';
 import { SearchQueryDto } from '../search/dto/search-query.dto';
 import { SearchService, type PersonSearchPage } from '../search/search.service';
 import { ContactIdParams, CreatePersonDto, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
 import type { PersonView } from './person-view';
+import { PersonViewDto } from './dto/person-view.dto';
+import { PersonHitDto } from '../search/dto/person-hit.dto';
 
 /** `"3"`, `W/"3"` or `3` is version 3; `*` matches any version. */
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const value = header.replace(/^W\//, '').replace(/"/g, '').trim();
-  if (!/^\d{1,9}$/.test(value)) throw validationFailed([{ field: 'If-Match', message: 'must be the contact version, e.g. "3"' }]);
+  if (!/^\d{1,9}$/.test(value))
+    throw validationFailed([{ field: 'If-Match', message: 'must be the contact version, e.g. "3"' }]);
   return Number(value);
 }
 
@@ -33,7 +48,7 @@ export class PeopleController {
   @Post()
   @RequirePermission('contacts:write')
   @ApiOperation({ summary: 'Create a person; emits crm.contacts.contact.created' })
-  @ApiResponse({ status: 201, description: 'The person, version 1' })
+  @ApiResponse({ status: 201, description: 'The person, version 1', type: PersonViewDto })
   @ApiResponse({ status: 409, description: 'CONTACT_EMAIL_TAKEN: an email belongs to an active contact (existingId)' })
   async create(@Body() dto: CreatePersonDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.people.create(dto));
@@ -43,14 +58,23 @@ export class PeopleController {
   @RequirePermission('contacts:read')
   @UseInterceptors(CustomFieldFiltersInterceptor)
   @ApiOperation({ summary: 'Search active people: full-text and fuzzy q, filters, keyset pages' })
-  @ApiQuery({ name: 'cf.<key>', required: false, description: 'Custom field equals this value (repeat for any of several)' })
+  @ApiQuery({
+    name: 'cf.<key>',
+    required: false,
+    description: 'Custom field equals this value (repeat for any of several)',
+  })
+  @ApiPage(PersonHitDto)
   search(@Query() query: SearchQueryDto): Promise<PersonSearchPage> {
     return this.searchService.search(query);
   }
 
   @Get(':id')
   @RequirePermission('contacts:read')
-  @ApiOperation({ summary: 'One person; 410 CONTACT_MERGED (mergedInto) for a merged one, an erased one is shown anonymised' })
+  @ApiOperation({
+    summary: 'One person; 410 CONTACT_MERGED (mergedInto) for a merged one, an erased one is shown anonymised',
+  })
+  @ApiOkResponse({ type: PersonViewDto, description: 'The person; its version is the ETag' })
+  @ApiProblem(410, 'CONTACT_MERGED: merged into another contact, named by mergedInto')
   async get(@Param() { id }: ContactIdParams, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.people.get(id));
   }
@@ -59,7 +83,10 @@ export class PeopleController {
   @HttpCode(200)
   @RequirePermission('contacts:write')
   @ApiOperation({ summary: 'Change a person (version + 1); emits crm.contacts.contact.updated' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last read, e.g. "3"; a stale one gets 412 VERSION_CONFLICT' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: PersonViewDto, description: 'The person as changed' })
+  @ApiProblem(409, 'CONTACT_EMAIL_TAKEN (existingId), or CONTACT_ERASED: an erased contact can no longer change')
+  @ApiProblem(410, 'CONTACT_MERGED: merged into another contact, named by mergedInto')
   async update(
     @Param() { id }: ContactIdParams,
     @Body() dto: UpdatePersonDto,

@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { RequirePermission } from '@crm/platform';
 import { ContactIdParams } from '../people/dto/person.dto';
 import { DuplicatesService } from './duplicates.service';
+import { DuplicateSuggestionDto } from './dto/person-hit.dto';
 
 @ApiTags('contacts')
 @Controller('contacts')
@@ -12,6 +13,7 @@ export class DuplicatesController {
   @Get(':id/duplicates')
   @RequirePermission('contacts:read')
   @ApiOperation({ summary: 'Likely duplicates: a similar name (trigram) plus a shared phone or the same account' })
+  @ApiOkResponse({ type: [DuplicateSuggestionDto], description: 'Most likely first' })
   suggest(@Param() { id }: ContactIdParams) {
     return this.duplicates.suggest(id);
   }

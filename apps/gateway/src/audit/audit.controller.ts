@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
-import { PageQueryDto, RequirePermission } from '@crm/platform';
+import { PageQueryDto, RequirePermission, ApiPage } from '@crm/platform';
 import { AuditLogService } from './audit-log.service';
+import { AuditEntryDto } from './dto/audit-entry.dto';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only this caller, e.g. a user id or api-key:<id>' })
@@ -25,6 +26,7 @@ export class AuditController {
   @Get()
   @RequirePermission('gateway:admin')
   @ApiOperation({ summary: 'Writes made through the gateway, newest first: who, what, when, outcome' })
+  @ApiPage(AuditEntryDto)
   list(@Query() query: AuditQueryDto) {
     return this.audit.list({
       subject: query.subject,

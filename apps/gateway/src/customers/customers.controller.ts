@@ -1,10 +1,12 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiOkResponse, ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
 import { Customer360Service } from './customer-360.service';
+import { Customer360Dto } from './dto/customer-360.dto';
 
 class CustomerIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
@@ -22,6 +24,7 @@ export class CustomersController {
       'Parts are asked in parallel with a deadline; one that does not answer in time is listed under `missing` with the reason. ' +
       'Parts of services the caller cannot read are listed as missing (forbidden).',
   })
+  @ApiOkResponse({ type: Customer360Dto })
   get(@Param() params: CustomerIdParams, @CurrentPrincipal() caller: Principal) {
     return this.customers.get(params.id, caller);
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
 import { SearchService } from './search.service';
+import { SearchAnswerDto } from './dto/search-answer.dto';
 
 class SearchQueryDto {
   @ApiProperty({ example: 'lovelace' })
@@ -31,6 +32,7 @@ export class SearchController {
     summary:
       'One search across the services that answer it, hits grouped by kind; services that did not answer are listed under `missing`',
   })
+  @ApiOkResponse({ type: SearchAnswerDto })
   search(@Query() query: SearchQueryDto, @CurrentPrincipal() caller: Principal) {
     return this.searches.search(query.q, query.limit ?? 10, caller);
   }
