@@ -21,6 +21,7 @@ import { CallerAuthenticator } from './identity/caller-authenticator';
 import { InternalTokenSigner } from './identity/internal-token';
 import { GatewayTables1763900000000 } from './migrations/1763900000000-gateway-tables';
 import { ApiKeyExpiry1796200000000 } from './migrations/1796200000000-api-key-expiry';
+import { AuditBeforeForwarding1796200001000 } from './migrations/1796200001000-audit-before-forwarding';
 import { RateLimits } from './protection/rate-limiter';
 import { ServiceProxy } from './proxy/service-proxy';
 import { RpcClient } from './rpc/rpc-client';
@@ -28,7 +29,7 @@ import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 
 export const entities = [ApiKey, AuditEntry];
-export const migrations = [GatewayTables1763900000000, ApiKeyExpiry1796200000000];
+export const migrations = [GatewayTables1763900000000, ApiKeyExpiry1796200000000, AuditBeforeForwarding1796200001000];
 
 @Module({
   imports: [PlatformModule.forRoot({ serviceName: 'gateway' }), PersistenceModule.forRoot({ entities, migrations })],

@@ -58,6 +58,7 @@ export class ApiKeysService {
   /** Recently seen keys, so a busy client does not cost a query per call; revoking clears it. */
   private readonly cache = new Map<string, CachedKey>();
   private readonly unknown = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<Principal | undefined>>();
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly now: () => number;
 
@@ -144,7 +145,16 @@ export class ApiKeysService {
       return cached.principal;
     }
     if ((this.unknown.get(hash) ?? 0) > now) return undefined;
+    // Concurrent first calls with one key share one lookup (and one charge to the address).
+    const pending = this.lookups.get(hash);
+    if (pending) return pending;
     beforeLookup?.();
+    const lookup = this.lookUp(hash, now).finally(() => this.lookups.delete(hash));
+    this.lookups.set(hash, lookup);
+    return lookup;
+  }
+
+  private async lookUp(hash: string, now: number): Promise<Principal | undefined> {
     gatewayMetrics.apiKeyLookups.inc();
     const row = await this.keys
       .createQueryBuilder('k')

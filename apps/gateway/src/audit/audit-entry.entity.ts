@@ -36,11 +36,16 @@ export class AuditEntry {
   @Column({ type: 'text', nullable: true })
   service!: string | null;
 
-  @Column({ type: 'int' })
-  status!: number;
+  /** Null while the write is being handled, or when the client left before any answer. */
+  @Column({ type: 'int', nullable: true })
+  status!: number | null;
 
-  @Column({ name: 'duration_ms', type: 'int' })
-  durationMs!: number;
+  @Column({ name: 'duration_ms', type: 'int', nullable: true })
+  durationMs!: number | null;
+
+  /** pending (on record, being handled), completed (answered), aborted (the client hung up first). */
+  @Column({ type: 'text', default: 'completed' })
+  outcome!: 'pending' | 'completed' | 'aborted';
 
   @Column({ name: 'client_ip', type: 'text', nullable: true })
   clientIp!: string | null;

@@ -35,6 +35,7 @@ describe('AuditLogService on Postgres', () => {
       status,
       durationMs: 3,
       clientIp: '127.0.0.1',
+      outcome: 'completed',
     });
 
   it('writes queued records without being asked, shortly after', async () => {
@@ -69,5 +70,60 @@ describe('AuditLogService on Postgres', () => {
     expect(recent.items.every((i) => new Date(i.at).getTime() >= Date.now() - 60_000)).toBe(true);
     const recentBob = await audit.list({ subject: 'bob', since: new Date(Date.now() - 60_000), limit: 200 });
     expect(recentBob.items).toHaveLength(140);
+  });
+
+  const rowOf = async (id: string) =>
+    (
+      (await dataSource.query('SELECT status, duration_ms, outcome FROM audit_log WHERE id = $1', [id])) as Record<
+        string,
+        unknown
+      >[]
+    )[0];
+
+  const started = (id: string) => ({
+    id,
+    at: new Date(),
+    requestId: `r-${id}`,
+    subject: 'ada',
+    subjectName: null,
+    kind: 'user',
+    method: 'DELETE',
+    path: '/api/v1/contacts/1',
+    service: 'contacts',
+    status: null,
+    durationMs: null,
+    clientIp: '127.0.0.1',
+    outcome: 'pending' as const,
+  });
+
+  it('has a write on record before it is handled, and completes the entry once it is answered', async () => {
+    const id = uuidv7();
+    await audit.begin(started(id));
+    // Stored when begin resolves: nothing is forwarded before that.
+    expect(await rowOf(id)).toEqual({ status: null, duration_ms: null, outcome: 'pending' });
+    audit.complete({ id, status: 204, durationMs: 12, outcome: 'completed' });
+    await audit.flush();
+    expect(await rowOf(id)).toEqual({ status: 204, duration_ms: 12, outcome: 'completed' });
+  });
+
+  it('keeps a write whose client hung up before the answer, marked aborted', async () => {
+    const id = uuidv7();
+    await audit.begin(started(id));
+    audit.complete({ id, status: null, durationMs: 40, outcome: 'aborted' });
+    await audit.flush();
+    expect(await rowOf(id)).toEqual({ status: null, duration_ms: 40, outcome: 'aborted' });
+  });
+
+  it('stores many concurrent begins, each resolved once its row is there', async () => {
+    const ids = Array.from({ length: 300 }, () => uuidv7());
+    await Promise.all(ids.map((id) => audit.begin(started(id))));
+    const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM audit_log WHERE id = ANY($1)', [ids])) as {
+      n: number;
+    }[];
+    expect(n).toBe(300);
+  });
+
+  it('refuses to begin when the entry cannot be stored', async () => {
+    await expect(audit.begin({ ...started('not-a-uuid') })).rejects.toThrow();
   });
 });

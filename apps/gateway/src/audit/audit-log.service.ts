@@ -17,9 +17,23 @@ export interface AuditView {
   method: string;
   path: string;
   service: string | null;
-  status: number;
-  durationMs: number;
+  status: number | null;
+  durationMs: number | null;
   clientIp: string | null;
+  outcome: string;
+}
+
+export interface AuditCompletion {
+  id: string;
+  status: number | null;
+  durationMs: number;
+  outcome: 'completed' | 'aborted';
+}
+
+interface Waiting {
+  entry: AuditRecord;
+  resolve: () => void;
+  reject: (error: Error) => void;
 }
 
 interface AuditRow {
@@ -32,9 +46,10 @@ interface AuditRow {
   method: string;
   path: string;
   service: string | null;
-  status: number;
-  duration_ms: number;
+  status: number | null;
+  duration_ms: number | null;
   client_ip: string | null;
+  outcome: string;
 }
 
 const BATCH = 200;
@@ -42,31 +57,76 @@ const FLUSH_AFTER_MS = 100;
 const MAX_QUEUED = 20_000;
 
 /**
- * The audit log of writes. Records are queued when a response has finished
- * and inserted in batches, so the log never delays a response; the queue is
- * bounded and flushed on shutdown.
+ * The audit log of writes. A write is put on record (`begin`, outcome
+ * pending) before it is handled, so a client hanging up cannot leave a write
+ * without a trace; concurrent begins share one INSERT. The answer completes
+ * the entry (`complete`: status, duration, completed or aborted), and writes
+ * refused before that are recorded whole (`record`); both are queued and
+ * written in batches, never delaying a response. The queue is bounded; the
+ * gateway flushes it after its HTTP server has closed.
  */
 @Injectable()
 export class AuditLogService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private queue: AuditRecord[] = [];
+  private completions: AuditCompletion[] = [];
+  private waiting: Waiting[] = [];
+  private beginning = false;
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private dropped = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  record(entry: AuditRecord): void {
-    if (this.queue.length >= MAX_QUEUED) {
-      this.dropped += 1;
-      if (this.dropped === 1 || this.dropped % 1000 === 0) {
-        this.logger.error(`audit queue full (database too slow or down): ${this.dropped} records dropped`);
+  /** Writes the entry (outcome pending) and resolves once it is stored; rejects when it cannot be. */
+  begin(entry: AuditRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ entry: { ...entry, outcome: 'pending' }, resolve, reject });
+      if (!this.beginning) void this.writeBegins();
+    });
+  }
+
+  private async writeBegins(): Promise<void> {
+    this.beginning = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, BATCH);
+        try {
+          await this.dataSource.getRepository(AuditEntry).insert(batch.map((w) => w.entry));
+          for (const w of batch) w.resolve();
+        } catch (error) {
+          for (const w of batch) w.reject(error as Error);
+        }
       }
-      return;
+    } finally {
+      this.beginning = false;
     }
+  }
+
+  /** Completes an entry `begin` wrote: how the write was answered, or that the client left first. */
+  complete(completion: AuditCompletion): void {
+    if (this.queue.length + this.completions.length >= MAX_QUEUED) return this.drop();
+    this.completions.push(completion);
+    this.schedule();
+  }
+
+  /** A write refused before it was put on record (401, 413, …): the whole entry at once. */
+  record(entry: AuditRecord): void {
+    if (this.queue.length + this.completions.length >= MAX_QUEUED) return this.drop();
     this.queue.push(entry);
-    if (this.queue.length >= BATCH) void this.flush();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.queue.length + this.completions.length >= BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+  }
+
+  private drop(): void {
+    this.dropped += 1;
+    if (this.dropped === 1 || this.dropped % 1000 === 0) {
+      this.logger.error(`audit queue full (database too slow or down): ${this.dropped} records dropped`);
+    }
   }
 
   flush(): Promise<void> {
@@ -77,6 +137,28 @@ export class AuditLogService implements BeforeApplicationShutdown {
   }
 
   private async writeQueued(): Promise<void> {
+    while (this.completions.length > 0) {
+      const batch = this.completions.splice(0, BATCH);
+      try {
+        await this.dataSource.query(
+          `UPDATE audit_log a SET status = v.status, duration_ms = v.duration_ms, outcome = v.outcome
+             FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS v(id, status, duration_ms, outcome)
+            WHERE a.id = v.id`,
+          [
+            batch.map((c) => c.id),
+            batch.map((c) => c.status),
+            batch.map((c) => c.durationMs),
+            batch.map((c) => c.outcome),
+          ],
+        );
+      } catch (error) {
+        this.logger.error(`could not complete ${batch.length} audit records: ${(error as Error).message}`);
+        if (this.queue.length + this.completions.length + batch.length <= MAX_QUEUED)
+          this.completions.unshift(...batch);
+        this.timer ??= setTimeout(() => void this.flush(), 1000);
+        return;
+      }
+    }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, BATCH);
       try {
@@ -117,5 +199,6 @@ function toView(r: AuditRow): AuditView {
     status: r.status,
     durationMs: r.duration_ms,
     clientIp: r.client_ip,
+    outcome: r.outcome,
   };
 }

@@ -1,19 +1,20 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uuidv7 } from '@crm/persistence';
 import { problem } from '@crm/platform';
-import { AuditLogService } from '../audit/audit-log.service';
+import { AuditLogService, type AuditRecord } from '../audit/audit-log.service';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
 import { AuthenticationFailed, CallerAuthenticator } from '../identity/caller-authenticator';
 import { InternalTokenSigner } from '../identity/internal-token';
 import { cors } from '../protection/cors';
 import { RateLimits, type RateDecision } from '../protection/rate-limiter';
 import { securityHeaders } from '../protection/security-headers';
-import { API_PREFIX, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
+import { discardRest } from '../proxy/body-limit';
+import { API_PREFIX, DISCARD_AT_MOST, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
 import { gatewayMetrics } from './gateway.metrics';
 import { sendProblem } from './problem';
-import { requestContext, startRequestContext } from './request-context';
+import { requestContext, startRequestContext, type GatewayRequestContext } from './request-context';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -31,8 +32,10 @@ const PUBLIC_API = /^\/api\/(openapi\.json|docs)(\/|\?|$)/;
  * the rate limit, and the audit record of each write once it has been answered.
  */
 @Injectable()
-export class GatewayEdge implements OnModuleInit {
+export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Edge');
+  private inFlight = 0;
+  private closing = false;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -60,10 +63,34 @@ export class GatewayEdge implements OnModuleInit {
 
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = startRequestContext(request, this.settings.trustedProxyHops);
+    this.inFlight += 1;
+    reply.raw.once('close', () => {
+      this.inFlight -= 1;
+      this.afterClose(request, reply);
+    });
+    // Draining: answer this one, then the client opens a new connection (to another replica).
+    if (this.closing) reply.header('connection', 'close');
     const path = request.url.split('?')[0];
     reply.headers(securityHeaders(path));
     if (!path.startsWith('/api/')) return;
     reply.header('cache-control', 'no-store');
+
+    // Over the limit by its Content-Length: refused here for every route, the rest of the body read
+    // and dropped, so the client reads the 413 (no broken pipe) and may reuse the connection.
+    const limit =
+      request.routeOptions.url === PROXY_ROUTE
+        ? this.settings.bodyLimitBytes
+        : (request.routeOptions.bodyLimit ?? this.settings.bodyLimitBytes);
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      gatewayMetrics.refused.inc({ reason: 'too_large' });
+      discardRest(request.raw, DISCARD_AT_MOST);
+      await sendProblem(
+        request,
+        reply,
+        problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`, { limit }),
+      );
+      return;
+    }
 
     const c = cors(
       {
@@ -133,6 +160,27 @@ export class GatewayEdge implements OnModuleInit {
       );
       return;
     }
+    if (!READS.has(request.method)) {
+      // The write is on record before anything is forwarded; the answer completes it (afterClose).
+      try {
+        context.auditId = uuidv7();
+        await this.audit.begin(this.auditEntry(request, context));
+      } catch (error) {
+        context.auditId = undefined;
+        this.logger.error(`audit log unavailable, write refused: ${(error as Error).message}`);
+        reply.header('retry-after', '5');
+        await sendProblem(
+          request,
+          reply,
+          problem(
+            503,
+            'AUDIT_UNAVAILABLE',
+            'Writes are refused while they cannot be put on record; try again shortly.',
+          ),
+        );
+        return;
+      }
+    }
     if (request.routeOptions.url !== PROXY_ROUTE) {
       // The gateway's own routes go through the platform guard like any
       // service's: it sees the same internal token a service would, so API
@@ -163,7 +211,7 @@ export class GatewayEdge implements OnModuleInit {
     }
   }
 
-  /** After the response: its timing, and every write under /api in the audit log, whoever made it and however it ended. */
+  /** After the response: its timing. */
   private afterResponse(request: FastifyRequest, reply: FastifyReply): void {
     const context = requestContext(request);
     if (context?.service) {
@@ -172,12 +220,37 @@ export class GatewayEdge implements OnModuleInit {
         (performance.now() - context.startedAt) / 1000,
       );
     }
+  }
+
+  /**
+   * Once the connection is done with the request (answered or abandoned by the client): a write
+   * put on record before it was handled is completed; one refused before that is recorded whole.
+   */
+  private afterClose(request: FastifyRequest, reply: FastifyReply): void {
+    const context = requestContext(request);
     if (!context || READS.has(request.method) || !request.url.startsWith('/api/')) return;
+    const finished = reply.raw.writableFinished;
+    const status = finished || reply.raw.headersSent ? reply.statusCode : null;
+    const durationMs = Math.round(performance.now() - context.startedAt);
+    if (context.auditId) {
+      this.audit.complete({ id: context.auditId, status, durationMs, outcome: finished ? 'completed' : 'aborted' });
+      return;
+    }
     // A client over its rate limit could otherwise fill the log.
-    if (reply.statusCode === 429) return;
-    const caller = context.caller;
+    if (status === 429) return;
     this.audit.record({
+      ...this.auditEntry(request, context),
       id: uuidv7(),
+      status,
+      durationMs,
+      outcome: finished ? 'completed' : 'aborted',
+    });
+  }
+
+  private auditEntry(request: FastifyRequest, context: GatewayRequestContext): AuditRecord {
+    const caller = context.caller;
+    return {
+      id: context.auditId ?? uuidv7(),
       at: context.at,
       requestId: String(request.id),
       subject: caller?.subject ?? null,
@@ -185,10 +258,36 @@ export class GatewayEdge implements OnModuleInit {
       kind: caller?.kind ?? null,
       method: request.method,
       path: request.url.split('?')[0],
-      service: context.service ?? this.owner(request.url),
-      status: reply.statusCode,
-      durationMs: Math.round(performance.now() - context.startedAt),
+      service: this.owner(request.url),
+      status: null,
+      durationMs: null,
       clientIp: context.clientIp,
-    });
+      outcome: 'pending',
+    };
+  }
+
+  /**
+   * SIGTERM: stop taking connections, close idle keep-alive ones (and each that turns idle), let
+   * the requests in flight finish for at most SHUTDOWN_DRAIN_MS, then cut what is left. The audit
+   * log is flushed after that, so the last writes' entries are complete; the database closes later
+   * (onApplicationShutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.adapterHost.httpAdapter.getInstance<FastifyInstance>().server;
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = Date.now() + this.settings.shutdownDrainMs;
+    while (this.inFlight > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      server.closeIdleConnections();
+    }
+    if (this.inFlight > 0)
+      this.logger.warn(
+        `${this.inFlight} requests still running after ${this.settings.shutdownDrainMs} ms: cutting them off`,
+      );
+    server.closeAllConnections();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+    await this.audit.flush();
   }
 }

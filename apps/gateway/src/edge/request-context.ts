@@ -13,13 +13,24 @@ export interface GatewayRequestContext {
   caller?: Principal;
   /** The service the request was forwarded to. */
   service?: string;
+  /** The audit entry written before a write was handled, completed once it has been answered. */
+  auditId?: string;
 }
 
 const contexts = new WeakMap<FastifyRequest, GatewayRequestContext>();
 
 export function startRequestContext(request: FastifyRequest, trustedProxyHops: number): GatewayRequestContext {
-  const address = clientAddress(request.raw.socket?.remoteAddress ?? '', request.headers['x-forwarded-for'], trustedProxyHops);
-  const context: GatewayRequestContext = { startedAt: performance.now(), at: new Date(), clientIp: address.ip, forwardedFor: address.forwardedFor };
+  const address = clientAddress(
+    request.raw.socket?.remoteAddress ?? '',
+    request.headers['x-forwarded-for'],
+    trustedProxyHops,
+  );
+  const context: GatewayRequestContext = {
+    startedAt: performance.now(),
+    at: new Date(),
+    clientIp: address.ip,
+    forwardedFor: address.forwardedFor,
+  };
   contexts.set(request, context);
   return context;
 }

@@ -18,7 +18,7 @@ export const PROXY_ROUTE = `${API_PREFIX}/*`;
 const METHODS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const NO_BODY_STATUS = new Set([204, 304]);
 /** How much of a refused body is read and dropped before the connection is cut. */
-const DISCARD_AT_MOST = 64 * 1024 * 1024;
+export const DISCARD_AT_MOST = 64 * 1024 * 1024;
 
 /**
  * Forwards /api/v1/<segment>/... to the service owning the segment, streaming
@@ -89,12 +89,23 @@ export class ServiceProxy implements OnApplicationShutdown {
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > this.settings.bodyLimitBytes) return this.tooLarge(request, reply);
     const chunked = request.headers['transfer-encoding'] !== undefined;
-    const body = chunked ? limitBody(request.raw, this.settings.bodyLimitBytes) : length > 0 ? request.raw : null;
+    // Through a stream of its own, never the client's request itself: whatever the upstream
+    // connection does to it (a service refusing the body and hanging up), the client's stays whole.
+    const body = chunked || length > 0 ? limitBody(request.raw, this.settings.bodyLimitBytes) : null;
 
     context.service = route.service.name;
     const abort = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
+    });
+    // A service that answered before reading the whole body (its own 413, an early error):
+    // read and drop the rest, so the client reads the answer and its keep-alive connection
+    // stays usable instead of hanging on the unread bytes.
+    reply.raw.once('finish', () => {
+      if (!request.raw.complete && !request.raw.destroyed) {
+        request.raw.unpipe();
+        discardRest(request.raw, DISCARD_AT_MOST);
+      }
     });
 
     const internalToken = await this.tokens.tokenFor(caller);

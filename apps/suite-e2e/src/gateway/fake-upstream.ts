@@ -16,6 +16,8 @@ export class FakeUpstream {
   private releaseDownload!: () => void;
   private downloadReleased!: Promise<void>;
   lastHeaders: IncomingMessage['headers'] = {};
+  /** Writes /echo/slow-write carried out (whether or not the client was still there). */
+  slowWrites = 0;
 
   constructor() {
     this.reset();
@@ -63,6 +65,13 @@ export class FakeUpstream {
       res.writeHead(404).end();
     } else if (path.startsWith('/echo/silent')) {
       // Never answers: the gateway's response timeout has to.
+    } else if (path.startsWith('/echo/slow-write')) {
+      // A write that takes a while: time for a client to hang up, or for a SIGTERM to arrive.
+      for await (const chunk of req) void chunk;
+      await new Promise((r) => setTimeout(r, 800));
+      this.slowWrites += 1;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end('{"written":true}');
     } else if (path.startsWith('/echo/loose-headers')) {
       // A service that would weaken the client's protection if the gateway let it.
       res.writeHead(200, {
