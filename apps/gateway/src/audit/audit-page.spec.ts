@@ -37,14 +37,21 @@ describe('auditPageQuery', () => {
 
 describe('audit paging', () => {
   it('walks every row once across pages when each page continues from the cursor', () => {
-    const ids = Array.from({ length: 7 }, () => uuidv7()).sort().reverse();
+    const ids = Array.from({ length: 7 }, () => uuidv7())
+      .sort()
+      .reverse();
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
       const q = auditPageQuery({ limit: 3, cursor });
       const after = q.params.length === 2 ? String(q.params[0]) : undefined;
-      const rows = ids.filter((id) => after === undefined || id < after).slice(0, Number(q.params[q.params.length - 1]));
-      const page = toPage(rows.map((id) => ({ id })), 3);
+      const rows = ids
+        .filter((id) => after === undefined || id < after)
+        .slice(0, Number(q.params[q.params.length - 1]));
+      const page = toPage(
+        rows.map((id) => ({ id })),
+        3,
+      );
       seen.push(...page.items.map((r) => r.id));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;

@@ -11,7 +11,11 @@ export interface ClientAddress {
  * ignored, so it cannot pick an address to dodge the rate limit; behind N
  * proxies the client is the N-th address from the right.
  */
-export function clientAddress(peer: string, xForwardedFor: string | string[] | undefined, trustedHops: number): ClientAddress {
+export function clientAddress(
+  peer: string,
+  xForwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): ClientAddress {
   if (trustedHops === 0) return { ip: peer, forwardedFor: peer };
   const claimed = (Array.isArray(xForwardedFor) ? xForwardedFor.join(',') : (xForwardedFor ?? ''))
     .split(',')

@@ -8,9 +8,14 @@ import { DomainError } from '@crm/platform';
 export function decodeIdCursor(cursor: string): string {
   const [id] = decodeCursor(cursor, 1);
   if (!isUuid(id)) {
-    throw new DomainError('CURSOR_INVALID', 'The cursor is not valid: it must be a cursor returned by a previous page', 'invalid', {
-      errors: [{ field: 'cursor', message: 'it must be a cursor returned by a previous page' }],
-    });
+    throw new DomainError(
+      'CURSOR_INVALID',
+      'The cursor is not valid: it must be a cursor returned by a previous page',
+      'invalid',
+      {
+        errors: [{ field: 'cursor', message: 'it must be a cursor returned by a previous page' }],
+      },
+    );
   }
   return id;
 }

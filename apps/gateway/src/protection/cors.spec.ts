@@ -20,14 +20,21 @@ describe('cors', () => {
 
   it('gives an origin that is not listed no CORS headers, preflight or not', () => {
     for (const method of ['GET', 'OPTIONS']) {
-      const a = cors({ origin: 'https://evil.example.com', method, requestMethod: method === 'OPTIONS' ? 'POST' : undefined }, allowed);
+      const a = cors(
+        { origin: 'https://evil.example.com', method, requestMethod: method === 'OPTIONS' ? 'POST' : undefined },
+        allowed,
+      );
       expect(a.headers['access-control-allow-origin']).toBeUndefined();
     }
-    expect(cors({ origin: 'https://app.example.com', method: 'GET' }, []).headers['access-control-allow-origin']).toBeUndefined();
+    expect(
+      cors({ origin: 'https://app.example.com', method: 'GET' }, []).headers['access-control-allow-origin'],
+    ).toBeUndefined();
   });
 
   it('allows any origin with *', () => {
-    expect(cors({ origin: 'https://x.example', method: 'GET' }, ['*']).headers['access-control-allow-origin']).toBe('*');
+    expect(cors({ origin: 'https://x.example', method: 'GET' }, ['*']).headers['access-control-allow-origin']).toBe(
+      '*',
+    );
   });
 
   it('treats a plain OPTIONS without a requested method as no preflight', () => {

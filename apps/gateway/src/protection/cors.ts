@@ -1,5 +1,6 @@
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
-const ALLOWED_HEADERS = 'authorization, content-type, x-api-key, x-request-id, idempotency-key, if-match, if-none-match, traceparent, tracestate';
+const ALLOWED_HEADERS =
+  'authorization, content-type, x-api-key, x-request-id, idempotency-key, if-match, if-none-match, traceparent, tracestate';
 const EXPOSED_HEADERS = 'x-request-id, retry-after, location, etag, content-disposition';
 
 export interface CorsRequest {

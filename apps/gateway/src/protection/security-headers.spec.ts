@@ -3,7 +3,11 @@ import { securityHeaders } from './security-headers';
 describe('securityHeaders', () => {
   it('forbids sniffing, framing, referrers and any content on API answers', () => {
     const h = securityHeaders('/api/v1/contacts');
-    expect(h).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    expect(h).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
     expect(h['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(h['strict-transport-security']).toMatch(/^max-age=\d+/);
   });

@@ -8,7 +8,9 @@ describe('limitBody', () => {
   });
 
   it('fails once the body passes the limit', async () => {
-    await expect(text(limitBody(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 5))).rejects.toBeInstanceOf(BodyTooLargeError);
+    await expect(text(limitBody(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 5))).rejects.toBeInstanceOf(
+      BodyTooLargeError,
+    );
   });
 
   it('recognises the error when a client library wraps it', () => {

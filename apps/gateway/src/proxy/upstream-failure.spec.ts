@@ -20,7 +20,10 @@ describe('upstreamFailure', () => {
   });
 
   it('calls a service that does not answer in time a timeout (504)', () => {
-    expect(upstreamFailure('analytics', err('UND_ERR_HEADERS_TIMEOUT'))).toMatchObject({ status: 504, code: 'SERVICE_TIMEOUT' });
+    expect(upstreamFailure('analytics', err('UND_ERR_HEADERS_TIMEOUT'))).toMatchObject({
+      status: 504,
+      code: 'SERVICE_TIMEOUT',
+    });
   });
 
   it('calls anything else a bad gateway (502)', () => {

@@ -9,7 +9,9 @@ describe('RoutingTable', () => {
     });
     expect(table.resolve('/accounts')?.service.name).toBe('contacts');
     expect(table.resolve('/custom-fields/x')?.service.name).toBe('contacts');
-    expect(table.resolve('/analytics/customers/summary')?.url).toBe('http://127.0.0.1:3005/analytics/customers/summary');
+    expect(table.resolve('/analytics/customers/summary')?.url).toBe(
+      'http://127.0.0.1:3005/analytics/customers/summary',
+    );
   });
 
   it('owns nothing for an unknown segment or a segment that merely starts like a known one', () => {
@@ -67,6 +69,7 @@ describe('requiredPermission', () => {
   it('asks read for GET and HEAD and write for every other method', () => {
     expect(requiredPermission('GET', 'contacts')).toBe('contacts:read');
     expect(requiredPermission('HEAD', 'analytics')).toBe('analytics:read');
-    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) expect(requiredPermission(m, 'contacts')).toBe('contacts:write');
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+      expect(requiredPermission(m, 'contacts')).toBe('contacts:write');
   });
 });

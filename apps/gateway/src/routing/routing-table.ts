@@ -54,7 +54,10 @@ function parseBaseUrl(variable: string, raw: string): string {
 function parseServiceUrls(raw: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!raw?.trim()) return out;
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf('=');
     const name = eq > 0 ? entry.slice(0, eq).trim() : '';
     if (!NAME.test(name)) throw new Error(`SERVICE_URLS entries must look like name=url, got "${entry}"`);
@@ -89,7 +92,9 @@ export class RoutingTable {
     const urls = parseServiceUrls(env['SERVICE_URLS']);
     const routes: ServiceRoute[] = definitions.map((d) => {
       const own = env[envKey(d.name)];
-      const baseUrl = own ? parseBaseUrl(envKey(d.name), own) : (urls.get(d.name) ?? parseBaseUrl(d.name, d.defaultUrl));
+      const baseUrl = own
+        ? parseBaseUrl(envKey(d.name), own)
+        : (urls.get(d.name) ?? parseBaseUrl(d.name, d.defaultUrl));
       return { name: d.name, baseUrl, segments: [...d.segments] };
     });
     for (const [name, baseUrl] of urls) {

@@ -19,7 +19,8 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
     this.connector = new NatsConnector({
       url: natsUrl,
       name: 'gateway',
-      log: (level, message) => (level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message)),
+      log: (level, message) =>
+        level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message),
     });
   }
 
@@ -35,8 +36,12 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
   async ask<T>(pattern: string, data: unknown, timeoutMs: number): Promise<T> {
     const started = Date.now();
     if (!this.connector.isConnected()) {
-      await within(this.connector.connection().catch(() => undefined), timeoutMs);
-      if (!this.connector.isConnected()) throw new RpcError('unavailable', pattern, 'the gateway is not connected to NATS');
+      await within(
+        this.connector.connection().catch(() => undefined),
+        timeoutMs,
+      );
+      if (!this.connector.isConnected())
+        throw new RpcError('unavailable', pattern, 'the gateway is not connected to NATS');
     }
     const nc = await this.connector.connection();
     return requestReply<T>(nc, pattern, data, Math.max(1, timeoutMs - (Date.now() - started)));
