@@ -85,7 +85,10 @@ function atTheGateway(op: Record<string, unknown>): Record<string, unknown> {
       ...(status === '429'
         ? {
             headers: {
-              'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1, maximum: 3600 } },
+              'Retry-After': {
+                description: 'Seconds to wait',
+                schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 3600 },
+              },
             },
           }
         : {}),
@@ -127,7 +130,7 @@ export function mergeOpenApi(gateway: OpenApiDocument, services: ServiceDocument
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description:
-        'A JWT from the identity provider (RS256/ES256 checked against its JWKS) or a local HS256 token; issuer, audience, expiry and not-before are checked, `alg: none` is refused (RFC 8725).',
+        'A JWT from the identity provider (RS256/ES256 checked against its JWKS) or a local HS256 token; issuer, audience, expiry and not-before are checked, `alg: none` and algorithm confusion are refused, as RFC8725 advises.',
     },
     apiKey: {
       type: 'apiKey',
@@ -212,7 +215,13 @@ export function mergeOpenApi(gateway: OpenApiDocument, services: ServiceDocument
         'Errors are RFC 9457 application/problem+json with a stable `code`.' +
         (missing.length ? ` Not included (service did not answer): ${missing.map((m) => m.service).join(', ')}.` : ''),
     },
-    servers: [{ url: '/' }],
+    servers: [
+      {
+        url: '/',
+        description: 'The gateway serving this document, in any environment (local, staging, production)',
+        'x-internal': false,
+      },
+    ],
     security: [{ bearer: [] }, { apiKey: [] }],
     tags: [...tags.values()].sort((a, b) => a.name.localeCompare(b.name)),
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),

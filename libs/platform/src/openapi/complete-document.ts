@@ -25,6 +25,18 @@ const DEFAULT_PROBLEMS: Record<string, string> = {
 
 type Parameter = ParameterObject | ReferenceObject;
 
+/** The longest value each string format can have, so a formatted string is bounded without every DTO saying so. */
+const FORMAT_MAX_LENGTH: Record<string, number> = { uuid: 36, 'date-time': 35, date: 10, email: 254, uri: 2048 };
+
+function boundFormattedStrings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(boundFormattedStrings);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  const max = typeof schema['format'] === 'string' ? FORMAT_MAX_LENGTH[schema['format']] : undefined;
+  if (schema['type'] === 'string' && max && schema['maxLength'] === undefined) schema['maxLength'] = max;
+  Object.values(schema).forEach(boundFormattedStrings);
+}
+
 const isRef = (p: Parameter): p is ReferenceObject => '$ref' in p;
 
 function permissionLine(permission: unknown): string | undefined {
@@ -101,5 +113,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
     }
   }
   document.tags = [...tags.values()];
+  boundFormattedStrings(document.paths);
+  boundFormattedStrings(document.components);
   return document;
 }

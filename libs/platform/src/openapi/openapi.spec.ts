@@ -142,6 +142,11 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('bounds strings of a known format, such as a uuid', () => {
+    const id = doc.paths['/widgets/{id}'].patch.parameters[0] as { schema: { format: string; maxLength: number } };
+    expect(id.schema).toMatchObject({ format: 'uuid', maxLength: 36 });
+  });
+
   it('lists the tags its operations use', () => {
     expect(doc.tags.map((t) => t.name)).toEqual(['Widgets']);
   });
