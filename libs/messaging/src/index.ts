@@ -12,7 +12,13 @@ export { DurableConsumer, type DurableConsumerOptions, type DeadLetter } from '.
 export { OnEvent, type EventHandler } from './consumer/on-event.decorator';
 export { requestReply, RpcError } from './rpc/request-reply';
 export { currentTraceHeaders, contextFromHeaders } from './tracing/trace-headers';
-export { MessagingModule, MESSAGING_OPTIONS, type MessagingModuleOptions, type Subscription } from './messaging.module';
+export {
+  consumerSettings,
+  MessagingModule,
+  MESSAGING_OPTIONS,
+  type MessagingModuleOptions,
+  type Subscription,
+} from './messaging.module';
 
 import { InboxEntity, OutboxEntity } from './outbox/outbox.entity';
 import { MessagingTables1763800000000 } from './outbox/messaging-tables.migration';

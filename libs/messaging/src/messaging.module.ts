@@ -12,7 +12,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
-import { DurableConsumer } from './consumer/durable-consumer';
+import { DurableConsumer, type DurableConsumerOptions } from './consumer/durable-consumer';
 import { ON_EVENT_TYPES, type EventHandler } from './consumer/on-event.decorator';
 import { EventNaming } from './nats/naming';
 import { NatsConnector } from './nats/nats-connector';
@@ -43,6 +43,22 @@ export const MESSAGING_OPTIONS = Symbol('crm:messaging-options');
 function logTo(logger: Logger) {
   return (level: 'info' | 'warn' | 'error', message: string) =>
     level === 'info' ? logger.log(message) : level === 'warn' ? logger.warn(message) : logger.error(message);
+}
+
+/**
+ * The consumer options that come from the service's settings (delivery cap,
+ * stream and DLQ retention and replicas, inbox window), for code that builds
+ * a DurableConsumer itself: `new DurableConsumer({ ...consumerSettings(config), ... })`.
+ */
+export function consumerSettings(
+  c: ServiceConfig,
+): Pick<DurableConsumerOptions, 'maxDeliver' | 'streamSettings' | 'dlq' | 'inboxRetentionHours'> {
+  return {
+    maxDeliver: c.EVENT_MAX_DELIVER,
+    streamSettings: { maxAgeDays: c.EVENT_STREAM_MAX_AGE_DAYS, replicas: c.EVENT_STREAM_REPLICAS },
+    dlq: { maxAgeDays: c.EVENT_DLQ_MAX_AGE_DAYS, replicas: c.EVENT_STREAM_REPLICAS },
+    inboxRetentionHours: c.INBOX_RETENTION_HOURS,
+  };
 }
 
 /** Age of the oldest unpublished outbox row in seconds, 0 when every row is published. */
@@ -119,11 +135,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         nats: this.nats,
         naming: this.naming,
         handlers,
+        ...consumerSettings(c),
         maxDeliver: this.options.maxDeliver ?? c.EVENT_MAX_DELIVER,
         backoffMs: this.options.backoffMs,
-        streamSettings: stream,
-        dlq: { maxAgeDays: c.EVENT_DLQ_MAX_AGE_DAYS, replicas: c.EVENT_STREAM_REPLICAS },
-        inboxRetentionHours: c.INBOX_RETENTION_HOURS,
         log,
         onApplied: (event, outcome) =>
           messagingMetrics.consumed.inc({ consumer: this.options.service, type: event.type, outcome }),
