@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '@crm/persistence';
-import { DomainError, validationFailed } from '@crm/platform';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { DomainError, unstorableText, validationFailed } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { parseCustomFieldFilters } from './custom-field-filter';
 import type { SearchQueryDto, Sort } from './dto/search-query.dto';
@@ -65,6 +66,9 @@ export class SearchService {
   async search(query: SearchQueryDto): Promise<PersonSearchPage> {
     const limit = query.limit ?? 50;
     const q = query.q?.trim().toLowerCase() || undefined;
+    // Request-reply callers skip the HTTP pipe: text Postgres cannot take is refused here too.
+    const badQ = q === undefined ? undefined : unstorableText(q);
+    if (badQ) throw validationFailed([{ field: 'q', message: badQ }]);
     const sort: Sort = query.sort ?? (q ? 'relevance' : '-createdAt');
     if (sort === 'relevance' && !q) throw validationFailed([{ field: 'sort', message: 'relevance needs q' }]);
     const filters = query.cf ? parseCustomFieldFilters(query.cf, await this.customFields.definitions()) : [];
@@ -77,23 +81,30 @@ export class SearchService {
     let score = 'NULL::real';
     if (q) {
       const qp = p(q);
-      score = `(ts_rank(p.search_vector, plainto_tsquery('simple', ${qp})) + word_similarity(${qp}, p.search_text))`;
-      // <% (word similarity above pg_trgm.word_similarity_threshold, 0.6) can use the trigram index.
-      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR ${qp} <% p.search_text)`);
+      const phone = phoneIn(q);
+      const phoneMatch = phone
+        ? `p.id IN (SELECT ph.person_id FROM person_phones ph WHERE ph.number = ${p(phone)})`
+        : 'false';
+      score = `(ts_rank(p.search_vector, plainto_tsquery('simple', ${qp})) + word_similarity(${qp}, p.search_text) + CASE WHEN ${phoneMatch} THEN 1 ELSE 0 END)`;
+      // <% (word similarity above pg_trgm.word_similarity_threshold, set per query) can use the trigram index.
+      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR ${qp} <% p.search_text OR ${phoneMatch})`);
     }
-    if (query.tag) where.push(`p.tags @> ARRAY[${p(query.tag)}]::text[]`);
+    if (query.tag?.length) where.push(`p.tags && ${p(query.tag)}::text[]`);
     if (query.stage) where.push(`p.lifecycle_stage = ${p(query.stage)}`);
     if (query.country) where.push(`p.country = ${p(query.country.toUpperCase())}`);
     if (query.sourceChannel) where.push(`p.source_channel = ${p(query.sourceChannel)}`);
     if (query.owner) where.push(`p.owner_id = ${p(query.owner)}`);
     for (const f of filters) {
-      where.push(`(${f.values.map((v) => `p.custom_fields @> ${p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`);
+      where.push(
+        `(${f.values.map((v) => `p.custom_fields @> ${p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`,
+      );
     }
     const order = ORDER[sort];
     const sortExpr = sort === 'relevance' ? score : order.key;
     if (query.cursor) {
       const [cursorSort, value, id] = decodeCursor(query.cursor, 3);
-      if (cursorSort !== sort || value === null || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
+      const valueType = sort === 'relevance' ? 'number' : 'string';
+      if (cursorSort !== sort || typeof value !== valueType || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
         throw new DomainError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', 'invalid', {
           errors: [{ field: 'cursor', message: 'does not match this sort order' }],
         });
@@ -102,24 +113,45 @@ export class SearchService {
       const valueCast = sort === 'relevance' ? '::real' : '::text';
       where.push(`(${sortExpr}, p.id) ${cmp} (${p(value)}${valueCast}, ${p(id)}::uuid)`);
     }
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at,
+    const sql = `SELECT p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at,
               (SELECT e.address FROM person_emails e WHERE e.person_id = p.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
               (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name,
               ${score} AS score, ${sortExpr} AS sort_key
          FROM people p
         WHERE ${where.join(' AND ')}
         ORDER BY ${sortExpr} ${order.dir}, p.id ${order.dir}
-        LIMIT ${p(limit + 1)}`,
-      params,
-    );
+        LIMIT ${p(limit + 1)}`;
+    const rows: Row[] = q
+      ? await this.dataSource.transaction(async (m) => {
+          await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(FUZZY_THRESHOLD)]);
+          return m.query(sql, params);
+        })
+      : await this.dataSource.query(sql, params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toHit),
-      nextCursor: rows.length > limit && last ? encodeCursor([sort, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id]) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor([sort, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id])
+          : null,
     };
   }
+}
+
+/**
+ * Word similarity a fuzzy match needs: 0.5 lets one missing or swapped letter
+ * of a surname through (`lovlace` ~ `lovelace` is 0.55), where pg_trgm's
+ * default 0.6 does not.
+ */
+const FUZZY_THRESHOLD = 0.5;
+
+/** q read as a phone number in E.164 (national numbers in DEFAULT_PHONE_REGION), when it looks like one. */
+function phoneIn(q: string): string | undefined {
+  if (!/^\+?[\d\s().-]{6,25}$/.test(q) || q.replace(/\D/g, '').length < 6) return undefined;
+  const region = (process.env['DEFAULT_PHONE_REGION'] ?? 'FR').toUpperCase() as CountryCode;
+  const parsed = parsePhoneNumberFromString(q, region);
+  return parsed?.isValid() ? parsed.number : undefined;
 }
 
 function toHit(r: Row): PersonHit {

@@ -11,10 +11,16 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQueryDto } from '@crm/platform';
+import { IsNotBlank } from '../../shared/validators';
 import { SIZE_BANDS } from '../account.entity';
 
 export class CreateAccountDto {
-  @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ minLength: 1, maxLength: 200, description: 'Trimmed; blank is refused' })
+  @IsString()
+  @Length(1, 200)
+  @IsNotBlank()
+  name!: string;
+
   @ApiPropertyOptional({ example: 'acme.example', maxLength: 253 })
   @IsOptional()
   @IsFQDN({}, { message: 'must be a domain name' })

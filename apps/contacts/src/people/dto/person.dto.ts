@@ -21,10 +21,32 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsNotBlank, IsNotFutureDate } from '../../shared/validators';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../person.entity';
 
-export const SOURCE_CHANNELS = ['web', 'referral', 'social', 'email', 'event', 'partner', 'paid_search', 'organic', 'store', 'phone', 'other'] as const;
-export const SOCIAL_NETWORKS = ['linkedin', 'x', 'facebook', 'instagram', 'tiktok', 'youtube', 'mastodon', 'other'] as const;
+export const SOURCE_CHANNELS = [
+  'web',
+  'referral',
+  'social',
+  'email',
+  'event',
+  'partner',
+  'paid_search',
+  'organic',
+  'store',
+  'phone',
+  'other',
+] as const;
+export const SOCIAL_NETWORKS = [
+  'linkedin',
+  'x',
+  'facebook',
+  'instagram',
+  'tiktok',
+  'youtube',
+  'mastodon',
+  'other',
+] as const;
 export const PHONE_TYPES = ['mobile', 'work', 'home', 'other'] as const;
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,49}$/u;
 
@@ -42,7 +64,10 @@ export class EmailDto {
 }
 
 export class PhoneDto {
-  @ApiProperty({ example: '06 12 34 56 78', description: "Stored in E.164; a national number is read in the contact's country" })
+  @ApiProperty({
+    example: '06 12 34 56 78',
+    description: "Stored in E.164; a national number is read in the contact's country",
+  })
   @IsString()
   @Length(3, 32)
   number!: string;
@@ -64,7 +89,10 @@ export class AddressDto {
   @ApiPropertyOptional({ maxLength: 20 }) @IsOptional() @IsString() @MaxLength(20) postalCode?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @ApiPropertyOptional({ example: 'FR' }) @IsOptional() @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' }) country?: string;
+  @ApiPropertyOptional({ example: 'FR' })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
+  country?: string;
 }
 
 /** How the person heard of us. */
@@ -74,7 +102,11 @@ export class SourceDto {
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmSource?: string;
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmMedium?: string;
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) utmCampaign?: string;
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsUrl({ require_tld: false }) @MaxLength(2000) referrer?: string;
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  @MaxLength(2000)
+  referrer?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to the time the contact is created' })
   @IsOptional()
@@ -89,8 +121,17 @@ export class SocialProfileDto {
 }
 
 export class CreatePersonDto {
-  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) firstName!: string;
-  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) lastName!: string;
+  @ApiProperty({ minLength: 1, maxLength: 100, description: 'Trimmed; blank is refused' })
+  @IsString()
+  @Length(1, 100)
+  @IsNotBlank()
+  firstName!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 100, description: 'Trimmed; blank is refused' })
+  @IsString()
+  @Length(1, 100)
+  @IsNotBlank()
+  lastName!: string;
 
   @ApiPropertyOptional({ type: () => [EmailDto], maxItems: 10, description: 'Each unique among active contacts' })
   @IsOptional()
@@ -113,10 +154,11 @@ export class CreatePersonDto {
   @IsIn(LIFECYCLE_STAGES)
   lifecycleStage?: LifecycleStage;
 
-  @ApiPropertyOptional({ format: 'date', example: '1990-12-31' })
+  @ApiPropertyOptional({ format: 'date', example: '1990-12-31', description: 'Not in the future' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true })
+  @IsNotFutureDate()
   birthDate?: string;
 
   @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166-1 alpha-2' })
@@ -128,9 +170,21 @@ export class CreatePersonDto {
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
   @ApiPropertyOptional({ example: 'fr-FR' }) @IsOptional() @IsLocale() locale?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) occupation?: string;
-  @ApiPropertyOptional({ type: () => AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
-  @ApiPropertyOptional({ maxLength: 100, description: 'The user who owns the relationship' }) @IsOptional() @IsString() @MaxLength(100) ownerId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Links the person to this account as primary' }) @IsOptional() @IsUUID() accountId?: string;
+  @ApiPropertyOptional({ type: () => AddressDto })
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+  @ApiPropertyOptional({ maxLength: 100, description: 'The user who owns the relationship' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  ownerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Links the person to this account as primary' })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 50 })
   @IsOptional()
@@ -140,12 +194,20 @@ export class CreatePersonDto {
   @Matches(TAG, { each: true, message: 'each tag must be 1-50 letters, digits, spaces or _.:-' })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Values checked against /custom-fields definitions' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Values checked against /custom-fields definitions',
+  })
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: () => SourceDto }) @IsOptional() @ValidateNested() @Type(() => SourceDto) source?: SourceDto;
+  @ApiPropertyOptional({ type: () => SourceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 
   @ApiPropertyOptional({ type: () => [SocialProfileDto], maxItems: 10 })
   @IsOptional()
@@ -157,7 +219,16 @@ export class CreatePersonDto {
 }
 
 /** Fields a PATCH may clear with null; the others must be left out or given a value. */
-export const CLEARABLE_PERSON_FIELDS = ['birthDate', 'country', 'region', 'city', 'locale', 'occupation', 'address', 'ownerId'] as const;
+export const CLEARABLE_PERSON_FIELDS = [
+  'birthDate',
+  'country',
+  'region',
+  'city',
+  'locale',
+  'occupation',
+  'address',
+  'ownerId',
+] as const;
 
 export class UpdatePersonDto extends PartialType(CreatePersonDto) {
   @ApiPropertyOptional({ description: 'The version last read; a mismatch is refused with 412 (or send If-Match)' })
