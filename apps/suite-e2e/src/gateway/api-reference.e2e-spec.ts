@@ -131,7 +131,16 @@ describe('the API reference at /api/docs', () => {
 
   it('leaves only the OWASP findings the README explains', async () => {
     const findings = await lintOwasp(doc);
-    console.log(JSON.stringify(tally(findings), null, 2));
-    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // apps/gateway/README.md (API reference) says why each of these remains.
+    const explained = [
+      'owasp:api4:2023-array-limit',
+      'owasp:api4:2023-rate-limit',
+      'owasp:api4:2023-string-limit',
+      'owasp:api5:2023-admin-security-unique',
+      'owasp:api8:2023-define-cors-origin',
+    ];
+    const errors = [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
+    expect(errors.filter((rule) => !explained.includes(rule))).toEqual([]);
+    expect(tally(findings)).not.toHaveProperty(['error owasp:api2:2023-jwt-best-practices']);
   });
 });
