@@ -21,7 +21,7 @@ describe('contacts relay failover', () => {
     await nc.close();
   });
 
-  it('hands relaying to a standby within 10 s when the lock holder freezes, and publishes every event once', async () => {
+  it('hands relaying to a standby within 10 s when the lock holder freezes or is killed, and publishes every event once', async () => {
     const holder = suite.services['contacts'];
     await holder.start();
     await holder.waitReady();
@@ -60,5 +60,16 @@ describe('contacts relay failover', () => {
     const subjects = await created();
     expect(subjects).toHaveLength(30);
     expect(new Set(subjects)).toEqual(new Set([...first, ...second, ...third]));
+
+    // Killed outright, the new holder's connection drops with it; the first replica takes the relay back.
+    standby.signal('SIGKILL');
+    const killedAt = Date.now();
+    const fourth = await createPeople(holder.baseUrl, admin, 5, `${suite.namespace}d`);
+    await waitFor(created, (s) => s.length >= 35, 10_000, 200);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const all = await created();
+    expect(all).toHaveLength(35);
+    expect(new Set(all)).toEqual(new Set([...first, ...second, ...third, ...fourth]));
   });
 });
