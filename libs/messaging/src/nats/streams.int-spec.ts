@@ -1,8 +1,8 @@
-import { DiscardPolicy, nanos, RetentionPolicy, StorageType, type StreamConfig } from 'nats';
+import { AckPolicy, DiscardPolicy, nanos, RetentionPolicy, StorageType, type StreamConfig } from 'nats';
 import { deleteNamespaceStreams, randomNamespace } from '../testing/stream-testing';
 import { EventNaming } from './naming';
 import { NatsConnector } from './nats-connector';
-import { ensureStream, widenStream } from './streams';
+import { ensureDurableConsumer, ensureStream, widenStream } from './streams';
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const DAY = 24 * 3600 * 1000;
@@ -94,5 +94,21 @@ describe('ensureStream on a real NATS', () => {
     });
     await ensureStream(jsm, name, [naming.streamSubjects('short')], { maxAgeDays: 30 });
     expect((await jsm.streams.info(name)).config.max_age).toBe(nanos(30 * DAY));
+  });
+
+  it('lifts the server delivery limit of a consumer created by an earlier release, so the server never drops an event', async () => {
+    const jsm = await nats.jetstreamManager();
+    const name = naming.streamFor('upgraded');
+    await ensureStream(jsm, name, [naming.streamSubjects('upgraded')]);
+    await jsm.consumers.add(name, { durable_name: 'analytics', ack_policy: AckPolicy.Explicit, max_deliver: 8 });
+    await ensureDurableConsumer(jsm, {
+      stream: name,
+      durable: 'analytics',
+      filterSubject: naming.streamSubjects('upgraded'),
+      maxDeliver: -1,
+      ackWaitMs: 30_000,
+      maxAckPending: 1000,
+    });
+    expect((await jsm.consumers.info(name, 'analytics')).config.max_deliver).toBe(-1);
   });
 });
