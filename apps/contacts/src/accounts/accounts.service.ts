@@ -12,6 +12,7 @@ import { refreshSearchText } from '../people/search-text';
 import { notFound } from '../shared/normalise';
 import { Account } from './account.entity';
 import type { CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
+import { contactsError } from '../shared/contacts-errors';
 
 export interface AccountPerson {
   id: string;
@@ -38,7 +39,7 @@ function payload(a: Account): AccountPayload {
 }
 
 function badCursor(): DomainError {
-  return new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', {
+  return contactsError('CURSOR_INVALID', 'The cursor is not valid', {
     errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }],
   });
 }
@@ -127,10 +128,9 @@ export class AccountsService {
         [id],
       );
       if (used[0].people || used[0].activities) {
-        throw new DomainError(
+        throw contactsError(
           'ACCOUNT_IN_USE',
           `Account ${id} still has ${used[0].people} people and ${used[0].activities} activities`,
-          'conflict',
           used[0],
         );
       }
@@ -209,11 +209,7 @@ export class AccountsService {
         accountId,
       ])) as [unknown[], number];
       if (!removed)
-        throw new DomainError(
-          'ACCOUNT_LINK_NOT_FOUND',
-          `Contact ${contactId} is not linked to account ${accountId}`,
-          'not_found',
-        );
+        throw contactsError('ACCOUNT_LINK_NOT_FOUND', `Contact ${contactId} is not linked to account ${accountId}`);
       return this.touchPerson(m, person.id, person.version);
     });
   }

@@ -4,11 +4,12 @@ import type { DataSource } from 'typeorm';
 import { CONTACTS_EVENTS, type ActivityLoggedPayload, type ActivitySummary } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
-import { DomainError, type Page, type PageQueryDto, type Principal } from '@crm/platform';
+import { type Page, type PageQueryDto, type Principal } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { notFound } from '../shared/normalise';
 import { Activity } from './activity.entity';
 import type { LogActivityDto } from './dto/activity.dto';
+import { contactsError } from '../shared/contacts-errors';
 
 export interface TimelineEntry {
   kind: 'activity' | 'consent';
@@ -39,7 +40,7 @@ const AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 function cursorOf(values: (string | number | null)[]): [string, string] {
   const [at, id] = values;
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new DomainError('CURSOR_INVALID', 'The cursor is not valid', 'invalid', {
+    throw contactsError('CURSOR_INVALID', 'The cursor is not valid', {
       errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }],
     });
   }

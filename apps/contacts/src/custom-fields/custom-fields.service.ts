@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError, validationFailed } from '@crm/platform';
+import { validationFailed } from '@crm/platform';
 import { checkCustomFields } from './check-custom-fields';
 import { CustomFieldDefinition } from './custom-field-definition.entity';
 import type { CreateCustomFieldDto } from './dto/custom-field.dto';
 import { patternProblem } from './safe-pattern';
+import { contactsError } from '../shared/contacts-errors';
 
 /** Definitions change rarely; replicas see a new one within this many milliseconds. */
 const DEFINITIONS_TTL_MS = 5000;
@@ -60,7 +61,7 @@ export class CustomFieldsService {
       ],
     );
     if (!inserted.length)
-      throw new DomainError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, 'conflict', {
+      throw contactsError('CUSTOM_FIELD_EXISTS', `A custom field ${dto.key} already exists`, {
         key: dto.key,
       });
     this.cached = undefined;

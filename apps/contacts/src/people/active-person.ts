@@ -2,9 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '@crm/platform';
 import { notFound } from '../shared/normalise';
 import { Person } from './person.entity';
+import { contactsError } from '../shared/contacts-errors';
 
 export function contactMerged(id: string, mergedInto: string | null): DomainError {
-  return new DomainError('CONTACT_MERGED', `Contact ${id} was merged into ${mergedInto}`, 'gone', { mergedInto });
+  return contactsError('CONTACT_MERGED', `Contact ${id} was merged into ${mergedInto}`, { mergedInto });
 }
 
 /**
@@ -16,7 +17,7 @@ export async function lockActive(m: EntityManager, id: string): Promise<Person> 
   if (!person) throw notFound('CONTACT', id);
   if (person.status === 'merged') throw contactMerged(id, person.mergedInto);
   if (person.status === 'erased')
-    throw new DomainError('CONTACT_ERASED', `Contact ${id} was erased and can no longer change`, 'conflict');
+    throw contactsError('CONTACT_ERASED', `Contact ${id} was erased and can no longer change`);
   return person;
 }
 

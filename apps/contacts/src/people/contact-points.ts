@@ -3,6 +3,7 @@ import { uuidv7 } from '@crm/persistence';
 import { DomainError } from '@crm/platform';
 import { normaliseEmail, normalisePhone } from '../shared/normalise';
 import type { EmailDto, PhoneDto } from './dto/person.dto';
+import { contactsError } from '../shared/contacts-errors';
 
 export interface PreparedEmail {
   address: string;
@@ -27,12 +28,19 @@ export function prepareEmails(emails: EmailDto[]): PreparedEmail[] {
 
 /** E.164 (national numbers read in the contact's country), without repeats, exactly one primary. */
 export function preparePhones(phones: PhoneDto[], country: string | null | undefined): PreparedPhone[] {
-  const list = phones.map((p, i) => ({ number: normalisePhone(p.number, country, `phones.${i}.number`), type: p.type ?? 'mobile', primary: !!p.primary }));
+  const list = phones.map((p, i) => ({
+    number: normalisePhone(p.number, country, `phones.${i}.number`),
+    type: p.type ?? 'mobile',
+    primary: !!p.primary,
+  }));
   return withOnePrimary(list.filter((p, i) => list.findIndex((q) => q.number === p.number) === i));
 }
 
 function withOnePrimary<T extends { primary: boolean }>(list: T[]): T[] {
-  const primaryIndex = Math.max(0, list.findIndex((x) => x.primary));
+  const primaryIndex = Math.max(
+    0,
+    list.findIndex((x) => x.primary),
+  );
   return list.map((x, i) => ({ ...x, primary: i === primaryIndex }));
 }
 
@@ -73,7 +81,10 @@ export async function insertPhones(m: EntityManager, personId: string, phones: P
     values.push(uuidv7(), personId, p.number, p.type, p.primary);
     return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`;
   });
-  await m.query(`INSERT INTO person_phones (id, person_id, number, type, is_primary) VALUES ${rows.join(', ')}`, values);
+  await m.query(
+    `INSERT INTO person_phones (id, person_id, number, type, is_primary) VALUES ${rows.join(', ')}`,
+    values,
+  );
 }
 
 export async function replacePhones(m: EntityManager, personId: string, phones: PreparedPhone[]): Promise<void> {
@@ -82,7 +93,7 @@ export async function replacePhones(m: EntityManager, personId: string, phones: 
 }
 
 function emailTaken(address: string, existingId: string | null): DomainError {
-  return new DomainError('CONTACT_EMAIL_TAKEN', `${address} already belongs to contact ${existingId}`, 'conflict', {
+  return contactsError('CONTACT_EMAIL_TAKEN', `${address} already belongs to contact ${existingId}`, {
     existingId,
     errors: [{ field: 'emails', message: `${address} already belongs to another contact` }],
   });

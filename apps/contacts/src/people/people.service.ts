@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { inTransaction, uuidv7 } from '@crm/persistence';
-import { DomainError, validationFailed, type FieldProblem } from '@crm/platform';
+import { validationFailed, type FieldProblem } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { notFound, searchText } from '../shared/normalise';
 import { contactMerged, lockActive } from './active-person';
@@ -20,6 +20,7 @@ import { CLEARABLE_PERSON_FIELDS, type CreatePersonDto, type UpdatePersonDto } f
 import { Person } from './person.entity';
 import { refreshSearchText } from './search-text';
 import { loadPersonView, toPayload, toView, type PersonView } from './person-view';
+import { contactsError } from '../shared/contacts-errors';
 
 @Injectable()
 export class PeopleService {
@@ -133,14 +134,9 @@ export class PeopleService {
       const person = await lockActive(m, id);
       const expected = ifMatch ?? dto.version;
       if (expected !== undefined && expected !== person.version) {
-        throw new DomainError(
-          'VERSION_CONFLICT',
-          `Contact ${id} is at version ${person.version}, not ${expected}`,
-          'precondition_failed',
-          {
-            currentVersion: person.version,
-          },
-        );
+        throw contactsError('VERSION_CONFLICT', `Contact ${id} is at version ${person.version}, not ${expected}`, {
+          currentVersion: person.version,
+        });
       }
       if (dto.customFields) {
         await this.customFields.check(m, dto.customFields, true);

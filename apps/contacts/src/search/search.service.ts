@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '@crm/persistence';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { DomainError, unstorableText, validationFailed } from '@crm/platform';
+import { unstorableText, validationFailed } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { parseCustomFieldFilters } from './custom-field-filter';
 import type { SearchQueryDto, Sort } from './dto/search-query.dto';
+import { contactsError } from '../shared/contacts-errors';
 
 export interface PersonHit {
   id: string;
@@ -105,7 +106,7 @@ export class SearchService {
       const [cursorSort, value, id] = decodeCursor(query.cursor, 3);
       const valueType = sort === 'relevance' ? 'number' : 'string';
       if (cursorSort !== sort || typeof value !== valueType || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
-        throw new DomainError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', 'invalid', {
+        throw contactsError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', {
           errors: [{ field: 'cursor', message: 'does not match this sort order' }],
         });
       }
