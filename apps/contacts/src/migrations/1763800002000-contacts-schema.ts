@@ -149,7 +149,18 @@ export class ContactsSchema1763800002000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['erasure_requests', 'custom_field_definitions', 'activities', 'consent_history', 'consents', 'person_accounts', 'person_phones', 'person_emails', 'people', 'accounts']) {
+    for (const t of [
+      'erasure_requests',
+      'custom_field_definitions',
+      'activities',
+      'consent_history',
+      'consents',
+      'person_accounts',
+      'person_phones',
+      'person_emails',
+      'people',
+      'accounts',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

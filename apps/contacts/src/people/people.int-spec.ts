@@ -12,7 +12,14 @@ const person = (n: number, extra: Record<string, unknown> = {}) => ({
   region: 'IDF',
   tags: ['vip'],
   ownerId: 'owner-1',
-  source: { channel: 'event', campaign: 'devfest', utmSource: 'meetup', utmMedium: 'talk', utmCampaign: 'fall', referrer: 'https://meetup.example/x' },
+  source: {
+    channel: 'event',
+    campaign: 'devfest',
+    utmSource: 'meetup',
+    utmMedium: 'talk',
+    utmCampaign: 'fall',
+    referrer: 'https://meetup.example/x',
+  },
   ...extra,
 });
 
@@ -46,7 +53,12 @@ describe('people over HTTP (real Postgres)', () => {
     expect(await t.count('outbox')).toBe(outboxBefore + 1);
     const [event] = await t.outbox({ subject: created.body.id });
     expect(event.type).toBe('crm.contacts.contact.created');
-    expect(event.payload).toMatchObject({ specversion: '1.0', type: 'crm.contacts.contact.created', subject: created.body.id, version: 1 });
+    expect(event.payload).toMatchObject({
+      specversion: '1.0',
+      type: 'crm.contacts.contact.created',
+      subject: created.body.id,
+      version: 1,
+    });
     expect(event.payload.data).toMatchObject({
       id: created.body.id,
       version: 1,
@@ -136,7 +148,9 @@ describe('people over HTTP (real Postgres)', () => {
     expect(cleared.status).toBe(200);
     expect(cleared.body.city).toBeNull();
     expect(cleared.body.phones).toEqual([{ number: '+49301234567', type: 'work', primary: true }]);
-    const refused = await t.call<{ errors: { field: string }[] }>('PATCH', `/contacts/${created.body.id}`, { body: { firstName: null, lifecycleStage: null } });
+    const refused = await t.call<{ errors: { field: string }[] }>('PATCH', `/contacts/${created.body.id}`, {
+      body: { firstName: null, lifecycleStage: null },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.errors.map((e) => e.field).sort()).toEqual(['firstName', 'lifecycleStage']);
   });
@@ -144,7 +158,9 @@ describe('people over HTTP (real Postgres)', () => {
   it('refuses to move an email to a contact when another active contact has it', async () => {
     const a = await t.call<{ id: string }>('POST', '/contacts', { body: person(6) });
     const b = await t.call<{ id: string }>('POST', '/contacts', { body: person(7) });
-    const taken = await t.call<{ code: string; existingId: string }>('PATCH', `/contacts/${b.body.id}`, { body: { emails: [{ address: 'grace.hopper6@example.com' }] } });
+    const taken = await t.call<{ code: string; existingId: string }>('PATCH', `/contacts/${b.body.id}`, {
+      body: { emails: [{ address: 'grace.hopper6@example.com' }] },
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.existingId).toBe(a.body.id);
     const kept = await t.call<PersonBody>('GET', `/contacts/${b.body.id}`);
@@ -168,7 +184,11 @@ describe('people over HTTP (real Postgres)', () => {
     for (const [method, path, body] of [
       ['POST', '/contacts', person(10)],
       ['PATCH', `/contacts/${created.body.id}`, { city: 'Nice' }],
-      ['POST', `/contacts/${created.body.id}/consents`, { channel: 'email', purpose: 'marketing', granted: true, source: 'web' }],
+      [
+        'POST',
+        `/contacts/${created.body.id}/consents`,
+        { channel: 'email', purpose: 'marketing', granted: true, source: 'web' },
+      ],
       ['POST', `/contacts/${created.body.id}/activities`, { type: 'note', subject: 'hello' }],
       ['POST', '/accounts', { name: 'Acme' }],
     ] as const) {
@@ -177,10 +197,17 @@ describe('people over HTTP (real Postgres)', () => {
     }
     const sales = await t.token(['sales']);
     expect((await t.call('POST', '/contacts', { token: sales, body: person(11) })).status).toBe(201);
-    expect((await t.call('PATCH', `/contacts/${created.body.id}`, { token: sales, body: { city: 'Nice' } })).status).toBe(200);
+    expect(
+      (await t.call('PATCH', `/contacts/${created.body.id}`, { token: sales, body: { city: 'Nice' } })).status,
+    ).toBe(200);
     expect((await t.call('POST', `/contacts/${created.body.id}/erasure`, { token: sales, body: {} })).status).toBe(403);
-    expect((await t.call('POST', `/contacts/${created.body.id}/merge`, { token: sales, body: { sourceId: other.body.id } })).status).toBe(403);
-    expect((await t.call('POST', '/custom-fields', { token: sales, body: { key: 'x', label: 'X', type: 'string' } })).status).toBe(403);
+    expect(
+      (await t.call('POST', `/contacts/${created.body.id}/merge`, { token: sales, body: { sourceId: other.body.id } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await t.call('POST', '/custom-fields', { token: sales, body: { key: 'x', label: 'X', type: 'string' } })).status,
+    ).toBe(403);
     expect((await t.call<{ status: string }>('GET', `/contacts/${other.body.id}`)).body.status).toBe('active');
   });
 });

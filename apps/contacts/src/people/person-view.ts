@@ -80,7 +80,12 @@ function rowToView(r: PersonRow): PersonView {
   };
 }
 
-export function toView(p: Person, emails: PersonView['emails'], phones: PersonView['phones'], account: PersonView['account']): PersonView {
+export function toView(
+  p: Person,
+  emails: PersonView['emails'],
+  phones: PersonView['phones'],
+  account: PersonView['account'],
+): PersonView {
   return {
     id: p.id,
     version: p.version,

@@ -35,7 +35,11 @@ describe('custom field filters (cf.<key>=value)', () => {
   });
 
   it('bounds the number of filters and values', () => {
-    expect(problems({ tier: Array.from({ length: 11 }, () => 'gold') })).toEqual([{ field: 'cf.tier', message: 'at most 10 values' }]);
-    expect(problems(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'x'])))).toEqual([{ field: 'cf', message: 'at most 10 custom field filters' }]);
+    expect(problems({ tier: Array.from({ length: 11 }, () => 'gold') })).toEqual([
+      { field: 'cf.tier', message: 'at most 10 values' },
+    ]);
+    expect(problems(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'x'])))).toEqual([
+      { field: 'cf', message: 'at most 10 custom field filters' },
+    ]);
   });
 });

@@ -29,8 +29,9 @@ export class DuplicatesService {
     if (me[0].status === 'merged') throw contactMerged(id, me[0].merged_into);
     if (me[0].status === 'erased') return [];
     // Candidates come from the indexed phone and account links first; only they are compared by name.
-    const rows: { id: string; display_name: string; score: number; shared_phone: boolean; same_account: boolean }[] = await this.dataSource.query(
-      `WITH candidates AS (
+    const rows: { id: string; display_name: string; score: number; shared_phone: boolean; same_account: boolean }[] =
+      await this.dataSource.query(
+        `WITH candidates AS (
          SELECT b.person_id AS id, true AS shared_phone, false AS same_account
            FROM person_phones a JOIN person_phones b ON b.number = a.number
           WHERE a.person_id = $1 AND b.person_id <> $1
@@ -46,8 +47,14 @@ export class DuplicatesService {
         GROUP BY p.id, p.display_name
         ORDER BY score DESC, p.id
         LIMIT 20`,
-      [id, me[0].display_name, NAME_SIMILARITY],
-    );
-    return rows.map((r) => ({ id: r.id, displayName: r.display_name, nameSimilarity: Number(r.score), sharedPhone: r.shared_phone, sameAccount: r.same_account }));
+        [id, me[0].display_name, NAME_SIMILARITY],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      displayName: r.display_name,
+      nameSimilarity: Number(r.score),
+      sharedPhone: r.shared_phone,
+      sameAccount: r.same_account,
+    }));
   }
 }

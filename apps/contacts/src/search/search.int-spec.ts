@@ -12,29 +12,75 @@ describe('searching contacts (real Postgres)', () => {
 
   beforeAll(async () => {
     t = await startContactsApp('search');
-    const acme = await t.call<{ id: string }>('POST', '/accounts', { body: { name: 'Acme Rockets', domain: 'acme.example', country: 'FR' } });
-    await t.call('POST', '/custom-fields', { body: { key: 'tier', label: 'Tier', type: 'enum', options: ['gold', 'silver', 'bronze'] } });
+    const acme = await t.call<{ id: string }>('POST', '/accounts', {
+      body: { name: 'Acme Rockets', domain: 'acme.example', country: 'FR' },
+    });
+    await t.call('POST', '/custom-fields', {
+      body: { key: 'tier', label: 'Tier', type: 'enum', options: ['gold', 'silver', 'bronze'] },
+    });
     await t.call('POST', '/custom-fields', { body: { key: 'employees', label: 'Employees', type: 'number' } });
     await t.call('POST', '/custom-fields', { body: { key: 'vip', label: 'VIP', type: 'boolean' } });
     const people = [
-      { firstName: 'Ada', lastName: 'Lovelace', country: 'GB', lifecycleStage: 'customer', tags: ['math'], source: { channel: 'referral' }, customFields: { tier: 'gold', employees: 12, vip: true }, accountId: acme.body.id },
-      { firstName: 'Alan', lastName: 'Turing', country: 'GB', lifecycleStage: 'lead', tags: ['math', 'crypto'], source: { channel: 'web' }, customFields: { employees: 300 } },
-      { firstName: 'Grace', lastName: 'Hopper', country: 'US', lifecycleStage: 'customer', source: { channel: 'event' }, customFields: { tier: 'silver', vip: false } },
-      { firstName: 'Marie', lastName: 'Curie', country: 'FR', lifecycleStage: 'prospect', source: { channel: 'web' }, ownerId: 'owner-7' },
+      {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        country: 'GB',
+        lifecycleStage: 'customer',
+        tags: ['math'],
+        source: { channel: 'referral' },
+        customFields: { tier: 'gold', employees: 12, vip: true },
+        accountId: acme.body.id,
+      },
+      {
+        firstName: 'Alan',
+        lastName: 'Turing',
+        country: 'GB',
+        lifecycleStage: 'lead',
+        tags: ['math', 'crypto'],
+        source: { channel: 'web' },
+        customFields: { employees: 300 },
+      },
+      {
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        country: 'US',
+        lifecycleStage: 'customer',
+        source: { channel: 'event' },
+        customFields: { tier: 'silver', vip: false },
+      },
+      {
+        firstName: 'Marie',
+        lastName: 'Curie',
+        country: 'FR',
+        lifecycleStage: 'prospect',
+        source: { channel: 'web' },
+        ownerId: 'owner-7',
+      },
     ];
     for (const [i, p] of people.entries()) {
-      const r = await t.call<{ id: string }>('POST', '/contacts', { body: { ...p, emails: [{ address: `${p.lastName.toLowerCase()}@science.example` }] } });
+      const r = await t.call<{ id: string }>('POST', '/contacts', {
+        body: { ...p, emails: [{ address: `${p.lastName.toLowerCase()}@science.example` }] },
+      });
       expect(r.status).toBe(201);
       ids[i] = r.body.id;
     }
     for (let i = 0; i < total - people.length; i++) {
-      const r = await t.call('POST', '/contacts', { body: { firstName: `Filler${i}`, lastName: 'Person', country: 'DE', lifecycleStage: 'lead', source: { channel: 'store' } } });
+      const r = await t.call('POST', '/contacts', {
+        body: {
+          firstName: `Filler${i}`,
+          lastName: 'Person',
+          country: 'DE',
+          lifecycleStage: 'lead',
+          source: { channel: 'store' },
+        },
+      });
       expect(r.status).toBe(201);
     }
   });
   afterAll(() => t.close());
 
-  const names = async (query: string) => (await t.call<Page>('GET', `/contacts?${query}`)).body.items.map((i) => i.displayName);
+  const names = async (query: string) =>
+    (await t.call<Page>('GET', `/contacts?${query}`)).body.items.map((i) => i.displayName);
 
   it('finds by full text over names, emails and company name', async () => {
     expect(await names('q=lovelace')).toEqual(['Ada Lovelace']);
@@ -75,27 +121,33 @@ describe('searching contacts (real Postgres)', () => {
     expect(bad.body.errors).toEqual([{ field: 'cf.employees', message: 'must be a number' }]);
   });
 
-  it.each(['createdAt', '-createdAt', 'name', '-name'])('pages through everyone sorted by %s with no overlap and no gap', async (sort) => {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res: { status: number; body: Page } = await t.call<Page>('GET', `/contacts?sort=${sort}&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.status).toBe(200);
-      expect(res.body.items.length).toBeLessThanOrEqual(5);
-      seen.push(...res.body.items.map((i) => i.id));
-      cursor = res.body.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 20);
-    expect(pages).toBe(Math.ceil(total / 5));
-    expect(seen).toHaveLength(total);
-    expect(new Set(seen).size).toBe(total);
-    const all = (await t.call<Page>('GET', `/contacts?sort=${sort}&limit=200`)).body;
-    expect(all.items.map((i) => i.id)).toEqual(seen);
-    expect(all.nextCursor).toBeNull();
-    if (sort === 'createdAt') expect(seen.slice(0, 4)).toEqual(ids);
-    if (sort === '-createdAt') expect(seen.slice(-4)).toEqual([...ids].reverse());
-  });
+  it.each(['createdAt', '-createdAt', 'name', '-name'])(
+    'pages through everyone sorted by %s with no overlap and no gap',
+    async (sort) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res: { status: number; body: Page } = await t.call<Page>(
+          'GET',
+          `/contacts?sort=${sort}&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(5);
+        seen.push(...res.body.items.map((i) => i.id));
+        cursor = res.body.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 20);
+      expect(pages).toBe(Math.ceil(total / 5));
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen).size).toBe(total);
+      const all = (await t.call<Page>('GET', `/contacts?sort=${sort}&limit=200`)).body;
+      expect(all.items.map((i) => i.id)).toEqual(seen);
+      expect(all.nextCursor).toBeNull();
+      if (sort === 'createdAt') expect(seen.slice(0, 4)).toEqual(ids);
+      if (sort === '-createdAt') expect(seen.slice(-4)).toEqual([...ids].reverse());
+    },
+  );
 
   it('pages by relevance without overlap', async () => {
     const first = (await t.call<Page>('GET', '/contacts?q=person&limit=10')).body;
@@ -116,12 +168,16 @@ describe('searching contacts (real Postgres)', () => {
 
   it('suggests likely duplicates: a similar name plus a shared phone or the same account', async () => {
     const create = async (firstName: string, lastName: string, extra: Record<string, unknown>) =>
-      (await t.call<{ id: string }>('POST', '/contacts', { body: { firstName, lastName, country: 'US', ...extra } })).body.id;
+      (await t.call<{ id: string }>('POST', '/contacts', { body: { firstName, lastName, country: 'US', ...extra } }))
+        .body.id;
     const a = await create('Mary', 'Jackson', { phones: [{ number: '+1 415 555 2671' }] });
     const b = await create('Mary', 'Jacksen', { phones: [{ number: '(415) 555-2671' }] });
     await create('Maria', 'Jackson', {});
     await create('Bob', 'Smith', { phones: [{ number: '+1 415 555 2671' }] });
-    const dupes = await t.call<{ id: string; sharedPhone: boolean; sameAccount: boolean; nameSimilarity: number }[]>('GET', `/contacts/${a}/duplicates`);
+    const dupes = await t.call<{ id: string; sharedPhone: boolean; sameAccount: boolean; nameSimilarity: number }[]>(
+      'GET',
+      `/contacts/${a}/duplicates`,
+    );
     expect(dupes.status).toBe(200);
     expect(dupes.body.map((d) => d.id)).toEqual([b]);
     expect(dupes.body[0]).toMatchObject({ sharedPhone: true, sameAccount: false });

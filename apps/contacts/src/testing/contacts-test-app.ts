@@ -47,7 +47,12 @@ export async function startContactsApp(name: string): Promise<ContactsTestApp> {
   const database: TestDatabase = await createTestDatabase(`contacts_${name}`);
   await runMigrations(postgresOptions({ url: database.url, entities, migrations }));
   const namespace = randomNamespace();
-  Object.assign(process.env, { DATABASE_URL: database.url, AUTH_JWT_SECRET: SECRET, NATS_URL, CRM_EVENT_NAMESPACE: namespace });
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    AUTH_JWT_SECRET: SECRET,
+    NATS_URL,
+    CRM_EVENT_NAMESPACE: namespace,
+  });
   const app: NestFastifyApplication = await createServiceApp({ name: 'contacts', appModule: AppModule, rpc: false });
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();

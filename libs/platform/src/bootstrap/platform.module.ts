@@ -39,7 +39,11 @@ export class PlatformModule {
             return config;
           },
         },
-        { provide: JsonLogger, inject: [SERVICE_CONFIG], useFactory: (c: ServiceConfig) => new JsonLogger(options.serviceName, c.LOG_LEVEL) },
+        {
+          provide: JsonLogger,
+          inject: [SERVICE_CONFIG],
+          useFactory: (c: ServiceConfig) => new JsonLogger(options.serviceName, c.LOG_LEVEL),
+        },
         {
           provide: TokenVerifier,
           inject: [SERVICE_CONFIG],

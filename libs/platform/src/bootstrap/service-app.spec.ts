@@ -67,9 +67,11 @@ const dependency = { up: true };
 @Module({
   imports: [PlatformModule.forRoot({ serviceName: 'spec' })],
   controllers: [ThingsController],
-  providers: [registerHealthCheck('queue', async () => {
-    if (!dependency.up) throw new Error('queue unreachable');
-  })],
+  providers: [
+    registerHealthCheck('queue', async () => {
+      if (!dependency.up) throw new Error('queue unreachable');
+    }),
+  ],
 })
 class SpecModule {}
 
@@ -80,7 +82,11 @@ describe('a service built with createServiceApp, over real HTTP', () => {
   let reader: string;
 
   beforeAll(async () => {
-    Object.assign(process.env, { AUTH_JWT_SECRET: SECRET, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused', BODY_LIMIT_BYTES: '2048' });
+    Object.assign(process.env, {
+      AUTH_JWT_SECRET: SECRET,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused',
+      BODY_LIMIT_BYTES: '2048',
+    });
     // No NATS_URL: request-reply stays off and nothing needs a NATS server.
     delete process.env['NATS_URL'];
     app = await createServiceApp({ name: 'spec', appModule: SpecModule });
@@ -95,14 +101,24 @@ describe('a service built with createServiceApp, over real HTTP', () => {
   const call = (method: string, path: string, token?: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body,
     });
 
   async function expectProblem(res: Response, status: number, code: string) {
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const body = (await res.json()) as { code: string; status: number; type: string; requestId: string; errors?: { field: string }[] };
+    const body = (await res.json()) as {
+      code: string;
+      status: number;
+      type: string;
+      requestId: string;
+      errors?: { field: string }[];
+    };
     expect(body.code).toBe(code);
     expect(body.status).toBe(status);
     expect(body.type).toBe(`urn:crm:problem:${code.toLowerCase().replace(/_/g, '-')}`);
@@ -117,10 +133,15 @@ describe('a service built with createServiceApp, over real HTTP', () => {
     const metrics = await call('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
-    expect(await metrics.text()).toMatch(/http_server_requests_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/);
+    expect(await metrics.text()).toMatch(
+      /http_server_requests_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/,
+    );
     const openapi = await call('GET', '/openapi.json');
     expect(openapi.status).toBe(200);
-    const doc = (await openapi.json()) as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = (await openapi.json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(Object.keys(doc.paths)).toContain('/things');
     expect(Object.keys(doc.paths)).not.toContain('/health/live');
     expect(doc.components.securitySchemes['bearer']).toBeDefined();
@@ -133,7 +154,10 @@ describe('a service built with createServiceApp, over real HTTP', () => {
     dependency.up = false;
     try {
       const body = await expectProblem(await call('GET', '/health/ready'), 503, 'NOT_READY');
-      expect(body).toMatchObject({ failing: ['queue'], checks: { queue: { status: 'down', error: 'queue unreachable' } } });
+      expect(body).toMatchObject({
+        failing: ['queue'],
+        checks: { queue: { status: 'down', error: 'queue unreachable' } },
+      });
       expect((await call('GET', '/health/live')).status).toBe(200);
     } finally {
       dependency.up = true;
@@ -145,7 +169,12 @@ describe('a service built with createServiceApp, over real HTTP', () => {
   });
 
   it('accepts a valid body from a caller with the permission', async () => {
-    const res = await call('POST', '/things', writer, JSON.stringify({ name: 'lamp', size: 2, emails: [{ address: 'a@b.co' }] }));
+    const res = await call(
+      'POST',
+      '/things',
+      writer,
+      JSON.stringify({ name: 'lamp', size: 2, emails: [{ address: 'a@b.co' }] }),
+    );
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ created: 'lamp' });
   });
@@ -154,7 +183,11 @@ describe('a service built with createServiceApp, over real HTTP', () => {
     await expectProblem(await call('POST', '/things', undefined, '{}'), 401, 'UNAUTHENTICATED');
     const body = await expectProblem(await call('POST', '/things', reader, '{}'), 403, 'PERMISSION_DENIED');
     expect(JSON.stringify(body)).toContain('things:write');
-    await expectProblem(await call('GET', '/things/0190f0f0-0000-7000-8000-000000000001', 'not.a.jwt'), 401, 'TOKEN_INVALID');
+    await expectProblem(
+      await call('GET', '/things/0190f0f0-0000-7000-8000-000000000001', 'not.a.jwt'),
+      401,
+      'TOKEN_INVALID',
+    );
   });
 
   it('closes a route that declares no permission, even to a valid caller', async () => {
@@ -162,7 +195,12 @@ describe('a service built with createServiceApp, over real HTTP', () => {
   });
 
   it('names each invalid field, nested ones by path, and refuses unknown fields', async () => {
-    const res = await call('POST', '/things', writer, JSON.stringify({ name: 'far too long a name', size: 'big', emails: [{ address: 'nope' }], colour: 'red' }));
+    const res = await call(
+      'POST',
+      '/things',
+      writer,
+      JSON.stringify({ name: 'far too long a name', size: 'big', emails: [{ address: 'nope' }], colour: 'red' }),
+    );
     const body = await expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = body.errors!.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['name', 'size', 'emails.0.address', 'colour']));
@@ -170,13 +208,29 @@ describe('a service built with createServiceApp, over real HTTP', () => {
 
   it('turns broken JSON, oversized bodies, bad ids, unknown routes and domain errors into problems', async () => {
     await expectProblem(await call('POST', '/things', writer, '{"name": "x",'), 400, 'MALFORMED_JSON');
-    await expectProblem(await call('POST', '/things', writer, '', { 'content-type': 'application/json' }), 400, 'MALFORMED_JSON');
-    await expectProblem(await call('POST', '/things', writer, JSON.stringify({ name: 'x'.repeat(5000) })), 413, 'PAYLOAD_TOO_LARGE');
-    await expectProblem(await call('POST', '/things', writer, 'name,size', { 'content-type': 'text/csv' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(
+      await call('POST', '/things', writer, '', { 'content-type': 'application/json' }),
+      400,
+      'MALFORMED_JSON',
+    );
+    await expectProblem(
+      await call('POST', '/things', writer, JSON.stringify({ name: 'x'.repeat(5000) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    await expectProblem(
+      await call('POST', '/things', writer, 'name,size', { 'content-type': 'text/csv' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     await expectProblem(await call('POST', '/things', writer, '[1,2]'), 400, 'VALIDATION_FAILED');
     const badId = await expectProblem(await call('GET', '/things/not-a-uuid', reader), 400, 'VALIDATION_FAILED');
     expect(badId.errors![0].field).toBe('id');
-    await expectProblem(await call('GET', '/things/0190f0f0-0000-7000-8000-000000000001', reader), 404, 'THING_NOT_FOUND');
+    await expectProblem(
+      await call('GET', '/things/0190f0f0-0000-7000-8000-000000000001', reader),
+      404,
+      'THING_NOT_FOUND',
+    );
     await expectProblem(await call('GET', '/nowhere', reader), 404, 'ROUTE_NOT_FOUND');
   });
 
@@ -188,12 +242,20 @@ describe('a service built with createServiceApp, over real HTTP', () => {
     });
     let body: Record<string, unknown>;
     try {
-      body = await expectProblem(await call('GET', '/things/boom/now', reader, undefined, { 'x-request-id': 'boom-1' }), 500, 'INTERNAL_ERROR');
+      body = await expectProblem(
+        await call('GET', '/things/boom/now', reader, undefined, { 'x-request-id': 'boom-1' }),
+        500,
+        'INTERNAL_ERROR',
+      );
     } finally {
       write.mockRestore();
     }
     expect(JSON.stringify(body)).not.toContain('hunter2');
-    expect(body).toMatchObject({ instance: '/things/boom/now', requestId: 'boom-1', detail: 'An unexpected error occurred' });
+    expect(body).toMatchObject({
+      instance: '/things/boom/now',
+      requestId: 'boom-1',
+      detail: 'An unexpected error occurred',
+    });
     const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 'error');
     expect(logged).toMatchObject({ service: 'spec', context: 'Errors', msg: expect.stringContaining('hunter2') });
     expect(logged!['msg']).toContain('boom-1');
@@ -201,8 +263,14 @@ describe('a service built with createServiceApp, over real HTTP', () => {
   });
 
   it('keeps a sane caller-supplied request id and replaces an unsafe one', async () => {
-    expect((await call('GET', '/health/live', undefined, undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id')).toBe('abc-123');
-    const replaced = (await call('GET', '/health/live', undefined, undefined, { 'x-request-id': 'bad id\twith tab' })).headers.get('x-request-id');
+    expect(
+      (await call('GET', '/health/live', undefined, undefined, { 'x-request-id': 'abc-123' })).headers.get(
+        'x-request-id',
+      ),
+    ).toBe('abc-123');
+    const replaced = (
+      await call('GET', '/health/live', undefined, undefined, { 'x-request-id': 'bad id\twith tab' })
+    ).headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -242,7 +310,11 @@ describe('runService', () => {
 
   it('exits 1 when the migrations fail', async () => {
     process.argv = [argv[0], 'main.js', 'migrate'];
-    await runService({ name: 'spec', appModule: SpecModule, migrate: () => Promise.reject(new Error('relation "people" already exists')) });
+    await runService({
+      name: 'spec',
+      appModule: SpecModule,
+      migrate: () => Promise.reject(new Error('relation "people" already exists')),
+    });
     expect(exit).toHaveBeenCalledWith(1);
     expect(exit).not.toHaveBeenCalledWith(0);
     expect(stdout.join('')).toContain('relation \\"people\\" already exists');

@@ -1,10 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CUSTOM_FIELD_TYPES, type CustomFieldType } from '../custom-field-definition.entity';
 
 export class CreateCustomFieldDto {
-  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,39}$', example: 'tier', description: 'Values are customFields.<key>; search filters cf.<key>' })
-  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be 1-40 lower-case letters, digits or _, starting with a letter' })
+  @ApiProperty({
+    pattern: '^[a-z][a-z0-9_]{0,39}$',
+    example: 'tier',
+    description: 'Values are customFields.<key>; search filters cf.<key>',
+  })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, {
+    message: 'must be 1-40 lower-case letters, digits or _, starting with a letter',
+  })
   key!: string;
 
   @ApiProperty({ maxLength: 100 }) @IsString() @Length(1, 100) label!: string;
