@@ -1,5 +1,7 @@
 // Prints a local HS256 token that the services accept.
-//   npm run dev-token -- [--sub alice] [--roles sales,support] [--permissions contacts:read] [--ttl 3600]
+//   npm run dev-token -- [--sub alice] [--roles sales,support] [--name NAME] [--ttl 3600]
+// A user token's permissions always come from its roles (the role map); only the gateway's
+// internal tokens carry a permissions claim, so there is no --permissions here.
 // Reads AUTH_JWT_SECRET (or the launcher's .run/secret), AUTH_ISSUER (crm-local) and AUTH_AUDIENCE (crm).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 
-const usage = `usage: node tools/dev-token.mjs [--sub SUBJECT] [--roles admin,sales] [--permissions contacts:read,...]
-                              [--name NAME] [--kind user|service|api-key] [--ttl SECONDS]`;
+const usage = `usage: node tools/dev-token.mjs [--sub SUBJECT] [--roles admin,sales] [--name NAME] [--ttl SECONDS]`;
 
 let values;
 try {
@@ -16,9 +17,7 @@ try {
     options: {
       sub: { type: 'string', default: 'dev-admin' },
       roles: { type: 'string', default: 'admin' },
-      permissions: { type: 'string' },
       name: { type: 'string' },
-      kind: { type: 'string', default: 'user' },
       ttl: { type: 'string', default: '3600' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -37,10 +36,6 @@ if (!Number.isInteger(ttl) || ttl <= 0) {
   console.error(`--ttl must be a positive whole number of seconds, not "${values.ttl}"`);
   process.exit(2);
 }
-if (!['user', 'service', 'api-key'].includes(values.kind)) {
-  console.error(`--kind must be user, service or api-key, not "${values.kind}"`);
-  process.exit(2);
-}
 
 const secretFile = join(dirname(fileURLToPath(import.meta.url)), '../.run/secret');
 const secret = process.env.AUTH_JWT_SECRET || (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
@@ -50,9 +45,7 @@ if (!secret) {
 }
 
 const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
-const claims = { roles: list(values.roles), kind: values.kind };
-// An explicit permissions claim is used as-is by the services, instead of the role map.
-if (values.permissions !== undefined) claims.permissions = list(values.permissions);
+const claims = { roles: list(values.roles) };
 if (values.name) claims.name = values.name;
 
 const token = await new SignJWT(claims)

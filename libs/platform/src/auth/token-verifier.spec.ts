@@ -297,6 +297,26 @@ describe('token verification', () => {
     }
   });
 
+  it('remembers a verified token but never past its expiry, and still refuses it as internal at the front door', async () => {
+    const strict = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm', clockToleranceSeconds: 0 });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({ roles: ['sales'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('short-lived')
+      .setIssuer('crm-local')
+      .setAudience('crm')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
+    expect((await strict.verify(token)).subject).toBe('short-lived');
+    expect((await strict.verify(token)).subject).toBe('short-lived');
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    expect(await codeOf(strict.verify(token))).toBe('TOKEN_EXPIRED');
+
+    const internal = await signDevToken({ secret: SECRET, subject: 'svc', roles: [], permissions: ['contacts:read'] });
+    expect((await strict.verify(internal)).subject).toBe('svc');
+    expect(await codeOf(strict.verify(internal, { internal: 'refuse' }))).toBe('TOKEN_INTERNAL');
+  });
+
   it('refuses RS256 when only a shared secret is configured', async () => {
     const hsOnly = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm' });
     expect(await codeOf(hsOnly.verify(await rs256()))).toBe('TOKEN_INVALID');

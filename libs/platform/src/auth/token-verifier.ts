@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '../errors/domain-error';
 import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, INTERNAL_TOKEN_TYPE } from './internal-token';
@@ -32,6 +33,14 @@ const stringList = (v: unknown): string[] | undefined =>
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
 /**
+ * A verified token is remembered for at most this long (and never past its exp), so a client
+ * or the gateway sending the same token again costs no HMAC or JWKS work. Short, so a key
+ * withdrawn from the JWKS stops being honoured within a minute.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
+/**
  * Errors of the JWKS fetch itself (issuer down, timeout, a broken answer), as
  * opposed to a token that does not verify: the token may be good, so the
  * caller is told to retry (503) rather than to throw it away (401).
@@ -51,16 +60,18 @@ function isKeySourceFailure(error: unknown): boolean {
  * come from its roles through the role map.
  */
 export class TokenVerifier {
-  private readonly secret?: Uint8Array;
-  private readonly internalSecret?: Uint8Array;
+  private readonly secret?: KeyObject;
+  private readonly internalSecret?: KeyObject;
+  private readonly verified = new Map<string, { payload: JWTPayload; until: number }>();
   private readonly jwks?: JWTVerifyGetKey;
   private readonly rolePermissions: RolePermissions;
 
   constructor(private readonly o: TokenVerifierOptions) {
     if (!o.secret && !o.jwksUrl) throw new Error('TokenVerifier needs a secret or a JWKS URL');
-    this.secret = o.secret ? new TextEncoder().encode(o.secret) : undefined;
+    // KeyObjects once, instead of jose importing the raw secret on every verification.
+    this.secret = o.secret ? createSecretKey(Buffer.from(o.secret, 'utf8')) : undefined;
     const internal = o.internalSecret ?? o.secret;
-    this.internalSecret = internal ? new TextEncoder().encode(internal) : undefined;
+    this.internalSecret = internal ? createSecretKey(Buffer.from(internal, 'utf8')) : undefined;
     this.jwks = o.jwksUrl
       ? createRemoteJWKSet(new URL(o.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
       : undefined;
@@ -85,7 +96,7 @@ export class TokenVerifier {
         'Internal tokens are for the services behind the gateway, not for clients',
       );
     }
-    const payload = internal ? await this.verifyInternal(token, header.alg) : await this.verifyUser(token, header.alg);
+    const payload = await this.verifiedPayload(token, internal, header.alg);
     if (!payload.sub) throw unauthenticated('TOKEN_INVALID', 'The bearer token has no subject');
     const roles = stringList(payload['roles']) ?? [];
     const kind =
@@ -98,6 +109,21 @@ export class TokenVerifier {
         (internal ? stringList(payload['permissions']) : undefined) ?? permissionsForRoles(roles, this.rolePermissions),
       kind,
     };
+  }
+
+  private async verifiedPayload(token: string, internal: boolean, alg: unknown): Promise<JWTPayload> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) return hit.payload;
+    if (hit) this.verified.delete(token);
+    const payload = internal ? await this.verifyInternal(token, alg) : await this.verifyUser(token, alg);
+    const until = Math.min(now + VERIFIED_TTL_MS, (payload.exp ?? 0) * 1000);
+    if (until > now) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.verified.size >= MAX_VERIFIED) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { payload, until });
+    }
+    return payload;
   }
 
   private common() {
