@@ -11,10 +11,11 @@ import { ConsentModule } from './consent/consent.module';
 import { CustomFieldDefinition } from './custom-fields/custom-field-definition.entity';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module';
 import { CustomersModule } from './customers/customers.module';
-import { ErasureRequest } from './erasure/erasure-request.entity';
+import { ErasureConfirmation, ErasureRequest } from './erasure/erasure-request.entity';
 import { ErasureModule } from './erasure/erasure.module';
 import { MergeModule } from './merge/merge.module';
 import { ContactsSchema1763800002000 } from './migrations/1763800002000-contacts-schema';
+import { ErasureReceipts1763900001000 } from './migrations/1763900001000-erasure-receipts';
 import { PeopleModule } from './people/people.module';
 import { PersonEmail } from './people/person-email.entity';
 import { PersonPhone } from './people/person-phone.entity';
@@ -33,8 +34,9 @@ export const entities = [
   Activity,
   CustomFieldDefinition,
   ErasureRequest,
+  ErasureConfirmation,
 ];
-export const migrations = [...messagingMigrations, ContactsSchema1763800002000];
+export const migrations = [...messagingMigrations, ContactsSchema1763800002000, ErasureReceipts1763900001000];
 
 @Module({
   imports: [

@@ -14,15 +14,29 @@ describe('request-reply answers for the gateway (real Postgres)', () => {
 
   it('contacts.customer.get answers the person with account, consent and the 10 latest activities', async () => {
     const account = (await t.call<{ id: string }>('POST', '/accounts', { body: { name: 'Bletchley Park' } })).body.id;
-    const id = (await t.call<{ id: string }>('POST', '/contacts', { body: { firstName: 'Joan', lastName: 'Clarke', accountId: account, emails: [{ address: 'joan@bp.example' }] } })).body.id;
-    await t.call('POST', `/contacts/${id}/consents`, { body: { channel: 'email', purpose: 'marketing', granted: true, source: 'web' } });
+    const id = (
+      await t.call<{ id: string }>('POST', '/contacts', {
+        body: { firstName: 'Joan', lastName: 'Clarke', accountId: account, emails: [{ address: 'joan@bp.example' }] },
+      })
+    ).body.id;
+    await t.call('POST', `/contacts/${id}/consents`, {
+      body: { channel: 'email', purpose: 'marketing', granted: true, source: 'web' },
+    });
     for (let i = 0; i < 12; i++) {
-      await t.call('POST', `/contacts/${id}/activities`, { body: { type: 'note', subject: `note ${i}`, occurredAt: `2026-01-${String(i + 1).padStart(2, '0')}T10:00:00Z` } });
+      await t.call('POST', `/contacts/${id}/activities`, {
+        body: { type: 'note', subject: `note ${i}`, occurredAt: `2026-01-${String(i + 1).padStart(2, '0')}T10:00:00Z` },
+      });
     }
     const reply = (await rpc.customer({ id })) as CustomerGetReply;
-    expect(reply.person).toMatchObject({ id, displayName: 'Joan Clarke', account: { id: account, name: 'Bletchley Park' } });
+    expect(reply.person).toMatchObject({
+      id,
+      displayName: 'Joan Clarke',
+      account: { id: account, name: 'Bletchley Park' },
+    });
     expect(reply.consent).toEqual([expect.objectContaining({ channel: 'email', purpose: 'marketing', granted: true })]);
-    expect(reply.recentActivities.map((a) => a.subject)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((i) => `note ${i}`));
+    expect(reply.recentActivities.map((a) => a.subject)).toEqual(
+      [11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((i) => `note ${i}`),
+    );
     // What travels over NATS is JSON.
     expect(JSON.parse(JSON.stringify(reply))).toEqual(reply);
   });

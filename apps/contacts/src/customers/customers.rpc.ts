@@ -2,7 +2,13 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CONTACTS_RPC, type ContactsSearchHit, type ContactsSearchReply, type CustomerGetReply } from '@crm/contracts';
+import {
+  CONTACTS_RPC,
+  type ContactsSearchHit,
+  type ContactsSearchReply,
+  type CustomerGetReply,
+  type CustomerMergedReply,
+} from '@crm/contracts';
 import { isUuid } from '@crm/persistence';
 import { ActivitiesService } from '../activities/activities.service';
 import { ConsentService } from '../consent/consent.service';
@@ -24,20 +30,31 @@ export class CustomersRpc {
     private readonly search: SearchService,
   ) {}
 
-  /** A merged contact is answered as it is (status merged, mergedInto) so the caller can follow it. */
+  /**
+   * A merged contact is refused as REST refuses it (410): only where it went
+   * is answered, never the person it held, so the caller can follow it.
+   */
   @MessagePattern(CONTACTS_RPC.customerGet)
-  async customer(@Payload() payload: { id?: unknown } | null): Promise<CustomerGetReply | null> {
+  async customer(@Payload() payload: { id?: unknown } | null): Promise<CustomerGetReply | CustomerMergedReply | null> {
     if (!isUuid(payload?.id)) return null;
     const person = await loadPersonView(this.dataSource.manager, payload.id);
     if (!person) return null;
-    const [consent, recentActivities] = await Promise.all([this.consent.current(person.id), this.activities.recent(person.id, RECENT_ACTIVITIES)]);
+    if (person.status === 'merged' && person.mergedInto)
+      return { id: person.id, status: 'merged', mergedInto: person.mergedInto };
+    const [consent, recentActivities] = await Promise.all([
+      this.consent.current(person.id),
+      this.activities.recent(person.id, RECENT_ACTIVITIES),
+    ]);
     return { person, consent, recentActivities };
   }
 
   @MessagePattern(CONTACTS_RPC.search)
   async find(@Payload() payload: { q?: unknown; limit?: unknown } | null): Promise<ContactsSearchReply> {
     const q = typeof payload?.q === 'string' ? payload.q.trim().slice(0, 200) : '';
-    const limit = typeof payload?.limit === 'number' && Number.isFinite(payload.limit) ? Math.min(Math.max(1, Math.floor(payload.limit)), 50) : 10;
+    const limit =
+      typeof payload?.limit === 'number' && Number.isFinite(payload.limit)
+        ? Math.min(Math.max(1, Math.floor(payload.limit)), 50)
+        : 10;
     if (!q) return { hits: [] };
     const [people, accounts] = await Promise.all([
       this.search.search({ q, limit }),
@@ -47,7 +64,14 @@ export class CustomersRpc {
       ) as Promise<{ id: string; name: string; domain: string | null }[]>,
     ]);
     const hits: ContactsSearchHit[] = [
-      ...people.items.map((p): ContactsSearchHit => ({ kind: 'contact', id: p.id, title: p.displayName, subtitle: p.primaryEmail ?? p.accountName })),
+      ...people.items.map(
+        (p): ContactsSearchHit => ({
+          kind: 'contact',
+          id: p.id,
+          title: p.displayName,
+          subtitle: p.primaryEmail ?? p.accountName,
+        }),
+      ),
       ...accounts.map((a): ContactsSearchHit => ({ kind: 'account', id: a.id, title: a.name, subtitle: a.domain })),
     ];
     return { hits };

@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
-import { PeopleModule } from '../people/people.module';
 import { ErasureController } from './erasure.controller';
+import { ErasureReceiptsConsumer } from './erasure-receipts.consumer';
+import { ErasureReceiptsService } from './erasure-receipts.service';
+import { ERASURE_SETTINGS, loadErasureSettings } from './erasure-settings';
 import { ErasureService } from './erasure.service';
+import { RecordErasureReceiptHandler } from './record-erasure-receipt.handler';
 
 @Module({
-  imports: [PeopleModule],
   controllers: [ErasureController],
-  providers: [ErasureService],
+  providers: [
+    { provide: ERASURE_SETTINGS, useFactory: () => loadErasureSettings() },
+    ErasureService,
+    ErasureReceiptsService,
+    RecordErasureReceiptHandler,
+    ErasureReceiptsConsumer,
+  ],
 })
 export class ErasureModule {}

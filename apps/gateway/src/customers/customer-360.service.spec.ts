@@ -41,18 +41,37 @@ describe('Customer360Service', () => {
         throw new RpcError('timeout', 'analytics.customer.facts', 'too slow');
       },
     });
-    await expect(customers.get('p1', admin)).resolves.toEqual({ customer: person, parts: {}, missing: [{ part: 'analytics', reason: 'timeout' }] });
+    await expect(customers.get('p1', admin)).resolves.toEqual({
+      customer: person,
+      parts: {},
+      missing: [{ part: 'analytics', reason: 'timeout' }],
+    });
   });
 
   it('does not ask for a part the caller may not read, and says so', async () => {
     const { customers, asked } = service({ 'contacts.customer.get': async () => person });
-    await expect(customers.get('p1', support)).resolves.toMatchObject({ missing: [{ part: 'analytics', reason: 'forbidden' }] });
+    await expect(customers.get('p1', support)).resolves.toMatchObject({
+      missing: [{ part: 'analytics', reason: 'forbidden' }],
+    });
     expect(asked).toEqual(['contacts.customer.get']);
   });
 
   it('is a 404 when contacts does not know the person', async () => {
-    const { customers } = service({ 'contacts.customer.get': async () => null, 'analytics.customer.facts': async () => null });
+    const { customers } = service({
+      'contacts.customer.get': async () => null,
+      'analytics.customer.facts': async () => null,
+    });
     await expect(customers.get('p1', admin)).rejects.toMatchObject({ code: 'CUSTOMER_NOT_FOUND', kind: 'not_found' });
+  });
+
+  it('is a 410 naming the target when the customer was merged into another, without asking for its parts', async () => {
+    const { customers } = service({
+      'contacts.customer.get': async () => ({ id: 'p2', status: 'merged', mergedInto: 'p1' }),
+      'analytics.customer.facts': async () => ({ contactId: 'p2' }),
+    });
+    const error = await customers.get('p2', admin).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'CUSTOMER_MERGED', kind: 'gone', status: 410, extra: { mergedInto: 'p1' } });
   });
 
   it('is a 503 naming contacts when contacts does not answer', async () => {
@@ -64,6 +83,10 @@ describe('Customer360Service', () => {
     });
     const error = await customers.get('p1', admin).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', kind: 'unavailable', extra: { service: 'contacts', reason: 'unavailable' } });
+    expect(error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      kind: 'unavailable',
+      extra: { service: 'contacts', reason: 'unavailable' },
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONTACTS_RPC, type CustomerGetReply, type CustomerGetRequest } from '@crm/contracts';
+import {
+  CONTACTS_RPC,
+  isCustomerMerged,
+  type CustomerGetReply,
+  type CustomerGetRequest,
+  type CustomerMergedReply,
+} from '@crm/contracts';
 import { RpcError } from '@crm/messaging';
 import { DomainError, grants, type Principal } from '@crm/platform';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
@@ -32,7 +38,11 @@ export class Customer360Service {
 
   async get(contactId: string, caller: Principal): Promise<Customer360> {
     const deadline = this.settings.customer360TimeoutMs;
-    const core = this.rpc.ask<CustomerGetReply | null>(CONTACTS_RPC.customerGet, { id: contactId } satisfies CustomerGetRequest, deadline);
+    const core = this.rpc.ask<CustomerGetReply | CustomerMergedReply | null>(
+      CONTACTS_RPC.customerGet,
+      { id: contactId } satisfies CustomerGetRequest,
+      deadline,
+    );
     const parts = CUSTOMER_PARTS.map((p) =>
       grants(caller.permissions, `${p.service}:read`)
         ? this.rpc.ask<unknown>(p.pattern, p.request(contactId), deadline)
@@ -42,13 +52,26 @@ export class Customer360Service {
 
     if (customer.status === 'rejected') {
       const reason = customer.reason instanceof RpcError ? customer.reason.reason : 'failed';
-      throw new DomainError('SERVICE_UNAVAILABLE', `The contacts service did not answer (${reason}); the customer cannot be shown.`, 'unavailable', {
-        service: 'contacts',
-        reason,
-      });
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        `The contacts service did not answer (${reason}); the customer cannot be shown.`,
+        'unavailable',
+        {
+          service: 'contacts',
+          reason,
+        },
+      );
     }
     if (customer.value === null || customer.value === undefined) {
       throw new DomainError('CUSTOMER_NOT_FOUND', `There is no customer ${contactId}`, 'not_found');
+    }
+    // 410 naming the target rather than a redirect: the client learns the id
+    // changed and decides whether to follow, as contacts' own REST answers.
+    if (isCustomerMerged(customer.value)) {
+      const { mergedInto } = customer.value;
+      throw new DomainError('CUSTOMER_MERGED', `Customer ${contactId} was merged into ${mergedInto}`, 'gone', {
+        mergedInto,
+      });
     }
 
     const out: Customer360 = { customer: customer.value, parts: {}, missing: [] };

@@ -14,5 +14,10 @@ export interface CustomerPart {
 }
 
 export const CUSTOMER_PARTS: readonly CustomerPart[] = [
-  { part: 'analytics', service: 'analytics', pattern: ANALYTICS_RPC.customerFacts, request: (contactId) => ({ contactId }) },
+  {
+    part: 'analytics',
+    service: 'analytics',
+    pattern: ANALYTICS_RPC.customerFacts,
+    request: (contactId) => ({ contactId }),
+  },
 ];

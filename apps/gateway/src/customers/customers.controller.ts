@@ -22,7 +22,8 @@ export class CustomersController {
     summary: 'The customer 360: the person with account, consent and recent activities, plus every other service part',
     description:
       'Parts are asked in parallel with a deadline; one that does not answer in time is listed under `missing` with the reason. ' +
-      'Parts of services the caller cannot read are listed as missing (forbidden).',
+      'Parts of services the caller cannot read are listed as missing (forbidden). ' +
+      'A contact merged into another answers 410 `CUSTOMER_MERGED` with `mergedInto` (the id to ask for), never a redirect.',
   })
   @ApiOkResponse({ type: Customer360Dto })
   get(@Param() params: CustomerIdParams, @CurrentPrincipal() caller: Principal) {
