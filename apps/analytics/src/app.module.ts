@@ -15,7 +15,8 @@ export const migrations = [...messagingMigrations, CustomerFacts1763800001000];
     PersistenceModule.forRoot({ entities, migrations }),
     MessagingModule.forRoot({
       service: 'analytics',
-      publishes: false,
+      // Its erasure receipts go out through the outbox.
+      publishes: true,
       subscribe: [{ stream: 'contacts', handlers: customerEventHandlers }],
     }),
     CustomersModule,

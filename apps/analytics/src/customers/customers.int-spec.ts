@@ -1,11 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from 'nats';
+import { Client } from 'pg';
 import {
   buildCloudEvent,
   deleteNamespaceStreams,
   ensureStream,
   EventNaming,
   randomNamespace,
+  readStream,
   waitFor,
   type CloudEvent,
 } from '@crm/messaging';
@@ -15,6 +17,8 @@ import { AppModule, entities, migrations } from '../app.module';
 
 const SECRET = 'analytics-spec-secret-0123456789abcdef';
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+
+jest.setTimeout(30_000);
 
 describe('analytics customer summary (real Postgres and NATS)', () => {
   let db: TestDatabase;
@@ -49,6 +53,17 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
     await nc.close();
     await db.drop();
   });
+
+  async function outboxCount(subject: string): Promise<number> {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query(`SELECT count(*)::int AS n FROM outbox WHERE subject = $1`, [subject])).rows[0]
+        .n as number;
+    } finally {
+      await client.end();
+    }
+  }
 
   async function publish(e: CloudEvent): Promise<void> {
     await nc.jetstream().publish(naming.subjectFor(e.type), JSON.stringify(e), { msgID: e.id });
@@ -120,6 +135,36 @@ describe('analytics customer summary (real Postgres and NATS)', () => {
       (f: { status?: string }) => f.status === 'erased',
     );
     expect(facts).toMatchObject({ country: 'ES', lifecycleStage: 'prospect', acquisitionChannel: 'event' });
+  });
+
+  it('confirms an erasure with crm.analytics.erasure.completed on its own stream, once, even when the erased event comes twice', async () => {
+    const id = uuidv7();
+    const requestId = uuidv7();
+    await publish(contactEvent('created', id, 1, { lifecycleStage: 'lead', country: 'IE' }));
+    const erased = contactEvent('erased', id, 2, {
+      lifecycleStage: 'lead',
+      country: 'IE',
+      erasureRequestId: requestId,
+    });
+    await publish(erased);
+    // Redelivered under another message id: the inbox keeps it from confirming twice.
+    await nc
+      .jetstream()
+      .publish(naming.subjectFor(erased.type), JSON.stringify(erased), { msgID: `${erased.id}-again` });
+    const receipts = async () =>
+      (await readStream(await nc.jetstreamManager(), naming.streamFor('analytics')).catch(() => []))
+        .map((m) => m.json() as CloudEvent<Record<string, unknown>>)
+        .filter((e) => e.subject === id);
+    const [receipt] = await waitFor(receipts, (r) => r.length >= 1);
+    expect(receipt).toMatchObject({
+      type: 'crm.analytics.erasure.completed',
+      source: expect.stringContaining('analytics'),
+      subject: id,
+      data: { contactId: id, requestId, records: 1, completedAt: expect.any(String) },
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await receipts()).toHaveLength(1);
+    expect(await outboxCount(id)).toBe(1);
   });
 
   it('forgets a country and a channel that an update cleared, and counts the contact as unknown', async () => {
