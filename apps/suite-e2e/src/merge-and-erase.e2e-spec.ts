@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
+import { Client } from 'pg';
 import { deleteNamespaceStreams, EventNaming, readStream, waitFor } from '@crm/messaging';
 import { api, prepareSuite, type Suite } from './support/suite';
 import { newPerson } from './support/contacts';
@@ -41,11 +42,16 @@ describe('merging and erasing contacts, end to end', () => {
     const contacts = suite.services['contacts'].baseUrl;
     const run = `${suite.namespace}m`;
     const target = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, newPerson(1, run));
-    const source = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, { ...newPerson(5, run), country: 'PT' });
+    const source = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, {
+      ...newPerson(5, run),
+      country: 'PT',
+    });
     expect([target.status, source.status]).toEqual([201, 201]);
     await waitFor(summary, (s) => s.total === 2);
 
-    const merged = await api(contacts, 'POST', `/contacts/${target.body.id}/merge`, admin, { sourceId: source.body.id });
+    const merged = await api(contacts, 'POST', `/contacts/${target.body.id}/merge`, admin, {
+      sourceId: source.body.id,
+    });
     expect(merged.status).toBeLessThan(300);
 
     const gone = await api<{ code: string; mergedInto: string }>(contacts, 'GET', `/contacts/${source.body.id}`, admin);
@@ -56,7 +62,10 @@ describe('merging and erasing contacts, end to end', () => {
       expect.arrayContaining([`ada.${run}.1@example.com`, `ada.${run}.5@example.com`]),
     );
 
-    const mergedEvents = await waitFor(() => events('crm.contacts.contact.merged'), (e) => e.length === 1);
+    const mergedEvents = await waitFor(
+      () => events('crm.contacts.contact.merged'),
+      (e) => e.length === 1,
+    );
     expect(mergedEvents[0].data).toMatchObject({ targetId: target.body.id, sourceId: source.body.id });
     const after = await waitFor(summary, (s) => s.total === 1);
     expect(after.byCountry['PT']).toBeUndefined();
@@ -65,7 +74,10 @@ describe('merging and erasing contacts, end to end', () => {
   it('erases a person: personal fields are gone, the id and non-personal facts stay, the event goes out', async () => {
     const contacts = suite.services['contacts'].baseUrl;
     const run = `${suite.namespace}e`;
-    const person = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, { ...newPerson(2, run), country: 'NL' });
+    const person = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, {
+      ...newPerson(2, run),
+      country: 'NL',
+    });
     expect(person.status).toBe(201);
     const erased = await api(contacts, 'POST', `/contacts/${person.body.id}/erasure`, admin, {});
     expect(erased.status).toBeLessThan(300);
@@ -81,11 +93,71 @@ describe('merging and erasing contacts, end to end', () => {
       () => events('crm.contacts.contact.erased'),
       (e) => e.some((x) => x.subject === person.body.id),
     );
-    expect(JSON.stringify(erasedEvents.find((x) => x.subject === person.body.id))).not.toContain(`ada.${run}.2@example.com`);
+    expect(JSON.stringify(erasedEvents.find((x) => x.subject === person.body.id))).not.toContain(
+      `ada.${run}.2@example.com`,
+    );
     const facts = await waitFor(
-      async () => (await api<{ status?: string; country?: string }>(suite.services['analytics'].baseUrl, 'GET', `/analytics/customers/${person.body.id}/facts`, admin)).body,
+      async () =>
+        (
+          await api<{ status?: string; country?: string }>(
+            suite.services['analytics'].baseUrl,
+            'GET',
+            `/analytics/customers/${person.body.id}/facts`,
+            admin,
+          )
+        ).body,
       (f) => f.status === 'erased',
     );
     expect(facts.country).toBe('NL');
+  });
+
+  it('erasing a person also erases the contact merged into it: its row loses name, birth date, address, and both are confirmed', async () => {
+    const contacts = suite.services['contacts'].baseUrl;
+    const run = `${suite.namespace}x`;
+    const personal = new RegExp(`Lovelace${run}|ada\\.${run}|1815-12-10|St James`, 'i');
+    const target = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, newPerson(3, run));
+    const source = await api<{ id: string }>(contacts, 'POST', '/contacts', admin, {
+      ...newPerson(4, run),
+      birthDate: '1815-12-10',
+      city: 'London',
+      address: { line1: '12 St James Square' },
+    });
+    expect(
+      (await api(contacts, 'POST', `/contacts/${target.body.id}/merge`, admin, { sourceId: source.body.id })).status,
+    ).toBe(200);
+    expect((await api(contacts, 'POST', `/contacts/${target.body.id}/erasure`, admin, {})).status).toBe(200);
+
+    const db = new Client({ connectionString: suite.databases['contacts'].url });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT * FROM people WHERE id = $1`, [source.body.id]);
+      expect(rows).toEqual([
+        expect.objectContaining({
+          status: 'merged',
+          first_name: 'Erased',
+          birth_date: null,
+          address: null,
+          city: null,
+        }),
+      ]);
+      expect(JSON.stringify(rows)).not.toMatch(personal);
+    } finally {
+      await db.end();
+    }
+
+    const erasedEvents = await waitFor(
+      () => events('crm.contacts.contact.erased'),
+      (e) => e.filter((x) => [target.body.id, source.body.id].includes(x.subject)).length === 2,
+    );
+    const both = erasedEvents.filter((x) => [target.body.id, source.body.id].includes(x.subject));
+    expect(new Set(both.map((x) => x.data['erasureRequestId'])).size).toBe(1);
+    expect(JSON.stringify(both)).not.toMatch(personal);
+
+    const status = await waitFor(
+      () =>
+        api<{ complete: boolean; contactIds: string[] }>(contacts, 'GET', `/contacts/${source.body.id}/erasure`, admin),
+      (r) => r.status === 200 && r.body.complete,
+    );
+    expect(status.body.contactIds).toEqual([target.body.id, source.body.id]);
   });
 });
