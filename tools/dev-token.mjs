@@ -38,13 +38,18 @@ if (!Number.isInteger(ttl) || ttl <= 0) {
 }
 
 const secretFile = join(dirname(fileURLToPath(import.meta.url)), '../.run/secret');
-const secret = process.env.AUTH_JWT_SECRET || (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
+const secret =
+  process.env.AUTH_JWT_SECRET || (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : undefined);
 if (!secret) {
   console.error('No secret: set AUTH_JWT_SECRET or run `npm start` once (it writes .run/secret).');
   process.exit(1);
 }
 
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const claims = { roles: list(values.roles) };
 if (values.name) claims.name = values.name;
 

@@ -27,8 +27,7 @@ export function postgresSettings(env = process.env) {
 
 /** postgres://user[:password]@host:port/<database> */
 export function databaseUrl(pgs, database) {
-  const auth =
-    encodeURIComponent(pgs.user) + (pgs.password ? `:${encodeURIComponent(pgs.password)}` : '');
+  const auth = encodeURIComponent(pgs.user) + (pgs.password ? `:${encodeURIComponent(pgs.password)}` : '');
   const host = pgs.host.includes(':') && !pgs.host.startsWith('[') ? `[${pgs.host}]` : pgs.host;
   return `postgres://${auth}@${host}:${pgs.port}/${database}`;
 }
@@ -128,9 +127,7 @@ ${INSTALL_HINT}`);
     if (r.kind === 'other') break;
     await sleep(500);
   }
-  throw new InfraError(
-    `PostgreSQL at ${pgs.host}:${pgs.port} did not answer: ${r.error?.message ?? r.kind}`,
-  );
+  throw new InfraError(`PostgreSQL at ${pgs.host}:${pgs.port} did not answer: ${r.error?.message ?? r.kind}`);
 }
 
 /** CREATE DATABASE for each name that does not exist yet; returns the names it created. */
@@ -140,8 +137,7 @@ export async function ensureDatabases(pgs, names) {
   const created = [];
   try {
     for (const name of names) {
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
-        throw new InfraError(`unusable database name "${name}"`);
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new InfraError(`unusable database name "${name}"`);
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (found.rowCount) continue;
       try {
@@ -184,9 +180,7 @@ async function tryNats(natsUrl) {
   } catch (error) {
     return {
       ok: false,
-      kind: /CONNECTION_REFUSED|ECONNREFUSED|TIMEOUT/i.test(`${error.code} ${error.message}`)
-        ? 'down'
-        : 'other',
+      kind: /CONNECTION_REFUSED|ECONNREFUSED|TIMEOUT/i.test(`${error.code} ${error.message}`) ? 'down' : 'other',
       error,
     };
   }
@@ -200,9 +194,7 @@ async function tryNats(natsUrl) {
         return { ok: false, kind: 'no-jetstream', version: info.version, error };
       }
     }
-    return jetstream
-      ? { ok: true, version: info.version }
-      : { ok: false, kind: 'no-jetstream', version: info.version };
+    return jetstream ? { ok: true, version: info.version } : { ok: false, kind: 'no-jetstream', version: info.version };
   } finally {
     await nc.close().catch(() => {});
   }
@@ -216,8 +208,7 @@ export async function ensureNats(natsUrl, say) {
     throw new InfraError(`NATS at ${natsUrl} (v${r.version}) runs without JetStream${r.error ? ` (${r.error.message})` : ''}.
   Restart it with JetStream on: nats-server -js -sd /var/lib/nats-server (docker: nats:2.10 -js)`);
   }
-  if (r.kind !== 'down')
-    throw new InfraError(`cannot talk to NATS at ${natsUrl}: ${r.error.message}`);
+  if (r.kind !== 'down') throw new InfraError(`cannot talk to NATS at ${natsUrl}: ${r.error.message}`);
   const url = new URL(natsServers(natsUrl)[0]);
   if (!LOCAL.has(url.hostname)) {
     throw new InfraError(`NATS is not reachable at ${natsUrl}; start it or fix NATS_URL.`);

@@ -75,8 +75,7 @@ function parseArgs(argv) {
     else if (a === '--migrate-only') o.migrateOnly = true;
     else if (a === '--raw-logs') o.rawLogs = true;
     else if (a === '--follow-logs') o.followLogs = true;
-    else if (a === '--ready-timeout' || a.startsWith('--ready-timeout='))
-      o.readyTimeout = Number(value());
+    else if (a === '--ready-timeout' || a.startsWith('--ready-timeout=')) o.readyTimeout = Number(value());
     else if (a === '--help' || a === '-h') {
       console.log(
         readFileSync(fileURLToPath(import.meta.url), 'utf8')
@@ -86,8 +85,7 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new LaunchError(`unknown option ${a} (try --help)`);
   }
-  if (!Number.isFinite(o.readyTimeout) || o.readyTimeout <= 0)
-    throw new LaunchError('--ready-timeout needs seconds');
+  if (!Number.isFinite(o.readyTimeout) || o.readyTimeout <= 0) throw new LaunchError('--ready-timeout needs seconds');
   return o;
 }
 
@@ -130,13 +128,10 @@ function portInUse(port) {
 function localSecret(name = 'secret') {
   mkdirSync(RUN, { recursive: true });
   const file = join(RUN, name);
-  if (!existsSync(file))
-    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < 32)
-    throw new LaunchError(
-      `${relative(ROOT, file)} holds fewer than 32 characters; delete it to get a new one`,
-    );
+    throw new LaunchError(`${relative(ROOT, file)} holds fewer than 32 characters; delete it to get a new one`);
   return secret;
 }
 
@@ -160,8 +155,7 @@ function formatLine(line, raw) {
     const { time, level, msg, context, service, trace_id, span_id, ...rest } = JSON.parse(line);
     if (msg === undefined) return line;
     const lvl = String(level ?? '').padEnd(5);
-    const painted =
-      level === 'error' ? paint(31, lvl) : level === 'warn' ? paint(33, lvl) : paint(2, lvl);
+    const painted = level === 'error' ? paint(31, lvl) : level === 'warn' ? paint(33, lvl) : paint(2, lvl);
     const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
     return `${String(time ?? '').slice(11, 23)} ${painted} ${context ? `${context}: ` : ''}${msg}${extra}`;
   } catch {
@@ -223,8 +217,7 @@ function startApp(svc, env, index, opts) {
   child.on('close', () => log.end()); // after its output has been read
   child.on('exit', (code, signal) => {
     entry.exited = signal ?? code;
-    if (!stopping)
-      warn(`${svc.name} exited (${signal ?? `code ${code}`}); its log: ${relative(ROOT, logFile)}`);
+    if (!stopping) warn(`${svc.name} exited (${signal ?? `code ${code}`}); its log: ${relative(ROOT, logFile)}`);
   });
   children.push(entry);
   return entry;
@@ -309,15 +302,7 @@ function build(services) {
   const started = Date.now();
   const r = run(
     'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      `--projects=${names.join(',')}`,
-      '--parallel=2',
-      '--outputStyle=static',
-    ],
+    ['nx', 'run-many', '-t', 'build', `--projects=${names.join(',')}`, '--parallel=2', '--outputStyle=static'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0', NX_TUI: 'false' },
@@ -383,27 +368,16 @@ async function main() {
     if (error instanceof infra.InfraError) throw new LaunchError(error.message);
     throw error;
   }
-  say(
-    `PostgreSQL ${pgVersion} at ${pgs.host}:${pgs.port}, NATS ${natsVersion} with JetStream at ${natsUrl}`,
-  );
+  say(`PostgreSQL ${pgVersion} at ${pgs.host}:${pgs.port}, NATS ${natsVersion} with JetStream at ${natsUrl}`);
 
   // (d, first half) databases; the gateway's too even with --only
   const databases = [
-    ...new Set([
-      ...services.map((s) => s.database),
-      ...SERVICES.filter((s) => s.gateway).map((s) => s.database),
-    ]),
+    ...new Set([...services.map((s) => s.database), ...SERVICES.filter((s) => s.gateway).map((s) => s.database)]),
   ];
   const created = await infra.ensureDatabases(pgs, databases);
-  say(
-    created.length
-      ? `created databases ${created.join(', ')}`
-      : `databases present: ${databases.join(', ')}`,
-  );
+  say(created.length ? `created databases ${created.join(', ')}` : `databases present: ${databases.join(', ')}`);
   if (opts.checkOnly) {
-    say(
-      '--check-only: Postgres, NATS (JetStream) and the databases are ready; not building or starting apps',
-    );
+    say('--check-only: Postgres, NATS (JetStream) and the databases are ready; not building or starting apps');
     return 0;
   }
 
@@ -430,8 +404,7 @@ async function main() {
   const secret = process.env.AUTH_JWT_SECRET || localSecret();
   if (secret.length < 32) throw new LaunchError('AUTH_JWT_SECRET must be at least 32 characters');
   const internalSecret = process.env.INTERNAL_TOKEN_SECRET || localSecret('internal-secret');
-  if (internalSecret.length < 32)
-    throw new LaunchError('INTERNAL_TOKEN_SECRET must be at least 32 characters');
+  if (internalSecret.length < 32) throw new LaunchError('INTERNAL_TOKEN_SECRET must be at least 32 characters');
   const common = {
     ...process.env,
     // loopback only: on this machine nothing but the launcher's own clients should reach the apps
@@ -498,16 +471,10 @@ async function main() {
     );
   }
   for (const s of runnable.filter((x) => !x.gateway)) {
-    lines.push(
-      `  ${s.name.padEnd(11)} http://localhost:${s.port}   OpenAPI http://localhost:${s.port}/openapi.json`,
-    );
+    lines.push(`  ${s.name.padEnd(11)} http://localhost:${s.port}   OpenAPI http://localhost:${s.port}/openapi.json`);
   }
   lines.push(`  every app   /health/live  /health/ready  /metrics`);
-  if (missing.length)
-    lines.push(
-      '',
-      paint(33, `  not started: ${missing.map((s) => s.name).join(', ')} (see above)`),
-    );
+  if (missing.length) lines.push('', paint(33, `  not started: ${missing.map((s) => s.name).join(', ')} (see above)`));
   const tryUrl = gw
     ? `http://localhost:${gw.port}/api/v1/contacts`
     : `http://localhost:${runnable[0].port}/openapi.json`;
@@ -533,9 +500,7 @@ main().then(
   },
   async (error) => {
     const known = error instanceof LaunchError || error?.constructor?.name === 'InfraError';
-    console.error(
-      `${paint(31, '[launcher]')} ${known ? error.message : (error?.stack ?? String(error))}`,
-    );
+    console.error(`${paint(31, '[launcher]')} ${known ? error.message : (error?.stack ?? String(error))}`);
     await stopAll('startup failed');
     process.exit(1);
   },

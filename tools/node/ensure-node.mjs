@@ -29,16 +29,32 @@ export function node24BinDir() {
   if (Number(process.versions.node.split('.')[0]) >= MIN_MAJOR) return dirname(process.execPath);
   if (existsSync(join(LOCAL_BIN, 'node')) && majorOf(join(LOCAL_BIN, 'node')) >= MIN_MAJOR) return LOCAL_BIN;
   if (process.platform !== 'linux') {
-    throw new Error(`Node ${process.versions.node} is too old and ${PACKAGE} is Linux-only: install Node ${MIN_MAJOR}+`);
+    throw new Error(
+      `Node ${process.versions.node} is too old and ${PACKAGE} is Linux-only: install Node ${MIN_MAJOR}+`,
+    );
   }
-  process.stderr.write(`Node ${process.versions.node} is older than ${MIN_MAJOR}: installing ${PACKAGE}@${NODE_VERSION} into .node/\n`);
+  process.stderr.write(
+    `Node ${process.versions.node} is older than ${MIN_MAJOR}: installing ${PACKAGE}@${NODE_VERSION} into .node/\n`,
+  );
   const npm = spawnSync(
     'npm',
-    ['install', '--prefix', PREFIX, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `${PACKAGE}@${NODE_VERSION}`],
+    [
+      'install',
+      '--prefix',
+      PREFIX,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      '--loglevel=error',
+      `${PACKAGE}@${NODE_VERSION}`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (npm.status !== 0 || majorOf(join(LOCAL_BIN, 'node')) < MIN_MAJOR) {
-    throw new Error(`could not install ${PACKAGE}@${NODE_VERSION} from the npm registry; install Node ${MIN_MAJOR}+ yourself`);
+    throw new Error(
+      `could not install ${PACKAGE}@${NODE_VERSION} from the npm registry; install Node ${MIN_MAJOR}+ yourself`,
+    );
   }
   return LOCAL_BIN;
 }

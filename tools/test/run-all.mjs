@@ -17,7 +17,15 @@ if (!process.argv.slice(2).length) {
 }
 const child = spawn(
   'npx',
-  ['nx', 'run-many', '-t', ...targets, '--parallel=2', '--outputStyle=static', ...(process.env.CI ? ['--skip-nx-cache'] : [])],
+  [
+    'nx',
+    'run-many',
+    '-t',
+    ...targets,
+    '--parallel=2',
+    '--outputStyle=static',
+    ...(process.env.CI ? ['--skip-nx-cache'] : []),
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0' } },
 );
 

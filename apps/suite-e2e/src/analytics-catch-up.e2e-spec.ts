@@ -34,7 +34,8 @@ describe('analytics catches up on contacts events it missed', () => {
     await createPeople(contacts.baseUrl, admin, 1000, suite.namespace);
 
     await analytics.start();
-    const summary = () => api<Summary>(analytics.baseUrl, 'GET', '/analytics/customers/summary', admin).then((r) => r.body);
+    const summary = () =>
+      api<Summary>(analytics.baseUrl, 'GET', '/analytics/customers/summary', admin).then((r) => r.body);
     const caughtUp = await waitFor(summary, (s) => s.total >= 1000, 90_000, 500);
     expect(caughtUp.total).toBe(1000);
     expect(caughtUp).toMatchObject(expectedCounts(1000));

@@ -27,7 +27,13 @@ describe('contacts events on the wire', () => {
 
   it('creating a contact over HTTP puts exactly one CloudEvent on the contacts stream, with Nats-Msg-Id equal to the event id', async () => {
     const contacts = suite.services['contacts'];
-    const res = await api<{ id: string }>(contacts.baseUrl, 'POST', '/contacts', await suite.token(), newPerson(1, suite.namespace));
+    const res = await api<{ id: string }>(
+      contacts.baseUrl,
+      'POST',
+      '/contacts',
+      await suite.token(),
+      newPerson(1, suite.namespace),
+    );
     expect(res.status).toBe(201);
 
     const jsm = await nc.jetstreamManager();

@@ -8,7 +8,12 @@ export {
 } from './errors/domain-error';
 export { toProblem, problem, problemType, PROBLEM_CONTENT_TYPE, type Problem } from './errors/problem';
 export { ProblemFilter } from './errors/problem.filter';
-export { createValidationPipe, flattenValidationErrors, PlatformValidationPipe, ParseUuidPipe } from './validation/validation.pipe';
+export {
+  createValidationPipe,
+  flattenValidationErrors,
+  PlatformValidationPipe,
+  ParseUuidPipe,
+} from './validation/validation.pipe';
 export { loadConfig, ConfigError, type ConfigProblem } from './config/load-config';
 export { ServiceConfig, SERVICE_CONFIG } from './config/service-config';
 export {
@@ -28,12 +33,23 @@ export { JsonLogger } from './logging/json-logger';
 export { redactLogText } from './logging/redact';
 export { metricsRegistry, httpRequestDuration, installHttpMetrics } from './metrics/metrics.registry';
 export { MetricsController } from './metrics/metrics.controller';
-export { HealthRegistry, HEALTH_CHECKS, registerHealthCheck, type HealthCheck, type CheckResult } from './health/health.registry';
+export {
+  HealthRegistry,
+  HEALTH_CHECKS,
+  registerHealthCheck,
+  type HealthCheck,
+  type CheckResult,
+} from './health/health.registry';
 export { HealthController } from './health/health.controller';
 export { buildOpenApiDocument, serveOpenApi, OPENAPI_PATH } from './openapi/openapi';
 export { completeDocument, REQUIRED_PERMISSION_EXTENSION } from './openapi/complete-document';
 export { ApiProblem, ApiIfMatch, ApiPage } from './openapi/api-decorators';
-export { PROBLEM_SCHEMA, PROBLEM_SCHEMA_REF, IF_MATCH_PARAMETER, IF_MATCH_PARAMETER_REF } from './openapi/problem-schema';
+export {
+  PROBLEM_SCHEMA,
+  PROBLEM_SCHEMA_REF,
+  IF_MATCH_PARAMETER,
+  IF_MATCH_PARAMETER_REF,
+} from './openapi/problem-schema';
 export { PlatformModule, type PlatformModuleOptions } from './bootstrap/platform.module';
 export { createServiceApp, runService, type ServiceOptions } from './bootstrap/service-app';
 export { REQUEST_ID_HEADER } from './bootstrap/request-id';

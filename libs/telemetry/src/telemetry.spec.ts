@@ -41,7 +41,9 @@ describe('telemetry', () => {
 
   it('continues a trace from an incoming traceparent and keeps the active span across awaits', async () => {
     startTelemetry({ serviceName: 'spec' });
-    const parent = propagation.extract(context.active(), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const parent = propagation.extract(context.active(), {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
     const span = trace.getTracer('spec').startSpan('handle', undefined, parent);
     const seen = await context.with(trace.setSpan(parent, span), async () => {
       await new Promise((r) => setTimeout(r, 5));

@@ -30,7 +30,9 @@ function exporterConfigured(): boolean {
  * OTEL_TRACES_SAMPLER asks otherwise) and only the HTTP instrumentation runs, which still gives
  * each request a trace id for the logs and continues an incoming traceparent.
  */
-function tracingSetup(): Pick<NodeSDKConfiguration, 'spanProcessors' | 'instrumentations'> & { sampler?: NodeSDKConfiguration['sampler'] } {
+function tracingSetup(): Pick<NodeSDKConfiguration, 'spanProcessors' | 'instrumentations'> & {
+  sampler?: NodeSDKConfiguration['sampler'];
+} {
   const http = new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') });
   if (exporterConfigured()) {
     const processors: SpanProcessor[] = [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })];
@@ -53,7 +55,9 @@ function tracingSetup(): Pick<NodeSDKConfiguration, 'spanProcessors' | 'instrume
 export function startTelemetry(o: TelemetryOptions): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   sdk = new NodeSDK({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env['OTEL_SERVICE_NAME'] ?? `crm-${o.serviceName}` }),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: process.env['OTEL_SERVICE_NAME'] ?? `crm-${o.serviceName}`,
+    }),
     ...tracingSetup(),
     // Traces only: no metric readers or log exporters, which would otherwise default to OTLP.
     metricReaders: [],

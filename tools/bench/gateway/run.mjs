@@ -4,7 +4,18 @@
 //   node tools/bench/gateway/run.mjs [--seconds 5] [--c 32] [--rounds 4] [--no-build]
 import { randomBytes } from 'node:crypto';
 import {
-  args, build, createDatabase, dropDatabase, startApp, devToken, load, percentile, fmt, runId, deleteStreams, NATS_URL,
+  args,
+  build,
+  createDatabase,
+  dropDatabase,
+  startApp,
+  devToken,
+  load,
+  percentile,
+  fmt,
+  runId,
+  deleteStreams,
+  NATS_URL,
 } from '../lib/harness.mjs';
 import { wrk } from '../lib/wrk.mjs';
 
@@ -41,7 +52,13 @@ async function main() {
   if (opts.build) build(['contacts', 'gateway']);
   const contactsDb = await createDatabase(names.contacts);
   const gatewayDb = await createDatabase(names.gateway);
-  const env = { NATS_URL, CRM_EVENT_NAMESPACE: namespace, AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'crm-local', AUTH_AUDIENCE: 'crm' };
+  const env = {
+    NATS_URL,
+    CRM_EVENT_NAMESPACE: namespace,
+    AUTH_JWT_SECRET: secret,
+    AUTH_ISSUER: 'crm-local',
+    AUTH_AUDIENCE: 'crm',
+  };
   const contacts = await startApp('contacts', { ...env, DATABASE_URL: contactsDb });
   apps.push(contacts);
   // The limit is per client and the bench is one client: lift it, so the figures measure forwarding.
@@ -56,7 +73,9 @@ async function main() {
   const token = await devToken(secret);
 
   const ids = [];
-  await load(200, 16, async (i) => ids.push(JSON.parse(await send(`${contacts.url}/contacts`, token, 'POST', person('seed', i), 201)).id));
+  await load(200, 16, async (i) =>
+    ids.push(JSON.parse(await send(`${contacts.url}/contacts`, token, 'POST', person('seed', i), 201)).id),
+  );
 
   const read = ids[0];
   const cases = {
@@ -66,23 +85,37 @@ async function main() {
     writeGateway: { url: gateway.url, method: 'POST', path: '/api/v1/contacts' },
   };
   const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-  for (const [name, c] of Object.entries(cases)) await wrk({ ...c, token, run: `${id}w${name}`, connections: opts.c, seconds: 2 });
+  for (const [name, c] of Object.entries(cases))
+    await wrk({ ...c, token, run: `${id}w${name}`, connections: opts.c, seconds: 2 });
   // Short rounds in alternating order, so a busy moment on the machine lands on both sides alike.
   for (let r = 0; r < opts.rounds; r++) {
-    const order = r % 2 === 0 ? ['readDirect', 'readGateway', 'writeDirect', 'writeGateway'] : ['readGateway', 'readDirect', 'writeGateway', 'writeDirect'];
+    const order =
+      r % 2 === 0
+        ? ['readDirect', 'readGateway', 'writeDirect', 'writeGateway']
+        : ['readGateway', 'readDirect', 'writeGateway', 'writeDirect'];
     for (const name of order) {
-      const res = await wrk({ ...cases[name], token, run: `${id}r${r}${name}`, connections: opts.c, seconds: opts.seconds });
+      const res = await wrk({
+        ...cases[name],
+        token,
+        run: `${id}r${r}${name}`,
+        connections: opts.c,
+        seconds: opts.seconds,
+      });
       if (res.errors) throw new Error(`${name}: ${res.errors} of ${res.requests} requests failed\n${res.raw}`);
       results[name].push(res);
     }
   }
   const sum = (rs) => ({
     rps: rs.reduce((a, r) => a + r.rps, 0) / rs.length,
-    p50: percentile(rs.map((r) => r.p50), 50),
+    p50: percentile(
+      rs.map((r) => r.p50),
+      50,
+    ),
     p99: Math.max(...rs.map((r) => r.p99)),
   });
   const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, sum(rs)]));
-  const line = (label, r) => `  ${label.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms`;
+  const line = (label, r) =>
+    `  ${label.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms`;
   const overhead = (label, direct, through) => {
     const cost = 1 - through.rps / direct.rps;
     return `  ${label.padEnd(6)} gateway throughput ${fmt((through.rps / direct.rps) * 100, 0)}% of direct (costs ${fmt(cost * 100, 0)}%, target <= ${fmt(opts.target * 100, 0)}%: ${cost <= opts.target ? 'MET' : 'MISSED'})   p50 +${fmt(through.p50 - direct.p50, 1)} ms`;

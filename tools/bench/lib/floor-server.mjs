@@ -23,15 +23,48 @@ app.post('/contacts', async (req, reply) => {
     await client.query(
       `INSERT INTO people (id, first_name, last_name, display_name, country, city, lifecycle_stage, tags, source, search_text, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-      [id, p.firstName, p.lastName, `${p.firstName} ${p.lastName}`, p.country, p.city, p.lifecycleStage, p.tags, JSON.stringify(p.source ?? {}),
-        `${p.firstName} ${p.lastName} ${email}`.toLowerCase(), now],
+      [
+        id,
+        p.firstName,
+        p.lastName,
+        `${p.firstName} ${p.lastName}`,
+        p.country,
+        p.city,
+        p.lifecycleStage,
+        p.tags,
+        JSON.stringify(p.source ?? {}),
+        `${p.firstName} ${p.lastName} ${email}`.toLowerCase(),
+        now,
+      ],
     );
-    await client.query('INSERT INTO person_emails (id, person_id, address, is_primary) VALUES ($1, $2, $3, true)', [randomUUID(), id, email]);
+    await client.query('INSERT INTO person_emails (id, person_id, address, is_primary) VALUES ($1, $2, $3, true)', [
+      randomUUID(),
+      id,
+      email,
+    ]);
     for (const ph of p.phones ?? []) {
-      await client.query('INSERT INTO person_phones (id, person_id, number, is_primary) VALUES ($1, $2, $3, true)', [randomUUID(), id, ph.number]);
+      await client.query('INSERT INTO person_phones (id, person_id, number, is_primary) VALUES ($1, $2, $3, true)', [
+        randomUUID(),
+        id,
+        ph.number,
+      ]);
     }
-    const event = { specversion: '1.0', id: randomUUID(), source: 'crm/contacts', type: 'crm.contacts.contact.created', subject: id, time: now.toISOString(), version: 1, data: { id, ...p } };
-    await client.query('INSERT INTO outbox (id, type, subject, payload) VALUES ($1, $2, $3, $4)', [event.id, event.type, id, JSON.stringify(event)]);
+    const event = {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: 'crm/contacts',
+      type: 'crm.contacts.contact.created',
+      subject: id,
+      time: now.toISOString(),
+      version: 1,
+      data: { id, ...p },
+    };
+    await client.query('INSERT INTO outbox (id, type, subject, payload) VALUES ($1, $2, $3, $4)', [
+      event.id,
+      event.type,
+      id,
+      JSON.stringify(event),
+    ]);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -39,7 +72,10 @@ app.post('/contacts', async (req, reply) => {
   } finally {
     client.release();
   }
-  return reply.code(201).header('location', `/contacts/${id}`).send({ id, ...p, version: 1 });
+  return reply
+    .code(201)
+    .header('location', `/contacts/${id}`)
+    .send({ id, ...p, version: 1 });
 });
 
 app.get('/contacts/:id', async (req, reply) => {
@@ -55,4 +91,9 @@ app.get('/contacts/:id', async (req, reply) => {
 app.get('/health/ready', async () => ({ status: 'ok' }));
 
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
-process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on('SIGTERM', () =>
+  app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0)),
+);

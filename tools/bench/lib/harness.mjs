@@ -73,7 +73,10 @@ export const runId = () => randomBytes(3).toString('hex');
 /** Runs a built app's migrations against env.DATABASE_URL. */
 export function migrate(app, env) {
   const main = join(WORKSPACE, 'dist/apps', app, 'main.js');
-  execFileSync(process.execPath, [main, 'migrate'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [main, 'migrate'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** A built app from dist/ with its own database, on a private event namespace. */

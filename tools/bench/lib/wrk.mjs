@@ -49,11 +49,29 @@ function ms(value, unit) {
  * { rps, p50, p99, requests, errors } with latencies in ms. Non-2xx answers count as errors.
  */
 export function wrk({ url, method, path, token, run, connections = 32, seconds = 15, threads = 2 }) {
-  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '--timeout', '5s', '-s', script(), url,
-    '--', method, path, token, run];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(connections),
+    '-d',
+    `${seconds}s`,
+    '--latency',
+    '--timeout',
+    '5s',
+    '-s',
+    script(),
+    url,
+    '--',
+    method,
+    path,
+    token,
+    run,
+  ];
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`wrk failed (is it installed? apt-get install -y wrk): ${stderr || error.message}`));
+      if (error)
+        return reject(new Error(`wrk failed (is it installed? apt-get install -y wrk): ${stderr || error.message}`));
       const num = (re) => Number((re.exec(stdout) ?? [])[1] ?? NaN);
       const pct = (p) => {
         const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(stdout);

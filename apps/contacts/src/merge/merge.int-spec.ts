@@ -19,13 +19,16 @@ describe('merging two people (real Postgres)', () => {
   afterAll(() => t.close());
 
   const create = async (lastName: string, extra: Record<string, unknown>) => {
-    const res = await t.call<Person>('POST', '/contacts', { body: { firstName: 'Ada', lastName, lifecycleStage: 'lead', country: 'GB', ...extra } });
+    const res = await t.call<Person>('POST', '/contacts', {
+      body: { firstName: 'Ada', lastName, lifecycleStage: 'lead', country: 'GB', ...extra },
+    });
     expect(res.status).toBe(201);
     return res.body.id;
   };
 
   it('keeps the target and moves emails, phones, tags, activities, account links and consent, with the events in the outbox', async () => {
-    const account = (await t.call<{ id: string }>('POST', '/accounts', { body: { name: 'Analytical Engines' } })).body.id;
+    const account = (await t.call<{ id: string }>('POST', '/accounts', { body: { name: 'Analytical Engines' } })).body
+      .id;
     const target = await create('Lovelace', {
       emails: [{ address: 'ada@engines.example', primary: true }, { address: 'shared@engines.example' }],
       phones: [{ number: '+44 20 7946 0001' }],
@@ -36,14 +39,21 @@ describe('merging two people (real Postgres)', () => {
       emails: [{ address: 'ada.king@engines.example', primary: true }],
       phones: [{ number: '+44 20 7946 0001' }, { number: '+44 20 7946 0002' }],
       tags: ['math', 'poetry'],
-      socialProfiles: [{ network: 'x', handle: 'ada' }, { network: 'linkedin', handle: 'adaking' }],
+      socialProfiles: [
+        { network: 'x', handle: 'ada' },
+        { network: 'linkedin', handle: 'adaking' },
+      ],
       accountId: account,
     });
     const consent = (id: string, granted: boolean, decidedAt: string) =>
-      t.call('POST', `/contacts/${id}/consents`, { body: { channel: 'email', purpose: 'marketing', granted, source: 'web', decidedAt } });
+      t.call('POST', `/contacts/${id}/consents`, {
+        body: { channel: 'email', purpose: 'marketing', granted, source: 'web', decidedAt },
+      });
     await consent(target, true, '2026-01-01T00:00:00Z');
     await consent(source, false, '2026-02-01T00:00:00Z');
-    await t.call('POST', `/contacts/${source}/activities`, { body: { type: 'note', subject: 'met at the conference' } });
+    await t.call('POST', `/contacts/${source}/activities`, {
+      body: { type: 'note', subject: 'met at the conference' },
+    });
 
     const merged = await t.call<Person>('POST', `/contacts/${target}/merge`, { body: { sourceId: source } });
     expect(merged.status).toBe(200);
@@ -62,7 +72,10 @@ describe('merging two people (real Postgres)', () => {
     expect(merged.body.socialProfiles).toHaveLength(2);
     expect(merged.body.account?.id).toBe(account);
 
-    const consents = await t.call<{ current: { granted: boolean }[]; history: unknown[] }>('GET', `/contacts/${target}/consents`);
+    const consents = await t.call<{ current: { granted: boolean }[]; history: unknown[] }>(
+      'GET',
+      `/contacts/${target}/consents`,
+    );
     expect(consents.body.current.map((c) => c.granted)).toEqual([false]);
     expect(consents.body.history).toHaveLength(2);
     const timeline = await t.call<{ items: { subject: string }[] }>('GET', `/contacts/${target}/timeline`);
@@ -75,14 +88,28 @@ describe('merging two people (real Postgres)', () => {
     expect(gone.body).toMatchObject({ code: 'CONTACT_MERGED', mergedInto: target });
 
     const [mergedEvent] = await t.outbox({ type: 'crm.contacts.contact.merged' });
-    expect(mergedEvent).toMatchObject({ subject: source, payload: { subject: source, version: 2, data: { targetId: target, sourceId: source } } });
+    expect(mergedEvent).toMatchObject({
+      subject: source,
+      payload: { subject: source, version: 2, data: { targetId: target, sourceId: source } },
+    });
     const targetEvents = await t.outbox({ subject: target, type: 'crm.contacts.contact.updated' });
     expect(targetEvents).toHaveLength(1);
-    expect(targetEvents[0].payload).toMatchObject({ version: 2, data: { id: target, version: 2, primaryEmail: 'ada@engines.example', accountId: account, tags: expect.arrayContaining(['poetry']) } });
+    expect(targetEvents[0].payload).toMatchObject({
+      version: 2,
+      data: {
+        id: target,
+        version: 2,
+        primaryEmail: 'ada@engines.example',
+        accountId: account,
+        tags: expect.arrayContaining(['poetry']),
+      },
+    });
     expect(await t.count(`outbox WHERE subject = '${source}' AND type = 'crm.contacts.contact.updated'`)).toBe(0);
 
     // The moved address still belongs to an active contact: the target.
-    const again = await t.call<{ existingId: string }>('POST', '/contacts', { body: { firstName: 'X', lastName: 'Y', emails: [{ address: 'ada.king@engines.example' }] } });
+    const again = await t.call<{ existingId: string }>('POST', '/contacts', {
+      body: { firstName: 'X', lastName: 'Y', emails: [{ address: 'ada.king@engines.example' }] },
+    });
     expect(again.status).toBe(409);
     expect(again.body.existingId).toBe(target);
   });
@@ -93,7 +120,15 @@ describe('merging two people (real Postgres)', () => {
     expect((await t.call('POST', `/contacts/${target}/merge`, { body: { sourceId: source } })).status).toBe(200);
     expect((await t.call('POST', `/contacts/${target}/merge`, { body: { sourceId: source } })).status).toBe(410);
     expect((await t.call('PATCH', `/contacts/${source}`, { body: { city: 'Oxford' } })).status).toBe(410);
-    expect((await t.call('POST', `/contacts/${source}/activities`, { body: { type: 'note', subject: 'x' } })).status).toBe(410);
-    expect((await t.call<{ code: string }>('POST', `/contacts/${target}/merge`, { body: { sourceId: '0190f0f0-0000-7000-8000-000000000009' } })).body.code).toBe('CONTACT_NOT_FOUND');
+    expect(
+      (await t.call('POST', `/contacts/${source}/activities`, { body: { type: 'note', subject: 'x' } })).status,
+    ).toBe(410);
+    expect(
+      (
+        await t.call<{ code: string }>('POST', `/contacts/${target}/merge`, {
+          body: { sourceId: '0190f0f0-0000-7000-8000-000000000009' },
+        })
+      ).body.code,
+    ).toBe('CONTACT_NOT_FOUND');
   });
 });

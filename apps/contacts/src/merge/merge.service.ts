@@ -23,7 +23,8 @@ export class MergeService {
   ) {}
 
   async merge(targetId: string, sourceId: string): Promise<PersonView> {
-    if (targetId === sourceId) throw validationFailed([{ field: 'sourceId', message: 'cannot merge a contact into itself' }]);
+    if (targetId === sourceId)
+      throw validationFailed([{ field: 'sourceId', message: 'cannot merge a contact into itself' }]);
     return this.dataSource.transaction(async (m) => {
       // Lock in id order so two opposite merges cannot deadlock.
       const [first, second] = [targetId, sourceId].sort();
@@ -43,15 +44,28 @@ export class MergeService {
       target.tags = [...new Set([...target.tags, ...source.tags])];
       target.customFields = { ...source.customFields, ...target.customFields };
       const profiles = [...target.socialProfiles, ...source.socialProfiles];
-      target.socialProfiles = profiles.filter((p, i) => profiles.findIndex((q) => q.network === p.network && q.handle === p.handle) === i);
+      target.socialProfiles = profiles.filter(
+        (p, i) => profiles.findIndex((q) => q.network === p.network && q.handle === p.handle) === i,
+      );
       if (!target.source.channel && source.source.channel) target.source = source.source;
       target.version += 1;
       target.updatedAt = now;
-      Object.assign(source, { status: 'merged', mergedInto: targetId, searchText: '', version: source.version + 1, updatedAt: now });
+      Object.assign(source, {
+        status: 'merged',
+        mergedInto: targetId,
+        searchText: '',
+        version: source.version + 1,
+        updatedAt: now,
+      });
       await m.getRepository(Person).save([target, source]);
 
       const data: ContactMergedPayload = { targetId, sourceId };
-      await this.events.publish(m, { type: CONTACTS_EVENTS.contactMerged, subject: sourceId, version: source.version, data });
+      await this.events.publish(m, {
+        type: CONTACTS_EVENTS.contactMerged,
+        subject: sourceId,
+        version: source.version,
+        data,
+      });
       return this.people.publishChange(m, targetId, CONTACTS_EVENTS.contactUpdated);
     });
   }

@@ -20,7 +20,10 @@ export class DocsService {
   ) {}
 
   async merged(): Promise<OpenApiDocument> {
-    const [own, ...services] = await Promise.all([this.own(), ...this.settings.routes.services.map((s) => this.service(s.name, s.baseUrl, s.segments))]);
+    const [own, ...services] = await Promise.all([
+      this.own(),
+      ...this.settings.routes.services.map((s) => this.service(s.name, s.baseUrl, s.segments)),
+    ]);
     return mergeOpenApi(own, services);
   }
 

@@ -28,7 +28,13 @@ describe('authorisation at the gateway', () => {
 
   beforeAll(async () => {
     s = await startGatewaySuite();
-    const created = await call<{ id: string }>(s.gateway.baseUrl, 'POST', '/api/v1/contacts', bearer(await s.token(['admin'])), newPerson(0, s.namespace));
+    const created = await call<{ id: string }>(
+      s.gateway.baseUrl,
+      'POST',
+      '/api/v1/contacts',
+      bearer(await s.token(['admin'])),
+      newPerson(0, s.namespace),
+    );
     personId = created.body.id;
   });
 
@@ -53,7 +59,11 @@ describe('authorisation at the gateway', () => {
 
   it.each(cases)('$role: $route → $status', async ({ role, route, status }) => {
     const token = await s.token([role]);
-    const [method, path, body] = request(route, role, cases.findIndex((c) => c.role === role && c.route === route));
+    const [method, path, body] = request(
+      route,
+      role,
+      cases.findIndex((c) => c.role === role && c.route === route),
+    );
     const res = await call(s.gateway.baseUrl, method, path, bearer(token), body);
     expect(res.status).toBe(status);
     if (status === 403) {
@@ -65,14 +75,23 @@ describe('authorisation at the gateway', () => {
 
   it('leaves the finer check to the service: sales may write contacts, but only contacts:admin may erase', async () => {
     const sales = bearer(await s.token(['sales']));
-    const res = await call<{ instance: string }>(s.gateway.baseUrl, 'POST', `/api/v1/contacts/${personId}/erasure`, sales, {});
+    const res = await call<{ instance: string }>(
+      s.gateway.baseUrl,
+      'POST',
+      `/api/v1/contacts/${personId}/erasure`,
+      sales,
+      {},
+    );
     expectProblem(res, 403);
     // Refused by contacts itself, which names its own path.
     expect(res.body.instance).toBe(`/contacts/${personId}/erasure`);
   });
 
   it('reads the role map from AUTH_ROLE_PERMISSIONS when it is set', async () => {
-    const custom = new ServiceProcess({ app: 'gateway', env: { ...s.gateway.env, AUTH_ROLE_PERMISSIONS: JSON.stringify({ auditor: ['analytics:read'] }) } });
+    const custom = new ServiceProcess({
+      app: 'gateway',
+      env: { ...s.gateway.env, AUTH_ROLE_PERMISSIONS: JSON.stringify({ auditor: ['analytics:read'] }) },
+    });
     await custom.start(s.gatewayEnv);
     try {
       const auditor = bearer(await s.token(['auditor']));
@@ -101,7 +120,10 @@ describe('tokens the gateway refuses', () => {
     await new Promise<void>((r) => jwks.listen(port, '127.0.0.1', r));
     s = await startGatewaySuite(['contacts']);
     // The OIDC issuer's keys beside the local secret, as in production.
-    gateway = new ServiceProcess({ app: 'gateway', env: { ...s.gateway.env, AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` } });
+    gateway = new ServiceProcess({
+      app: 'gateway',
+      env: { ...s.gateway.env, AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+    });
     await gateway.start(s.gatewayEnv);
   });
 
@@ -119,7 +141,10 @@ describe('tokens the gateway refuses', () => {
       .sign(new TextEncoder().encode(secret));
   const valid = { iss: 'crm-local', aud: 'crm', iat: now(), exp: now() + 600 };
   const rs = (claims: Record<string, unknown>, key: KeyLike = rsa.privateKey, kid = 'e2e-key') =>
-    new SignJWT({ roles: ['admin'], ...valid, ...claims }).setProtectedHeader({ alg: 'RS256', kid }).setSubject('oidc-user').sign(key);
+    new SignJWT({ roles: ['admin'], ...valid, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setSubject('oidc-user')
+      .sign(key);
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
   const rejected: [string, () => Promise<string>][] = [
@@ -129,14 +154,23 @@ describe('tokens the gateway refuses', () => {
     ['wrong issuer', () => hs({ ...valid, iss: 'https://evil.example.com' })],
     ['bad signature', async () => (await hs(valid)).replace(/.{6}$/, 'AAAAAA')],
     ['signed with another secret', () => hs(valid, 'another-secret-another-secret-another')],
-    ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...valid, sub: 'e2e-none', roles: ['admin'] })}.`],
+    [
+      'alg none',
+      async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...valid, sub: 'e2e-none', roles: ['admin'] })}.`,
+    ],
     ['garbage', async () => 'this-is-not-a-token'],
     ['RS256 from a key the issuer does not publish', async () => rs({}, (await generateKeyPair('RS256')).privateKey)],
-    ['HS256 signed with the public key (HS/RS confusion)', async () => {
-      // The classic attack: the issuer's public key, which anyone has, used as an HMAC secret.
-      const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
-      return new SignJWT({ roles: ['admin'], ...valid }).setProtectedHeader({ alg: 'HS256', kid: 'e2e-key' }).setSubject('x').sign(pem);
-    }],
+    [
+      'HS256 signed with the public key (HS/RS confusion)',
+      async () => {
+        // The classic attack: the issuer's public key, which anyone has, used as an HMAC secret.
+        const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+        return new SignJWT({ roles: ['admin'], ...valid })
+          .setProtectedHeader({ alg: 'HS256', kid: 'e2e-key' })
+          .setSubject('x')
+          .sign(pem);
+      },
+    ],
   ];
 
   it.each(rejected)('refuses a token that is %s with 401 problem+json', async (_label, make) => {
@@ -147,7 +181,11 @@ describe('tokens the gateway refuses', () => {
 
   it('refuses a request without credentials, or with an unknown scheme', async () => {
     expectProblem(await call(gateway.baseUrl, 'GET', '/api/v1/contacts'), 401, 'UNAUTHENTICATED');
-    expectProblem(await call(gateway.baseUrl, 'GET', '/api/v1/contacts', { authorization: 'Basic YTpi' }), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await call(gateway.baseUrl, 'GET', '/api/v1/contacts', { authorization: 'Basic YTpi' }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it("accepts an RS256 token from the issuer's JWKS and an HS256 one from the local secret", async () => {

@@ -16,11 +16,20 @@ describe('the customer 360 and search when services fail', () => {
   let personId: string;
 
   beforeAll(async () => {
-    s = await startGatewaySuite(['contacts', 'analytics'], { CUSTOMER360_TIMEOUT_MS: String(DEADLINE_MS), SEARCH_TIMEOUT_MS: String(DEADLINE_MS) });
+    s = await startGatewaySuite(['contacts', 'analytics'], {
+      CUSTOMER360_TIMEOUT_MS: String(DEADLINE_MS),
+      SEARCH_TIMEOUT_MS: String(DEADLINE_MS),
+    });
     admin = bearer(await s.token(['admin']));
-    personId = (await call<{ id: string }>(s.gateway.baseUrl, 'POST', '/api/v1/contacts', admin, newPerson(0, s.namespace))).body.id;
+    personId = (
+      await call<{ id: string }>(s.gateway.baseUrl, 'POST', '/api/v1/contacts', admin, newPerson(0, s.namespace))
+    ).body.id;
     // Wait until analytics has the person, so its part has something to say.
-    await waitFor(() => call(s.gateway.baseUrl, 'GET', `/api/v1/analytics/customers/${personId}/facts`, admin), (a) => a.status === 200, 20_000);
+    await waitFor(
+      () => call(s.gateway.baseUrl, 'GET', `/api/v1/analytics/customers/${personId}/facts`, admin),
+      (a) => a.status === 200,
+      20_000,
+    );
   });
 
   afterAll(() => s?.teardown());
@@ -36,7 +45,11 @@ describe('the customer 360 and search when services fail', () => {
   });
 
   it('answers 404 for a customer contacts does not know', async () => {
-    expectProblem(await call(gw(), 'GET', '/api/v1/customers/01900000-0000-7000-8000-000000000000', admin), 404, 'CUSTOMER_NOT_FOUND');
+    expectProblem(
+      await call(gw(), 'GET', '/api/v1/customers/01900000-0000-7000-8000-000000000000', admin),
+      404,
+      'CUSTOMER_NOT_FOUND',
+    );
   });
 
   it('lists a part the caller may not read as missing, without asking for it', async () => {
@@ -58,7 +71,8 @@ describe('the customer 360 and search when services fail', () => {
     expect(res.body.missing).toEqual([]);
     const all = Object.values(res.body.results).flat();
     expect(all.map((h) => h.id)).toContain(personId);
-    for (const [kind, hits] of Object.entries(res.body.results)) expect(hits.every((h) => (h as { kind?: string }).kind === kind)).toBe(true);
+    for (const [kind, hits] of Object.entries(res.body.results))
+      expect(hits.every((h) => (h as { kind?: string }).kind === kind)).toBe(true);
   });
 
   it('with analytics stopped, the 360 still answers within its deadline and names analytics as missing', async () => {
@@ -69,7 +83,9 @@ describe('the customer 360 and search when services fail', () => {
       const took = Date.now() - started;
       expect(res.status).toBe(200);
       expect(res.body.customer).toMatchObject({ person: { id: personId }, consent: expect.any(Array) });
-      expect(res.body.missing).toEqual([{ part: 'analytics', reason: expect.stringMatching(/^(unavailable|timeout)$/) }]);
+      expect(res.body.missing).toEqual([
+        { part: 'analytics', reason: expect.stringMatching(/^(unavailable|timeout)$/) },
+      ]);
       expect(took).toBeLessThan(DEADLINE_MS + 700);
 
       expectProblem(await call(gw(), 'GET', '/api/v1/analytics/customers/summary', admin), 503, 'SERVICE_UNAVAILABLE');
@@ -86,7 +102,13 @@ describe('the customer 360 and search when services fail', () => {
         ['POST', '/api/v1/contacts'],
         ['GET', '/api/v1/accounts'],
       ]) {
-        const res = await call<{ service: string; detail: string }>(gw(), method, path, admin, method === 'POST' ? newPerson(1, s.namespace) : undefined);
+        const res = await call<{ service: string; detail: string }>(
+          gw(),
+          method,
+          path,
+          admin,
+          method === 'POST' ? newPerson(1, s.namespace) : undefined,
+        );
         expectProblem(res, 503, 'SERVICE_UNAVAILABLE');
         expect(res.body.service).toBe('contacts');
         expect(res.body.detail).toContain('contacts');

@@ -26,7 +26,13 @@ export function expectedCounts(n: number) {
 }
 
 /** Creates n people over HTTP, `concurrency` at a time; returns their ids in order. */
-export async function createPeople(baseUrl: string, token: string, n: number, runId: string, concurrency = 16): Promise<string[]> {
+export async function createPeople(
+  baseUrl: string,
+  token: string,
+  n: number,
+  runId: string,
+  concurrency = 16,
+): Promise<string[]> {
   const ids: string[] = new Array(n);
   let next = 0;
   const worker = async () => {

@@ -63,7 +63,9 @@ export class PrivateNats {
 
   async start(): Promise<void> {
     const bin = process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server';
-    this.child = spawn(bin, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    this.child = spawn(bin, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+      stdio: 'ignore',
+    });
     await waitForPort(this.port);
   }
 
@@ -125,7 +127,13 @@ export class ServiceProcess {
     this.port = this.port || (await freePort());
     this.output = [];
     this.child = spawn(process.execPath, [this.main], {
-      env: { ...process.env, ...this.o.env, ...extraEnv, PORT: String(this.port), LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn' },
+      env: {
+        ...process.env,
+        ...this.o.env,
+        ...extraEnv,
+        PORT: String(this.port),
+        LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (d: Buffer) => {
@@ -136,7 +144,8 @@ export class ServiceProcess {
     this.child.stderr?.on('data', keep);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`${this.o.app} exited with ${this.child.exitCode}:\n${this.logs}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.o.app} exited with ${this.child.exitCode}:\n${this.logs}`);
       try {
         const r = await fetch(`${this.baseUrl}/health/live`);
         if (r.ok) return;

@@ -19,7 +19,10 @@ export interface Suite {
  * Throwaway databases, a private event namespace and one process per app,
  * migrated but not started: each spec starts and stops them as its story needs.
  */
-export async function prepareSuite(apps: string[], natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222'): Promise<Suite> {
+export async function prepareSuite(
+  apps: string[],
+  natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+): Promise<Suite> {
   const namespace = randomNamespace();
   const databases: Record<string, TestDatabase> = {};
   const services: Record<string, ServiceProcess> = {};
@@ -45,7 +48,14 @@ export async function prepareSuite(apps: string[], natsUrl = process.env['NATS_U
     services,
     databases,
     token: (roles = ['admin'], permissions) =>
-      signDevToken({ secret: SECRET, subject: `e2e-${roles.join('-') || 'none'}`, roles, permissions, issuer: 'crm-local', audience: 'crm' }),
+      signDevToken({
+        secret: SECRET,
+        subject: `e2e-${roles.join('-') || 'none'}`,
+        roles,
+        permissions,
+        issuer: 'crm-local',
+        audience: 'crm',
+      }),
     async teardown() {
       await Promise.all(Object.values(services).map((s) => s.stop()));
       for (const db of Object.values(databases)) await db.drop();

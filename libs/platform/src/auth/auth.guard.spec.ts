@@ -57,7 +57,10 @@ function httpContext(cls: object, handler: () => unknown, request: FakeRequest):
 }
 
 describe('the auth guard', () => {
-  const guard = new AuthGuard(new Reflector(), new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm' }));
+  const guard = new AuthGuard(
+    new Reflector(),
+    new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm' }),
+  );
   const routes = Routes.prototype;
   const bearer = async (o: { roles?: string[]; permissions?: string[]; expiresInSeconds?: number }) => ({
     authorization: `Bearer ${await signDevToken({ secret: SECRET, subject: 'u1', ...o })}`,
@@ -77,7 +80,9 @@ describe('the auth guard', () => {
   });
 
   it('refuses a route with no permission metadata, even to an admin', async () => {
-    expect(await outcome(Routes, routes.forgotten, await bearer({ roles: ['admin'] }))).toMatch(/^403 PERMISSION_DENIED/);
+    expect(await outcome(Routes, routes.forgotten, await bearer({ roles: ['admin'] }))).toMatch(
+      /^403 PERMISSION_DENIED/,
+    );
     expect(await outcome(Routes, routes.forgotten)).toMatch(/^403 PERMISSION_DENIED/);
   });
 
@@ -88,7 +93,9 @@ describe('the auth guard', () => {
 
   it('refuses a bad or expired token with 401', async () => {
     expect(await outcome(Routes, routes.read, { authorization: 'Bearer garbage' })).toMatch(/^401 TOKEN_INVALID/);
-    expect(await outcome(Routes, routes.read, await bearer({ roles: ['admin'], expiresInSeconds: -60 }))).toMatch(/^401 TOKEN_EXPIRED/);
+    expect(await outcome(Routes, routes.read, await bearer({ roles: ['admin'], expiresInSeconds: -60 }))).toMatch(
+      /^401 TOKEN_EXPIRED/,
+    );
   });
 
   it('refuses a caller missing a permission with 403 naming it', async () => {
@@ -109,7 +116,9 @@ describe('the auth guard', () => {
   });
 
   it('uses an explicit permissions claim instead of roles', async () => {
-    expect(await outcome(Routes, routes.read, await bearer({ roles: ['admin'], permissions: ['sales:read'] }))).toMatch(/^403/);
+    expect(await outcome(Routes, routes.read, await bearer({ roles: ['admin'], permissions: ['sales:read'] }))).toMatch(
+      /^403/,
+    );
     expect(await outcome(Routes, routes.read, await bearer({ permissions: ['contacts:read'] }))).toBe('allowed');
   });
 

@@ -39,7 +39,9 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     const missing = required.filter((p) => !grants(principal.permissions, p));
     if (missing.length) {
-      throw new DomainError('PERMISSION_DENIED', `This needs the permission ${missing.join(', ')}`, 'forbidden', { missing });
+      throw new DomainError('PERMISSION_DENIED', `This needs the permission ${missing.join(', ')}`, 'forbidden', {
+        missing,
+      });
     }
     return true;
   }
@@ -50,6 +52,7 @@ function bearerToken(header: string | string[] | undefined): string {
     throw new DomainError('UNAUTHENTICATED', 'A bearer token is required', 'unauthenticated');
   }
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match) throw new DomainError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"', 'unauthenticated');
+  if (!match)
+    throw new DomainError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"', 'unauthenticated');
   return match[1];
 }

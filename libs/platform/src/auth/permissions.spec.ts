@@ -4,12 +4,15 @@ const can = (roles: string[], permission: string) => grants(permissionsForRoles(
 
 describe('roles and permissions', () => {
   it('lets admin do everything, including admin actions', () => {
-    for (const p of ['contacts:admin', 'sales:write', 'gateway:admin', 'documents:read']) expect(can(['admin'], p)).toBe(true);
+    for (const p of ['contacts:admin', 'sales:write', 'gateway:admin', 'documents:read'])
+      expect(can(['admin'], p)).toBe(true);
   });
 
   it('gives sales contacts, sales, analytics and documents, but no admin actions', () => {
-    for (const p of ['contacts:read', 'contacts:write', 'sales:write', 'analytics:read', 'documents:write']) expect(can(['sales'], p)).toBe(true);
-    for (const p of ['contacts:admin', 'support:read', 'marketing:read', 'analytics:write']) expect(can(['sales'], p)).toBe(false);
+    for (const p of ['contacts:read', 'contacts:write', 'sales:write', 'analytics:read', 'documents:write'])
+      expect(can(['sales'], p)).toBe(true);
+    for (const p of ['contacts:admin', 'support:read', 'marketing:read', 'analytics:write'])
+      expect(can(['sales'], p)).toBe(false);
   });
 
   it('gives support read access to contacts and its own area', () => {
@@ -23,12 +26,14 @@ describe('roles and permissions', () => {
   });
 
   it('lets an analyst read every area and write none', () => {
-    for (const p of ['contacts:read', 'sales:read', 'analytics:read', 'documents:read', 'anything:read']) expect(can(['analyst'], p)).toBe(true);
+    for (const p of ['contacts:read', 'sales:read', 'analytics:read', 'documents:read', 'anything:read'])
+      expect(can(['analyst'], p)).toBe(true);
     for (const p of ['contacts:write', 'analytics:write', 'contacts:admin']) expect(can(['analyst'], p)).toBe(false);
   });
 
   it('lets read-only read the business areas but not analytics', () => {
-    for (const p of ['contacts:read', 'sales:read', 'support:read', 'marketing:read', 'documents:read']) expect(can(['read-only'], p)).toBe(true);
+    for (const p of ['contacts:read', 'sales:read', 'support:read', 'marketing:read', 'documents:read'])
+      expect(can(['read-only'], p)).toBe(true);
     for (const p of ['analytics:read', 'contacts:write']) expect(can(['read-only'], p)).toBe(false);
   });
 
@@ -51,10 +56,12 @@ describe('roles and permissions', () => {
     expect(map['admin']).toEqual(DEFAULT_ROLE_PERMISSIONS['admin']);
   });
 
-  it.each([['not JSON', '{'], ['a list', '["admin"]'], ['a role without a list', '{"x":"contacts:read"}'], ['a non-string', '{"x":[1]}']])(
-    'refuses an override map that is %s',
-    (_label, json) => {
-      expect(() => parseRolePermissions(json)).toThrow();
-    },
-  );
+  it.each([
+    ['not JSON', '{'],
+    ['a list', '["admin"]'],
+    ['a role without a list', '{"x":"contacts:read"}'],
+    ['a non-string', '{"x":[1]}'],
+  ])('refuses an override map that is %s', (_label, json) => {
+    expect(() => parseRolePermissions(json)).toThrow();
+  });
 });

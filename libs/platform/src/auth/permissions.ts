@@ -4,7 +4,15 @@
  */
 export const DEFAULT_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   admin: ['*'],
-  sales: ['contacts:read', 'contacts:write', 'sales:read', 'sales:write', 'analytics:read', 'documents:read', 'documents:write'],
+  sales: [
+    'contacts:read',
+    'contacts:write',
+    'sales:read',
+    'sales:write',
+    'analytics:read',
+    'documents:read',
+    'documents:write',
+  ],
   support: ['contacts:read', 'support:read', 'support:write', 'documents:read', 'documents:write'],
   marketing: ['contacts:read', 'contacts:write', 'marketing:read', 'marketing:write', 'analytics:read'],
   analyst: ['*:read'],
@@ -14,7 +22,10 @@ export const DEFAULT_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]
 export type RolePermissions = Readonly<Record<string, readonly string[]>>;
 
 /** The union of the permissions of the roles; unknown roles grant nothing. */
-export function permissionsForRoles(roles: readonly string[], map: RolePermissions = DEFAULT_ROLE_PERMISSIONS): string[] {
+export function permissionsForRoles(
+  roles: readonly string[],
+  map: RolePermissions = DEFAULT_ROLE_PERMISSIONS,
+): string[] {
   return [...new Set(roles.flatMap((r) => (Object.prototype.hasOwnProperty.call(map, r) ? map[r] : [])))];
 }
 
@@ -32,7 +43,10 @@ export function grants(granted: readonly string[], required: string): boolean {
  * Reads `AUTH_ROLE_PERMISSIONS`: a JSON object of role to permission list.
  * The roles it names replace the defaults; the other default roles stay.
  */
-export function parseRolePermissions(json: string, defaults: RolePermissions = DEFAULT_ROLE_PERMISSIONS): RolePermissions {
+export function parseRolePermissions(
+  json: string,
+  defaults: RolePermissions = DEFAULT_ROLE_PERMISSIONS,
+): RolePermissions {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);

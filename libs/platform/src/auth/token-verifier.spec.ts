@@ -298,7 +298,12 @@ describe('token verification', () => {
   });
 
   it('remembers a verified token but never past its expiry, and still refuses it as internal at the front door', async () => {
-    const strict = new TokenVerifier({ secret: SECRET, issuer: 'crm-local', audience: 'crm', clockToleranceSeconds: 0 });
+    const strict = new TokenVerifier({
+      secret: SECRET,
+      issuer: 'crm-local',
+      audience: 'crm',
+      clockToleranceSeconds: 0,
+    });
     const exp = Math.floor(Date.now() / 1000) + 2;
     const token = await new SignJWT({ roles: ['sales'] })
       .setProtectedHeader({ alg: 'HS256' })

@@ -35,7 +35,13 @@ describe('loading configuration from the environment', () => {
 
   it('names every missing or bad variable at once', () => {
     const error = configError(() =>
-      loadConfig(ServiceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://db/x', NATS_URL: 'http://wrong', AUTH_JWT_SECRET: 'short', LOG_LEVEL: 'loud' }),
+      loadConfig(ServiceConfig, {
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://db/x',
+        NATS_URL: 'http://wrong',
+        AUTH_JWT_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+      }),
     );
     const names = error.problems.map((p) => p.variable);
     expect(names).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'NATS_URL', 'AUTH_JWT_SECRET', 'LOG_LEVEL']));
@@ -43,20 +49,36 @@ describe('loading configuration from the environment', () => {
   });
 
   it('treats an empty value as missing', () => {
-    expect(configError(() => loadConfig(ServiceConfig, { ...good, DATABASE_URL: '' })).problems[0].variable).toBe('DATABASE_URL');
+    expect(configError(() => loadConfig(ServiceConfig, { ...good, DATABASE_URL: '' })).problems[0].variable).toBe(
+      'DATABASE_URL',
+    );
   });
 
   it('requires a way to verify tokens: a secret, a JWKS URL, or both', () => {
-    expect(configError(() => loadConfig(ServiceConfig, { DATABASE_URL: good.DATABASE_URL })).message).toContain('AUTH_JWKS_URL');
-    const jwksOnly = loadConfig(ServiceConfig, { DATABASE_URL: good.DATABASE_URL, AUTH_JWKS_URL: 'https://login.example.com/.well-known/jwks.json' });
+    expect(configError(() => loadConfig(ServiceConfig, { DATABASE_URL: good.DATABASE_URL })).message).toContain(
+      'AUTH_JWKS_URL',
+    );
+    const jwksOnly = loadConfig(ServiceConfig, {
+      DATABASE_URL: good.DATABASE_URL,
+      AUTH_JWKS_URL: 'https://login.example.com/.well-known/jwks.json',
+    });
     expect(jwksOnly.AUTH_JWT_SECRET).toBeUndefined();
-    expect(configError(() => loadConfig(ServiceConfig, { ...good, AUTH_JWKS_URL: 'ftp://x' })).problems[0].variable).toBe('AUTH_JWKS_URL');
+    expect(
+      configError(() => loadConfig(ServiceConfig, { ...good, AUTH_JWKS_URL: 'ftp://x' })).problems[0].variable,
+    ).toBe('AUTH_JWKS_URL');
   });
 
   it('checks the role map override', () => {
-    expect(loadConfig(ServiceConfig, { ...good, AUTH_ROLE_PERMISSIONS: '{"auditor":["analytics:read"]}' }).AUTH_ROLE_PERMISSIONS).toBeDefined();
-    const error = configError(() => loadConfig(ServiceConfig, { ...good, AUTH_ROLE_PERMISSIONS: '{"auditor":"analytics:read"}' }));
-    expect(error.problems).toEqual([{ variable: 'AUTH_ROLE_PERMISSIONS', message: expect.stringContaining('auditor') }]);
+    expect(
+      loadConfig(ServiceConfig, { ...good, AUTH_ROLE_PERMISSIONS: '{"auditor":["analytics:read"]}' })
+        .AUTH_ROLE_PERMISSIONS,
+    ).toBeDefined();
+    const error = configError(() =>
+      loadConfig(ServiceConfig, { ...good, AUTH_ROLE_PERMISSIONS: '{"auditor":"analytics:read"}' }),
+    );
+    expect(error.problems).toEqual([
+      { variable: 'AUTH_ROLE_PERMISSIONS', message: expect.stringContaining('auditor') },
+    ]);
   });
 
   it('works for a service’s own settings class', () => {

@@ -18,7 +18,9 @@ export class ConfigError extends Error {
 function problemsOf(errors: ValidationError[]): ConfigProblem[] {
   return errors.map((e) => {
     if (e.value === undefined) return { variable: e.property, message: 'is required' };
-    const messages = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m));
+    const messages = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m,
+    );
     return { variable: e.property, message: messages.join('; ') };
   });
 }

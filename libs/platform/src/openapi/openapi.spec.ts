@@ -143,7 +143,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('bounds strings of a known format, such as a uuid', () => {
-    const id = doc.paths['/widgets/{id}'].patch.parameters[0] as unknown as { schema: { format: string; maxLength: number } };
+    const id = doc.paths['/widgets/{id}'].patch.parameters[0] as unknown as {
+      schema: { format: string; maxLength: number };
+    };
     expect(id.schema).toMatchObject({ format: 'uuid', maxLength: 36 });
   });
 
