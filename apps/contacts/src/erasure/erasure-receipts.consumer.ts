@@ -8,7 +8,8 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { erasureCompletedType } from '@crm/contracts';
-import { DurableConsumer, EventNaming, NatsConnector } from '@crm/messaging';
+import { consumerSettings, DurableConsumer, EventNaming, NatsConnector } from '@crm/messaging';
+import { SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
 import { ERASURE_SETTINGS, SELF, type ErasureSettings } from './erasure-settings';
 import { RecordErasureReceiptHandler } from './record-erasure-receipt.handler';
 
@@ -25,6 +26,7 @@ export class ErasureReceiptsConsumer implements OnApplicationBootstrap, BeforeAp
 
   constructor(
     @Inject(ERASURE_SETTINGS) private readonly settings: ErasureSettings,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly nats: NatsConnector,
     private readonly naming: EventNaming,
@@ -32,7 +34,6 @@ export class ErasureReceiptsConsumer implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   onApplicationBootstrap(): void {
-    const maxDeliver = Number(process.env['EVENT_MAX_DELIVER'] ?? '') || 5;
     for (const service of this.settings.others) {
       const consumer = new DurableConsumer({
         consumer: SELF,
@@ -41,7 +42,8 @@ export class ErasureReceiptsConsumer implements OnApplicationBootstrap, BeforeAp
         nats: this.nats,
         naming: this.naming,
         handlers: new Map([[erasureCompletedType(service), [this.handler]]]),
-        maxDeliver,
+        // The service's delivery cap, stream and DLQ retention and replicas, inbox window.
+        ...consumerSettings(this.config),
         log: (level, message) =>
           level === 'info'
             ? this.logger.log(message)

@@ -231,3 +231,34 @@ describe('ERASURE_PARTICIPANTS', () => {
     }
   });
 });
+
+describe('erasure receipt consumers use the service settings (real NATS)', () => {
+  const settings = { ERASURE_PARTICIPANTS: 'sales', EVENT_STREAM_MAX_AGE_DAYS: '3', EVENT_DLQ_MAX_AGE_DAYS: '4' };
+  let t: ContactsTestApp;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    Object.assign(process.env, settings);
+    t = await startContactsApp('erasure_receipt_settings');
+    nc = await connect({ servers: NATS_URL });
+  });
+  afterAll(async () => {
+    for (const name of Object.keys(settings)) delete process.env[name];
+    await nc.close();
+    await t.close();
+  });
+
+  it('creates a participant stream nobody provisioned yet with EVENT_STREAM_MAX_AGE_DAYS, and the DLQ with EVENT_DLQ_MAX_AGE_DAYS', async () => {
+    const naming = t.app.get(EventNaming);
+    const jsm = await nc.jetstreamManager();
+    const day = 24 * 3600 * 1e9;
+    const info = await waitFor(
+      () => jsm.streams.info(naming.streamFor('sales')).catch(() => undefined),
+      (i) => i !== undefined,
+    );
+    expect(info?.config.max_age).toBe(3 * day);
+    expect((await jsm.streams.info(naming.dlqStream)).config.max_age).toBe(4 * day);
+    const consumer = await jsm.consumers.info(naming.streamFor('sales'), 'contacts');
+    expect(consumer.config.max_deliver).toBe(-1);
+  });
+});
