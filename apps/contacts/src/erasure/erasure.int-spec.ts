@@ -1,4 +1,5 @@
 import { startContactsApp, type ContactsTestApp } from '../testing/contacts-test-app';
+import { deadlockAgainst } from '../testing/deadlock';
 
 const PERSONAL = /Hamilton|margaret|\+1415|Apollo Street|1936-08-17|mhamilton|guidance software|partner\.example/i;
 
@@ -121,5 +122,23 @@ describe('erasing a person (real Postgres)', () => {
     expect(again.body.code).toBe('CONTACT_ERASED');
     expect((await t.call('PATCH', `/contacts/${id}`, { body: { firstName: 'Annie' } })).status).toBe(409);
     expect(await t.count(`erasure_requests WHERE person_id = '${id}'`)).toBe(1);
+  });
+
+  it('erases after Postgres aborts it as a deadlock victim, instead of answering 409', async () => {
+    const create = async (lastName: string) =>
+      (await t.call<{ id: string }>('POST', '/contacts', { body: { firstName: 'Margaret', lastName } })).body.id;
+    const erased = await create('Hamilton');
+    const merged = await create('Heafield');
+    expect((await t.call('POST', `/contacts/${erased}/merge`, { body: { sourceId: merged } })).status).toBe(200);
+    // The erasure locks the contact, then waits for the one merged into it, which the other session holds.
+    const res = await deadlockAgainst(t.db, { held: merged, wanted: erased }, () =>
+      t.call<{ status: string; code?: string }>('POST', `/contacts/${erased}/erasure`, { body: {} }),
+    );
+    expect(res.body.code).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('erased');
+    expect((await t.db.query(`SELECT first_name FROM people WHERE id = $1`, [merged])).rows).toEqual([
+      { first_name: 'Erased' },
+    ]);
   });
 });

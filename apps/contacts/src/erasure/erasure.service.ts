@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, type ContactErasedPayload, type ErasureCompletedPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { uuidv7 } from '@crm/persistence';
+import { inTransaction, uuidv7 } from '@crm/persistence';
 import type { Principal } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { Person } from '../people/person.entity';
@@ -35,7 +35,7 @@ export class ErasureService {
   ) {}
 
   async erase(id: string, by: Principal, reason: string | undefined): Promise<PersonView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const person = await lockActive(m, id);
       const merged = await lockMergedInto(m, id);
       const requestId = uuidv7();

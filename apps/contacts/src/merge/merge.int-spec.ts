@@ -1,4 +1,5 @@
 import { startContactsApp, type ContactsTestApp } from '../testing/contacts-test-app';
+import { deadlockAgainst } from '../testing/deadlock';
 
 interface Person {
   id: string;
@@ -130,5 +131,18 @@ describe('merging two people (real Postgres)', () => {
         })
       ).body.code,
     ).toBe('CONTACT_NOT_FOUND');
+  });
+
+  it('merges after Postgres aborts it as a deadlock victim, instead of answering 409', async () => {
+    const target = await create('Deadlocked', {});
+    const source = await create('Victim', {});
+    // The merge locks the lower id, then waits for the higher one the other session holds.
+    const [lower, higher] = [target, source].sort();
+    const res = await deadlockAgainst(t.db, { held: higher, wanted: lower }, () =>
+      t.call<Person & { code?: string }>('POST', `/contacts/${target}/merge`, { body: { sourceId: source } }),
+    );
+    expect(res.body.code).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect((await t.call('GET', `/contacts/${source}`)).status).toBe(410);
   });
 });

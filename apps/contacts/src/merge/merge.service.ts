@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, type ContactMergedPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
+import { inTransaction } from '@crm/persistence';
 import { validationFailed } from '@crm/platform';
 import { lockActive } from '../people/active-person';
 import { PeopleService } from '../people/people.service';
@@ -25,7 +26,7 @@ export class MergeService {
   async merge(targetId: string, sourceId: string): Promise<PersonView> {
     if (targetId === sourceId)
       throw validationFailed([{ field: 'sourceId', message: 'cannot merge a contact into itself' }]);
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       // Lock in id order so two opposite merges cannot deadlock.
       const [first, second] = [targetId, sourceId].sort();
       const locked = new Map([
