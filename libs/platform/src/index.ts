@@ -54,7 +54,7 @@ export { PlatformModule, type PlatformModuleOptions } from './bootstrap/platform
 export { createServiceApp, runService, type ServiceOptions } from './bootstrap/service-app';
 export { REQUEST_ID_HEADER } from './bootstrap/request-id';
 export { clientPath, forwardedPrefix, FORWARDED_PREFIX_HEADER } from './errors/client-path';
-export { errorFactory, type ErrorCatalogue } from './errors/error-catalogue';
+export { errorFactory, problemFactory, type ErrorCatalogue } from './errors/error-catalogue';
 export { findUnstorableInput, unstorableText, MAX_INPUT_DEPTH } from './validation/input-guard';
 export { PageQueryDto, type Page } from './validation/page-query.dto';
 export { CreatedLocationInterceptor } from './bootstrap/location';

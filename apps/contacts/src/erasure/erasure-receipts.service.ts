@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ErasureCompletedPayload } from '@crm/contracts';
-import { DomainError } from '@crm/platform';
 import { notFound } from '../shared/normalise';
+import { contactsError } from '../shared/contacts-errors';
 
 export interface ErasureParticipantStatus {
   service: string;
@@ -76,7 +76,7 @@ export class ErasureReceiptsService {
     if (!request) {
       const known: unknown[] = await this.dataSource.query(`SELECT 1 FROM people WHERE id = $1`, [contactId]);
       if (!known.length) throw notFound('CONTACT', contactId);
-      throw new DomainError('ERASURE_NOT_FOUND', `Erasure was never asked for contact ${contactId}`, 'not_found');
+      throw contactsError('ERASURE_NOT_FOUND', `Erasure was never asked for contact ${contactId}`);
     }
     const rows: { participant: string; n: number; records: number; completed_at: Date }[] = await this.dataSource.query(
       `SELECT participant, count(*)::int AS n, sum(records)::int AS records, max(completed_at) AS completed_at

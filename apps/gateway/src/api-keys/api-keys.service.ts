@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { IsNull, LessThan, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { uuidv7 } from '@crm/persistence';
-import { DomainError, grants, validationFailed, type Principal } from '@crm/platform';
+import { grants, validationFailed, type Principal } from '@crm/platform';
 import { gatewayMetrics } from '../edge/gateway.metrics';
 import { decodeIdCursor, toPage } from '../paging/id-page';
 import { ApiKey } from './api-key.entity';
 import type { RevocationBus } from './api-key-revocations';
 import { unknownScopes } from './api-key-scopes';
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key-secret';
+import { gatewayError } from '../shared/gateway-errors';
 
 export interface ApiKeyView {
   id: string;
@@ -82,10 +83,9 @@ export class ApiKeysService {
     if (problems.length) throw validationFailed(problems);
     const notHeld = input.scopes.filter((s) => !grants(creator.permissions, s));
     if (notHeld.length) {
-      throw new DomainError(
+      throw gatewayError(
         'API_KEY_SCOPE_NOT_HELD',
         `A key cannot grant permissions its creator does not hold: ${notHeld.join(', ')}`,
-        'forbidden',
         {
           errors: notHeld.map((s) => ({ field: 'scopes', message: `you do not hold ${s}` })),
         },
@@ -119,7 +119,7 @@ export class ApiKeysService {
 
   async revoke(id: string, by: Principal): Promise<void> {
     const found = await this.keys.findOneBy({ id });
-    if (!found) throw new DomainError('API_KEY_NOT_FOUND', `There is no API key ${id}`, 'not_found');
+    if (!found) throw gatewayError('API_KEY_NOT_FOUND', `There is no API key ${id}`);
     await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedBy: by.subject });
     this.forget(id);
     this.options.revocations?.announce(id);

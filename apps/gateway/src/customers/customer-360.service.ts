@@ -7,10 +7,11 @@ import {
   type CustomerMergedReply,
 } from '@crm/contracts';
 import { RpcError } from '@crm/messaging';
-import { DomainError, grants, type Principal } from '@crm/platform';
+import { grants, type Principal } from '@crm/platform';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
 import { RpcClient } from '../rpc/rpc-client';
 import { CUSTOMER_PARTS } from './customer-parts';
+import { gatewayError } from '../shared/gateway-errors';
 
 export interface MissingPart {
   part: string;
@@ -52,10 +53,9 @@ export class Customer360Service {
 
     if (customer.status === 'rejected') {
       const reason = customer.reason instanceof RpcError ? customer.reason.reason : 'failed';
-      throw new DomainError(
+      throw gatewayError(
         'SERVICE_UNAVAILABLE',
         `The contacts service did not answer (${reason}); the customer cannot be shown.`,
-        'unavailable',
         {
           service: 'contacts',
           reason,
@@ -63,13 +63,13 @@ export class Customer360Service {
       );
     }
     if (customer.value === null || customer.value === undefined) {
-      throw new DomainError('CUSTOMER_NOT_FOUND', `There is no customer ${contactId}`, 'not_found');
+      throw gatewayError('CUSTOMER_NOT_FOUND', `There is no customer ${contactId}`);
     }
     // 410 naming the target rather than a redirect: the client learns the id
     // changed and decides whether to follow, as contacts' own REST answers.
     if (isCustomerMerged(customer.value)) {
       const { mergedInto } = customer.value;
-      throw new DomainError('CUSTOMER_MERGED', `Customer ${contactId} was merged into ${mergedInto}`, 'gone', {
+      throw gatewayError('CUSTOMER_MERGED', `Customer ${contactId} was merged into ${mergedInto}`, {
         mergedInto,
       });
     }

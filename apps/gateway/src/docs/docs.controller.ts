@@ -1,10 +1,11 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, Public } from '@crm/platform';
+import { Public } from '@crm/platform';
 import { DocsService } from './docs.service';
 import type { OpenApiDocument } from './openapi-merge';
 import { SwaggerUi, type DocsAsset } from './swagger-ui';
+import { gatewayError } from '../shared/gateway-errors';
 
 function send(reply: FastifyReply, asset: DocsAsset, cache?: string): Buffer | string {
   void reply.header('content-type', asset.contentType);
@@ -34,7 +35,7 @@ export class DocsController {
   @Get('docs/:file')
   file(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): Buffer | string {
     const asset = this.ui.asset(file);
-    if (!asset) throw new DomainError('DOCS_FILE_NOT_FOUND', `The docs page has no file ${file}`, 'not_found');
+    if (!asset) throw gatewayError('DOCS_FILE_NOT_FOUND', `The docs page has no file ${file}`);
     // The files change only with the swagger-ui-dist version the gateway ships.
     return send(reply, asset, 'public, max-age=3600');
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uuidv7 } from '@crm/persistence';
-import { problem } from '@crm/platform';
 import { AuditLogService, type AuditRecord } from '../audit/audit-log.service';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
 import { AuthenticationFailed, CallerAuthenticator } from '../identity/caller-authenticator';
@@ -15,6 +14,7 @@ import { API_PREFIX, DISCARD_AT_MOST, PROXY_ROUTE, ServiceProxy } from '../proxy
 import { gatewayMetrics } from './gateway.metrics';
 import { sendProblem } from './problem';
 import { requestContext, startRequestContext, type GatewayRequestContext } from './request-context';
+import { gatewayProblem } from '../shared/gateway-errors';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -87,7 +87,7 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
       await sendProblem(
         request,
         reply,
-        problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`, { limit }),
+        gatewayProblem('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`, { limit }),
       );
       return;
     }
@@ -142,7 +142,7 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
         await sendProblem(
           request,
           reply,
-          problem(503, 'AUTHENTICATION_UNAVAILABLE', 'The caller could not be checked right now; try again shortly.'),
+          gatewayProblem('AUTHENTICATION_UNAVAILABLE', 'The caller could not be checked right now; try again shortly.'),
         );
         return;
       }
@@ -156,7 +156,7 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
       await sendProblem(
         request,
         reply,
-        problem(401, 'UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'),
+        gatewayProblem('UNAUTHENTICATED', failure ?? 'A bearer token or an API key is required'),
       );
       return;
     }
@@ -172,8 +172,7 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
         await sendProblem(
           request,
           reply,
-          problem(
-            503,
+          gatewayProblem(
             'AUDIT_UNAVAILABLE',
             'Writes are refused while they cannot be put on record; try again shortly.',
           ),
@@ -196,7 +195,7 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
     await sendProblem(
       request,
       reply,
-      problem(429, 'RATE_LIMITED', `Too many requests from this client; retry after ${retryAfterSeconds} s.`, {
+      gatewayProblem('RATE_LIMITED', `Too many requests from this client; retry after ${retryAfterSeconds} s.`, {
         retryAfterSeconds,
       }),
     );

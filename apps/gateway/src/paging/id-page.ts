@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, isUuid } from '@crm/persistence';
-import { DomainError } from '@crm/platform';
+import { gatewayError } from '../shared/gateway-errors';
 
 /**
  * Keyset paging on a UUIDv7 id alone, newest first: ids sort by creation time,
@@ -8,14 +8,9 @@ import { DomainError } from '@crm/platform';
 export function decodeIdCursor(cursor: string): string {
   const [id] = decodeCursor(cursor, 1);
   if (!isUuid(id)) {
-    throw new DomainError(
-      'CURSOR_INVALID',
-      'The cursor is not valid: it must be a cursor returned by a previous page',
-      'invalid',
-      {
-        errors: [{ field: 'cursor', message: 'it must be a cursor returned by a previous page' }],
-      },
-    );
+    throw gatewayError('CURSOR_INVALID', 'The cursor is not valid: it must be a cursor returned by a previous page', {
+      errors: [{ field: 'cursor', message: 'it must be a cursor returned by a previous page' }],
+    });
   }
   return id;
 }

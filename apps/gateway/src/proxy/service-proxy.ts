@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { currentTraceHeaders } from '@crm/messaging';
-import { grants, problem } from '@crm/platform';
+import { grants } from '@crm/platform';
 import { gatewayMetrics } from '../edge/gateway.metrics';
 import { sendProblem } from '../edge/problem';
 import { requestContext } from '../edge/request-context';
@@ -12,6 +12,7 @@ import { requiredPermission, UnsafePathError, type ResolvedRoute } from '../rout
 import { discardRest, isBodyTooLarge, limitBody } from './body-limit';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarding-headers';
 import { upstreamFailure } from './upstream-failure';
+import { gatewayProblem } from '../shared/gateway-errors';
 
 export const API_PREFIX = '/api/v1';
 export const PROXY_ROUTE = `${API_PREFIX}/*`;
@@ -60,19 +61,19 @@ export class ServiceProxy implements OnApplicationShutdown {
       route = this.settings.routes.resolve(request.url.slice(API_PREFIX.length));
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error;
-      return sendProblem(request, reply, problem(400, 'PATH_INVALID', error.message));
+      return sendProblem(request, reply, gatewayProblem('PATH_INVALID', error.message));
     }
     if (!route) {
       return sendProblem(
         request,
         reply,
-        problem(404, 'ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`),
+        gatewayProblem('ROUTE_NOT_FOUND', `No service answers ${request.method} ${request.url.split('?')[0]}`),
       );
     }
     const context = requestContext(request);
     const caller = context?.caller;
     if (!context || !caller) {
-      return sendProblem(request, reply, problem(401, 'UNAUTHENTICATED', 'A bearer token or an API key is required'));
+      return sendProblem(request, reply, gatewayProblem('UNAUTHENTICATED', 'A bearer token or an API key is required'));
     }
     const needed = requiredPermission(request.method, route.service.name);
     if (!grants(caller.permissions, needed)) {
@@ -80,9 +81,13 @@ export class ServiceProxy implements OnApplicationShutdown {
       return sendProblem(
         request,
         reply,
-        problem(403, 'PERMISSION_DENIED', `${request.method} on ${route.service.name} needs the permission ${needed}`, {
-          missing: [needed],
-        }),
+        gatewayProblem(
+          'PERMISSION_DENIED',
+          `${request.method} on ${route.service.name} needs the permission ${needed}`,
+          {
+            missing: [needed],
+          },
+        ),
       );
     }
 
@@ -131,11 +136,7 @@ export class ServiceProxy implements OnApplicationShutdown {
       if (isBodyTooLarge(error)) return this.tooLarge(request, reply);
       const failure = upstreamFailure(route.service.name, error);
       this.logger.warn(`${request.method} ${route.url} failed (${failure.status}): ${(error as Error).message}`);
-      return sendProblem(
-        request,
-        reply,
-        problem(failure.status, failure.code, failure.detail, { service: route.service.name }),
-      );
+      return sendProblem(request, reply, gatewayProblem(failure.code, failure.detail, { service: route.service.name }));
     }
 
     reply.code(upstream.statusCode);
@@ -156,7 +157,7 @@ export class ServiceProxy implements OnApplicationShutdown {
     return sendProblem(
       request,
       reply,
-      problem(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, {
+      gatewayProblem('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, {
         limit: this.settings.bodyLimitBytes,
       }),
     );

@@ -7,7 +7,9 @@ export type ErrorKind =
   | 'gone'
   | 'conflict'
   | 'precondition_failed'
+  | 'too_large'
   | 'too_many'
+  | 'bad_gateway'
   | 'unavailable'
   | 'timeout';
 
@@ -19,8 +21,10 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   gone: 410,
   precondition_failed: 412,
+  too_large: 413,
   unprocessable: 422,
   too_many: 429,
+  bad_gateway: 502,
   unavailable: 503,
   timeout: 504,
 };
