@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { CustomerGetReply } from '@crm/contracts';
 import { startContactsApp, type ContactsTestApp } from '../testing/contacts-test-app';
 import { CustomersRpc } from './customers.rpc';
@@ -59,5 +60,20 @@ describe('request-reply answers for the gateway (real Postgres)', () => {
     expect((await rpc.find({ q: '   ' })).hits).toEqual([]);
     expect((await rpc.find({ q: 42 })).hits).toEqual([]);
     expect((await rpc.find({ q: 'clarke', limit: 1 })).hits.filter((h) => h.kind === 'contact')).toHaveLength(1);
+  });
+
+  it('contacts.search refuses a q Postgres cannot take, as the people search does, before any query is sent', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    try {
+      for (const q of ['Ada\u0000Lovelace', 'Ada \ud800']) {
+        const refused = await rpc.find({ q }).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, extra: { errors: [{ field: 'q' }] } });
+      }
+      // An accounts query sent with the NUL would have failed (SQLSTATE 22021) and been logged by now.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(errors.mock.calls.flat().join('\n')).not.toMatch(/query failed|22021/);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   type CustomerMergedReply,
 } from '@crm/contracts';
 import { isUuid } from '@crm/persistence';
+import { unstorableText, validationFailed } from '@crm/platform';
 import { ActivitiesService } from '../activities/activities.service';
 import { ConsentService } from '../consent/consent.service';
 import { SearchService } from '../search/search.service';
@@ -19,7 +20,8 @@ const RECENT_ACTIVITIES = 10;
 
 /**
  * Request-reply for the gateway: the contacts part of the customer 360, and
- * global search. Malformed requests get an empty answer, never an error.
+ * global search. A malformed id or an empty query gets an empty answer; a q
+ * Postgres cannot store (NUL, lone surrogate) is refused as VALIDATION_FAILED.
  */
 @Controller()
 export class CustomersRpc {
@@ -50,7 +52,12 @@ export class CustomersRpc {
 
   @MessagePattern(CONTACTS_RPC.search)
   async find(@Payload() payload: { q?: unknown; limit?: unknown } | null): Promise<ContactsSearchReply> {
-    const q = typeof payload?.q === 'string' ? payload.q.trim().slice(0, 200) : '';
+    const raw = typeof payload?.q === 'string' ? payload.q : '';
+    // Once, before either query: text Postgres cannot take is refused as the people search refuses it.
+    const badQ = unstorableText(raw);
+    if (badQ) throw validationFailed([{ field: 'q', message: badQ }]);
+    // By code points, so the cut never leaves half a surrogate pair.
+    const q = Array.from(raw.trim()).slice(0, 200).join('');
     const limit =
       typeof payload?.limit === 'number' && Number.isFinite(payload.limit)
         ? Math.min(Math.max(1, Math.floor(payload.limit)), 50)
