@@ -12,7 +12,7 @@ import { securityHeaders } from '../protection/security-headers';
 import { discardRest } from '../proxy/body-limit';
 import { API_PREFIX, DISCARD_AT_MOST, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
 import { gatewayMetrics } from './gateway.metrics';
-import { sendProblem } from './problem';
+import { pathOnly, sendProblem } from './problem';
 import { requestContext, startRequestContext, type GatewayRequestContext } from './request-context';
 import { gatewayProblem } from '../shared/gateway-errors';
 
@@ -54,11 +54,31 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
       try {
         this.afterResponse(request, reply);
       } catch (error) {
-        this.logger.error(`after ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`);
+        this.logger.error(
+          `after ${request.method} ${pathOnly(request.url)}: ${(error as Error).stack ?? String(error)}`,
+        );
       }
       done();
     });
+    app.addHook('onSend', async (request, reply, payload) => {
+      this.afterTooLarge(request, reply);
+      return payload;
+    });
     this.proxy.register(app);
+  }
+
+  /**
+   * A chunked body over the limit of one of the gateway's own routes is refused (413) by the body
+   * parser, which stops reading it and closes the connection: the rest is read and dropped here
+   * instead, as for a refused Content-Length, so the client reads the 413 and its keep-alive
+   * connection stays usable (past DISCARD_AT_MOST the connection is cut all the same).
+   */
+  private afterTooLarge(request: FastifyRequest, reply: FastifyReply): void {
+    const raw = request.raw;
+    if (reply.statusCode !== 413 || raw.complete || raw.destroyed || raw.listenerCount('data') > 0) return;
+    gatewayMetrics.refused.inc({ reason: 'too_large' });
+    discardRest(raw, DISCARD_AT_MOST);
+    if (!this.closing) reply.removeHeader('connection');
   }
 
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {

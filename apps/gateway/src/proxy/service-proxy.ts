@@ -4,7 +4,7 @@ import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { currentTraceHeaders } from '@crm/messaging';
 import { grants } from '@crm/platform';
 import { gatewayMetrics } from '../edge/gateway.metrics';
-import { sendProblem } from '../edge/problem';
+import { pathOnly, sendProblem } from '../edge/problem';
 import { requestContext } from '../edge/request-context';
 import type { GatewaySettings } from '../config/gateway-settings';
 import type { InternalTokenSigner } from '../identity/internal-token';
@@ -135,7 +135,10 @@ export class ServiceProxy implements OnApplicationShutdown {
       if (abort.signal.aborted) return reply;
       if (isBodyTooLarge(error)) return this.tooLarge(request, reply);
       const failure = upstreamFailure(route.service.name, error);
-      this.logger.warn(`${request.method} ${route.url} failed (${failure.status}): ${(error as Error).message}`);
+      // The path only: a query string can carry personal data (a search q, an email filter).
+      this.logger.warn(
+        `${request.method} ${route.service.name} ${pathOnly(request.url)} failed (${failure.status}): ${(error as Error).message}`,
+      );
       return sendProblem(request, reply, gatewayProblem(failure.code, failure.detail, { service: route.service.name }));
     }
 

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { waitFor } from '@crm/messaging';
 import { newPerson } from '../support/contacts';
 import { FakeUpstream } from './fake-upstream';
-import { bearer, call, startGatewaySuite, type GatewaySuite } from './gateway-suite';
+import { bearer, call, expectProblem, startGatewaySuite, type GatewaySuite } from './gateway-suite';
 
 interface AuditItem {
   requestId: string;
@@ -19,7 +19,10 @@ interface RawAnswer {
   reusedSocket: boolean;
 }
 
-/** One request on a given agent, with a body of `size` bytes written whole (as a Node client does). */
+/**
+ * One request on a given agent, with a body of `size` bytes written whole (as a Node client does):
+ * with its Content-Length, or chunked (no length, as a client streaming a body it has not measured).
+ */
 function send(
   base: string,
   agent: Agent,
@@ -27,6 +30,7 @@ function send(
   path: string,
   headers: Record<string, string>,
   size = 0,
+  framing: 'length' | 'chunked' = 'length',
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(base);
@@ -39,7 +43,8 @@ function send(
         agent,
         headers: {
           ...headers,
-          ...(size ? { 'content-type': 'application/json', 'content-length': String(size) } : {}),
+          ...(size ? { 'content-type': 'application/json' } : {}),
+          ...(size && framing === 'length' ? { 'content-length': String(size) } : {}),
         },
       },
       (res: IncomingMessage) => {
@@ -57,9 +62,19 @@ function send(
       },
     );
     req.once('error', reject);
-    if (size) req.end(Buffer.alloc(size, 0x20));
+    if (size && framing === 'chunked') void writeChunks(req, size);
+    else if (size) req.end(Buffer.alloc(size, 0x20));
     else req.end();
   });
+}
+
+/** Writes `size` bytes in 64 KiB chunks, waiting when the socket is full, as a streaming client does. */
+async function writeChunks(req: ClientRequest, size: number): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  for (let sent = 0; sent < size && !req.destroyed; sent += chunk.length) {
+    if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+  }
+  req.end();
 }
 
 describe('the audit log cannot be dodged, over-limit bodies get a 413, shutdown drains', () => {
@@ -69,7 +84,10 @@ describe('the audit log cannot be dodged, over-limit bodies get a 413, shutdown 
 
   beforeAll(async () => {
     await echo.start();
-    s = await startGatewaySuite(['contacts'], { SERVICE_URLS: `echo=${echo.url}`, SHUTDOWN_DRAIN_MS: '4000' });
+    s = await startGatewaySuite(['contacts'], {
+      SERVICE_URLS: `echo=${echo.url},nowhere=http://127.0.0.1:9`,
+      SHUTDOWN_DRAIN_MS: '4000',
+    });
     admin = bearer(await s.userToken('ada', ['admin'], 'Ada'));
   });
 
@@ -143,6 +161,42 @@ describe('the audit log cannot be dodged, over-limit bodies get a 413, shutdown 
     } finally {
       agent.destroy();
     }
+  });
+
+  it("answers a chunked body (no Content-Length) over the limit of the gateway's own routes with 413 problem+json, the connection still usable", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // The gateway's own routes take 1 MiB, as every service's.
+      const own = await send(gw(), agent, 'POST', '/api/v1/admin/api-keys', admin, 3 * 1024 * 1024, 'chunked');
+      expect(own.status).toBe(413);
+      expect(own.contentType).toContain('application/problem+json');
+      expect(JSON.parse(own.body)).toMatchObject({
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        instance: '/api/v1/admin/api-keys',
+      });
+      const next = await send(gw(), agent, 'GET', '/api/v1/admin/api-keys?limit=1', admin);
+      expect(next).toMatchObject({ status: 200, reusedSocket: true });
+      // A forwarded route's chunked body over the gateway's 10 MiB is refused the same way.
+      const proxied = await send(gw(), agent, 'POST', '/api/v1/contacts', admin, 12 * 1024 * 1024, 'chunked');
+      expect(proxied.status).toBe(413);
+      expect(JSON.parse(proxied.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('logs a failed forward with its path only: nothing of the query string (a search q, an email)', async () => {
+    const path = '/api/v1/nowhere/people?q=Ada+Lovelace&email=ada%40lovelace.example';
+    expectProblem(await call(gw(), 'GET', path, admin), 503, 'SERVICE_UNAVAILABLE');
+    const logs = await waitFor(
+      async () => s.gateway.logs,
+      (l) => l.includes('/nowhere/people'),
+      5_000,
+    );
+    const lines = logs.split('\n').filter((l) => l.includes('/nowhere/people'));
+    expect(lines.join('\n')).toContain('failed (503)');
+    expect(lines.join('\n')).not.toMatch(/lovelace|%40|\[email\]|q=/i);
   });
 
   it('on SIGTERM lets the write in flight finish and records it, then stops promptly despite idle keep-alive connections', async () => {
