@@ -90,7 +90,7 @@ describe('the customer 360 and search when services fail', () => {
 
       expectProblem(await call(gw(), 'GET', '/api/v1/analytics/customers/summary', admin), 503, 'SERVICE_UNAVAILABLE');
     } finally {
-      await s.services['analytics'].start();
+      await s.services['analytics'].start(s.serviceEnv);
     }
   });
 
@@ -123,7 +123,7 @@ describe('the customer 360 and search when services fail', () => {
       expect(search.status).toBe(200);
       expect(search.body.missing).toEqual([{ part: 'contacts', reason: expect.any(String) }]);
     } finally {
-      await s.services['contacts'].start();
+      await s.services['contacts'].start(s.serviceEnv);
     }
     expect((await call(gw(), 'GET', `/api/v1/contacts/${personId}`, admin)).status).toBe(200);
   });

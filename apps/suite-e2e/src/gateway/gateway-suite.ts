@@ -8,6 +8,8 @@ export interface GatewaySuite extends Suite {
   gateway: ServiceProcess;
   /** The env the gateway needs to find the services, for starting more gateways in a spec. */
   gatewayEnv: Record<string, string>;
+  /** The env the services were started with (their internal-token key), for restarting one. */
+  serviceEnv: Record<string, string>;
   /** A user token with a name, for checking identities in the audit log. */
   userToken(subject: string, roles: string[], name?: string): Promise<string>;
   teardown(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startGatewaySuite(
     nats,
     gateway,
     gatewayEnv: env,
+    serviceEnv: internal,
     userToken: (subject, roles, name) =>
       signDevToken({ secret: SECRET, subject, roles, name, issuer: 'crm-local', audience: 'crm' }),
     async teardown() {
