@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiTags, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import { RequirePermission } from '@crm/platform';
 import { ContactIdParams } from '../people/dto/person.dto';
 import { DuplicatesService } from './duplicates.service';
@@ -13,7 +13,11 @@ export class DuplicatesController {
   @Get(':id/duplicates')
   @RequirePermission('contacts:read')
   @ApiOperation({ summary: 'Likely duplicates: a similar name (trigram) plus a shared phone or the same account' })
-  @ApiOkResponse({ type: [DuplicateSuggestionDto], description: 'Most likely first' })
+  @ApiOkResponse({
+    description: 'Most likely first, at most 20',
+    schema: { type: 'array', maxItems: 20, items: { $ref: getSchemaPath(DuplicateSuggestionDto) } },
+  })
+  @ApiExtraModels(DuplicateSuggestionDto)
   suggest(@Param() { id }: ContactIdParams) {
     return this.duplicates.suggest(id);
   }

@@ -7,7 +7,7 @@ import { SearchService } from './search.service';
 import { SearchAnswerDto } from './dto/search-answer.dto';
 
 class SearchQueryDto {
-  @ApiProperty({ example: 'lovelace' })
+  @ApiProperty({ example: 'lovelace', minLength: 2, maxLength: 200 })
   @IsString()
   @Length(2, 200)
   q!: string;

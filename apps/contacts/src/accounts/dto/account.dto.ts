@@ -31,7 +31,7 @@ export class CreateAccountDto {
   @IsOptional()
   @IsIn(SIZE_BANDS)
   sizeBand?: string;
-  @ApiPropertyOptional({ example: 'FR' })
+  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2 })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;

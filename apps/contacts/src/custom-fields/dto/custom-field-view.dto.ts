@@ -6,7 +6,7 @@ export class CustomFieldDefinitionDto {
   @ApiProperty({ maxLength: 100 }) label!: string;
   @ApiProperty({ enum: CUSTOM_FIELD_TYPES }) type!: string;
   @ApiProperty() required!: boolean;
-  @ApiProperty({ type: [String], nullable: true, maxItems: 100 }) options!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, maxItems: 100, maxLength: 100 }) options!: string[] | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) pattern!: string | null;
   @ApiProperty({ type: Number, nullable: true, format: 'int32', minimum: 1, maximum: 10000 }) maxLength!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

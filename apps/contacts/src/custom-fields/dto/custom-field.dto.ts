@@ -18,6 +18,8 @@ import { CUSTOM_FIELD_TYPES, type CustomFieldType } from '../custom-field-defini
 export class CreateCustomFieldDto {
   @ApiProperty({
     pattern: '^[a-z][a-z0-9_]{0,39}$',
+    minLength: 1,
+    maxLength: 40,
     example: 'tier',
     description: 'Values are customFields.<key>; search filters cf.<key>',
   })
@@ -30,7 +32,12 @@ export class CreateCustomFieldDto {
   @ApiProperty({ enum: CUSTOM_FIELD_TYPES }) @IsIn(CUSTOM_FIELD_TYPES) type!: CustomFieldType;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() required?: boolean;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 100, description: 'The allowed values of an enum field' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 100,
+    maxLength: 100,
+    description: 'The allowed values of an enum field',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)

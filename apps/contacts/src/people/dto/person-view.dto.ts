@@ -65,7 +65,7 @@ export class PersonViewDto {
   @ApiProperty({ type: PostalAddressView, nullable: true }) address!: PostalAddressView | null;
   @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 100 }) ownerId!: string | null;
-  @ApiProperty({ type: [String], maxItems: 50 }) tags!: string[];
+  @ApiProperty({ type: [String], maxItems: 50, maxLength: 50 }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Values of the /custom-fields definitions' })
   customFields!: Record<string, unknown>;
   @ApiProperty({ type: AcquisitionSourceView }) source!: AcquisitionSourceView;

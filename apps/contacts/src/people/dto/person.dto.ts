@@ -66,6 +66,8 @@ export class EmailDto {
 export class PhoneDto {
   @ApiProperty({
     example: '06 12 34 56 78',
+    minLength: 3,
+    maxLength: 32,
     description: "Stored in E.164; a national number is read in the contact's country",
   })
   @IsString()
@@ -89,7 +91,7 @@ export class AddressDto {
   @ApiPropertyOptional({ maxLength: 20 }) @IsOptional() @IsString() @MaxLength(20) postalCode?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @ApiPropertyOptional({ example: 'FR' })
+  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2 })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
@@ -161,14 +163,18 @@ export class CreatePersonDto {
   @IsNotFutureDate()
   birthDate?: string;
 
-  @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2, description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
 
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) region?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
-  @ApiPropertyOptional({ example: 'fr-FR' }) @IsOptional() @IsLocale() locale?: string;
+  @ApiPropertyOptional({ example: 'fr-FR', maxLength: 35, description: 'BCP 47 language tag' })
+  @IsOptional()
+  @MaxLength(35)
+  @IsLocale()
+  locale?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) occupation?: string;
   @ApiPropertyOptional({ type: () => AddressDto })
   @IsOptional()
@@ -186,7 +192,7 @@ export class CreatePersonDto {
   @IsUUID()
   accountId?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @ApiPropertyOptional({ type: [String], maxItems: 50, minLength: 1, maxLength: 50 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

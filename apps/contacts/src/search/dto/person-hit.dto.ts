@@ -8,7 +8,7 @@ export class PersonHitDto {
   @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 2 }) country!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 100 }) city!: string | null;
-  @ApiProperty({ type: [String], maxItems: 50 }) tags!: string[];
+  @ApiProperty({ type: [String], maxItems: 50, maxLength: 50 }) tags!: string[];
   @ApiProperty({ type: String, nullable: true, maxLength: 50 }) sourceChannel!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 100 }) ownerId!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) accountName!: string | null;

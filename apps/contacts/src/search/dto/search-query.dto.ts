@@ -33,6 +33,7 @@ export class SearchQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: 20,
+    items: { type: 'string', maxLength: 50 },
     description: 'People carrying this tag; repeat (tag=a&tag=b) for people carrying any of them',
   })
   @IsOptional()
@@ -44,7 +45,7 @@ export class SearchQueryDto extends PageQueryDto {
   tag?: string[];
 
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsGivenOnce() @IsIn(LIFECYCLE_STAGES) stage?: string;
-  @ApiPropertyOptional({ example: 'FR' })
+  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2 })
   @IsOptional()
   @IsGivenOnce()
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })

@@ -4,7 +4,7 @@ export class ApiKeyViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ maxLength: 100 }) name!: string;
   @ApiProperty({ maxLength: 20, description: 'The first characters of the key, to recognise it' }) prefix!: string;
-  @ApiProperty({ type: [String], maxItems: 50, example: ['contacts:read'] }) scopes!: string[];
+  @ApiProperty({ type: [String], maxItems: 50, maxLength: 100, example: ['contacts:read'] }) scopes!: string[];
   @ApiProperty({ maxLength: 200 }) createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt!: string | null;
