@@ -107,6 +107,7 @@ async function startProcess(app, main, env) {
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((res) => {
         if (child.exitCode !== null) return res();
