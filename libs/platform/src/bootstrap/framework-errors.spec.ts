@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
@@ -103,6 +103,44 @@ describe('errors Fastify and Node answer before any route, and other edges, as p
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status, code });
   };
+
+  it('answers a body over the limit with 413 problem+json to a client writing all of it, and keeps its connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, bytes: number) =>
+      new Promise<{ status: number; type?: string; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            agent,
+            headers: bytes ? { 'content-type': 'application/json', 'content-length': String(bytes) } : {},
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], reused: req.reusedSocket }),
+            );
+          },
+        );
+        req.on('error', reject);
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        for (let sent = 0; sent < bytes; sent += chunk.length)
+          req.write(chunk.subarray(0, Math.min(chunk.length, bytes - sent)));
+        req.end();
+      });
+    try {
+      // 2 MiB against the default 1 MiB limit, written to the end as Node clients and proxies do.
+      const big = await send('POST', '/notes', 2 * 1024 * 1024);
+      expect(big.status).toBe(413);
+      expect(big.type).toContain('application/problem+json');
+      const next = await send('GET', '/notes/n1', 0);
+      expect(next).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  });
 
   it('answers headers too large with 431 problem+json', async () => {
     const res = await raw('GET', '/notes/1', { 'x-big': 'x'.repeat(20_000) });

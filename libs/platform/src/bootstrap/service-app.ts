@@ -10,6 +10,7 @@ import { buildOpenApiDocument, serveOpenApi } from '../openapi/openapi';
 import { recordRouteMethods } from './allowed-methods';
 import { clientErrorHandler, frameworkErrors } from './framework-errors';
 import { echoRequestId, requestIdFrom } from './request-id';
+import { keepConnectionAfterRefusedBody } from './refused-body';
 
 export interface ServiceOptions {
   name: string;
@@ -43,6 +44,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
   const fastify = adapter.getInstance();
   recordRouteMethods(fastify);
   echoRequestId(fastify);
+  keepConnectionAfterRefusedBody(fastify);
   installHttpMetrics(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(o.appModule, adapter, {
