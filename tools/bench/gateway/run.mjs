@@ -68,6 +68,8 @@ async function main() {
     CONTACTS_URL: contacts.url,
     RATE_LIMIT_PER_MINUTE: '1000000000',
     RATE_LIMIT_BURST: '1000000000',
+    RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_ADDRESS_BURST: '1000000000',
   });
   apps.push(gateway);
   const token = await devToken(secret);
