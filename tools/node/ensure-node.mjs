@@ -49,7 +49,8 @@ export function node24BinDir() {
       '--loglevel=error',
       `${PACKAGE}@${NODE_VERSION}`,
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    // npm's output goes to stderr: stdout carries only the bin folder (.ci/run reads it).
+    { stdio: ['ignore', process.stderr, 'inherit'] },
   );
   if (npm.status !== 0 || majorOf(join(LOCAL_BIN, 'node')) < MIN_MAJOR) {
     throw new Error(
