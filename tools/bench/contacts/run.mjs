@@ -26,7 +26,7 @@ import {
   deleteStreams,
   NATS_URL,
 } from '../lib/harness.mjs';
-import { wrk } from '../lib/wrk.mjs';
+import { averageRuns, wrk } from '../lib/wrk.mjs';
 
 const opts = args({ seconds: 5, rounds: 3, c: 32, build: true, 'otel-compare': false, target: 0.6 });
 const id = runId();
@@ -47,15 +47,6 @@ const env = {
   AUTH_ISSUER: 'crm-local',
   AUTH_AUDIENCE: 'crm',
 };
-
-const average = (rs) => ({
-  rps: rs.reduce((a, r) => a + r.rps, 0) / rs.length,
-  p50: percentile(
-    rs.map((r) => r.p50),
-    50,
-  ),
-  p99: Math.max(...rs.map((r) => r.p99)),
-});
 
 /**
  * Loads every target in short rounds of alternating order, so a busy moment on the machine lands
@@ -90,7 +81,7 @@ async function measureCreates(targets, token) {
       results[label].push(res);
     }
   }
-  return Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, average(rs)]));
+  return Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, averageRuns(rs)]));
 }
 
 async function plainInsert(url) {

@@ -11,13 +11,12 @@ import {
   startApp,
   devToken,
   load,
-  percentile,
   fmt,
   runId,
   deleteStreams,
   NATS_URL,
 } from '../lib/harness.mjs';
-import { wrk } from '../lib/wrk.mjs';
+import { averageRuns, wrk } from '../lib/wrk.mjs';
 
 const opts = args({ seconds: 5, c: 32, rounds: 4, build: true, target: 0.25 });
 const id = runId();
@@ -107,15 +106,7 @@ async function main() {
       results[name].push(res);
     }
   }
-  const sum = (rs) => ({
-    rps: rs.reduce((a, r) => a + r.rps, 0) / rs.length,
-    p50: percentile(
-      rs.map((r) => r.p50),
-      50,
-    ),
-    p99: Math.max(...rs.map((r) => r.p99)),
-  });
-  const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, sum(rs)]));
+  const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, averageRuns(rs)]));
   const line = (label, r) =>
     `  ${label.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms`;
   const overhead = (label, direct, through) => {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { percentile } from './harness.mjs';
 
 const SCRIPT = `
 local threads = 0
@@ -91,4 +92,16 @@ export function wrk({ url, method, path, token, run, connections = 32, seconds =
       });
     });
   });
+}
+
+/** Several wrk runs of one target as one figure: mean throughput, median p50, worst p99. */
+export function averageRuns(runs) {
+  return {
+    rps: runs.reduce((a, r) => a + r.rps, 0) / runs.length,
+    p50: percentile(
+      runs.map((r) => r.p50),
+      50,
+    ),
+    p99: Math.max(...runs.map((r) => r.p99)),
+  };
 }
