@@ -96,6 +96,14 @@ export class ErasureReceiptsService {
       };
     });
     const complete = participants.every((p) => p.status === 'completed');
+    // From the confirmations read just now, as record() computes it: the request row was read by an
+    // earlier statement and may not show yet the completion the last receipt committed since.
+    const completedAt = complete
+      ? participants.reduce<string | null>(
+          (latest, p) => (!latest || (p.completedAt ?? '') > latest ? p.completedAt : latest),
+          null,
+        )
+      : null;
     return {
       requestId: request.id,
       contactId: request.person_id,
@@ -103,7 +111,7 @@ export class ErasureReceiptsService {
       requestedAt: request.requested_at.toISOString(),
       participants,
       complete,
-      completedAt: complete ? (request.completed_at?.toISOString() ?? null) : null,
+      completedAt,
     };
   }
 }
