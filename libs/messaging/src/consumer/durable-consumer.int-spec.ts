@@ -98,6 +98,16 @@ describe('durable consumer (real Postgres and NATS)', () => {
   const event = (country: string, i: number) =>
     buildCloudEvent('contacts', { type: TYPE, subject: `contact-${i}`, version: 1, data: { country } });
 
+  it('stops at once when stopped while it is still setting up its stream and consumer', async () => {
+    const c = start(`early-stop-${Date.now()}`);
+    consumer = undefined;
+    const stopped = await Promise.race([
+      c.stop().then(() => 'stopped'),
+      new Promise((r) => setTimeout(() => r('still running after 5 s'), 5000)),
+    ]);
+    expect(stopped).toBe('stopped');
+  });
+
   it('applies events published while it was down, and a full redelivery changes nothing', async () => {
     await ds.query('DELETE FROM per_country');
     const events = [

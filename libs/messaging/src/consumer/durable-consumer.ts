@@ -121,6 +121,13 @@ export class DurableConsumer {
     const js = await this.o.nats.jetstream();
     const consumer = await js.consumers.get(this.streamName, this.o.consumer);
     this.messages = await consumer.consume({ max_messages: 256 });
+    // stop() ran while the stream and consumer were being set up: it found no messages to close,
+    // and nothing would end the loop below while no message comes. (close() would wait for an
+    // iteration that never starts; stop() ends the pull at once.)
+    if (this.stopped) {
+      this.messages.stop();
+      return;
+    }
     this.log('info', `consuming ${this.streamName} as ${this.o.consumer}`);
     for await (const m of this.messages) {
       if (this.stopped) break;
