@@ -3,3 +3,4 @@ export * from './analytics/analytics.rpc';
 export * from './contacts/contacts.events';
 export * from './contacts/contacts.rpc';
 export * from './erasure/erasure.events';
+export * from './sales/sales-orders.events';
