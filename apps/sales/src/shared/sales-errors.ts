@@ -1,0 +1,57 @@
+import { errorFactory, type ErrorCatalogue } from '@crm/platform';
+
+/**
+ * Every code sales answers besides the platform's own (VALIDATION_FAILED,
+ * ROUTE_NOT_FOUND, CONCURRENT_UPDATE, ...), and its kind, so its status.
+ * A new code goes here first; the map must name every code. sales-orders'
+ * codes (products, price books, quotes, orders) are added here too.
+ */
+export type SalesErrorCode =
+  | 'PIPELINE_NOT_FOUND'
+  | 'PIPELINE_NAME_TAKEN'
+  | 'STAGE_NOT_FOUND'
+  | 'STAGE_NOT_IN_PIPELINE'
+  | 'STAGE_RETIRED'
+  | 'STAGE_IN_USE'
+  | 'STAGE_ORDER_INVALID'
+  | 'PIPELINE_STAGES_INCOMPLETE'
+  | 'DEAL_NOT_FOUND'
+  | 'DEAL_STAGE_TRANSITION_INVALID'
+  | 'DEAL_CLOSED'
+  | 'DEAL_NOT_CLOSED'
+  | 'LOST_REASON_REQUIRED'
+  | 'LOST_REASON_NOT_FOUND'
+  | 'LOST_REASON_INACTIVE'
+  | 'LOST_REASON_TAKEN'
+  | 'CUSTOM_FIELD_EXISTS'
+  | 'CURRENCY_RATE_NOT_FOUND'
+  | 'CURRENCY_RATE_MISSING'
+  | 'VERSION_CONFLICT'
+  | 'CURSOR_INVALID';
+
+export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
+  PIPELINE_NOT_FOUND: 'not_found',
+  PIPELINE_NAME_TAKEN: 'conflict',
+  STAGE_NOT_FOUND: 'not_found',
+  STAGE_NOT_IN_PIPELINE: 'unprocessable',
+  STAGE_RETIRED: 'unprocessable',
+  STAGE_IN_USE: 'conflict',
+  STAGE_ORDER_INVALID: 'unprocessable',
+  PIPELINE_STAGES_INCOMPLETE: 'unprocessable',
+  DEAL_NOT_FOUND: 'not_found',
+  DEAL_STAGE_TRANSITION_INVALID: 'unprocessable',
+  DEAL_CLOSED: 'conflict',
+  DEAL_NOT_CLOSED: 'conflict',
+  LOST_REASON_REQUIRED: 'unprocessable',
+  LOST_REASON_NOT_FOUND: 'unprocessable',
+  LOST_REASON_INACTIVE: 'unprocessable',
+  LOST_REASON_TAKEN: 'conflict',
+  CUSTOM_FIELD_EXISTS: 'conflict',
+  CURRENCY_RATE_NOT_FOUND: 'not_found',
+  CURRENCY_RATE_MISSING: 'unprocessable',
+  VERSION_CONFLICT: 'precondition_failed',
+  CURSOR_INVALID: 'invalid',
+};
+
+/** `throw salesError('DEAL_NOT_FOUND', 'No deal 42')`: the kind comes from the catalogue. */
+export const salesError = errorFactory(SALES_ERRORS);
