@@ -5,7 +5,7 @@ describe('sales order events', () => {
   const types = Object.values(SALES_ORDERS_EVENTS);
 
   it('name each type crm.sales.<entity>.<past-tense verb>, on the CRM_SALES stream', () => {
-    for (const type of types) expect(type).toMatch(/^crm\.sales\.(product|quote|order)\.(sent|[a-z]+ed)$/);
+    for (const type of types) expect(type).toMatch(/^crm\.sales\.(product|quote|order)\.(sent|paid|[a-z]+ed)$/);
     expect(isServiceName('sales')).toBe(true);
   });
 
