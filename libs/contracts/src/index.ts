@@ -6,3 +6,5 @@ export * from './erasure/erasure.events';
 export * from './sales/sales-orders.events';
 export * from './sales/sales.events';
 export * from './sales/sales.rpc';
+export * from './marketing/marketing.events';
+export * from './marketing/marketing.rpc';
