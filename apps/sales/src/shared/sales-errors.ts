@@ -27,7 +27,26 @@ export type SalesErrorCode =
   | 'CURRENCY_RATE_NOT_FOUND'
   | 'CURRENCY_RATE_MISSING'
   | 'VERSION_CONFLICT'
-  | 'CURSOR_INVALID';
+  | 'CURSOR_INVALID'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_SKU_TAKEN'
+  | 'PRODUCT_INACTIVE'
+  | 'PRICE_BOOK_NOT_FOUND'
+  | 'PRICE_BOOK_NAME_TAKEN'
+  | 'PRICE_BOOK_CURRENCY_MISMATCH'
+  | 'PRICE_BOOK_NOT_VALID'
+  | 'PRICE_BOOK_DEFAULT_REQUIRED'
+  | 'PRICE_NOT_FOUND'
+  | 'QUOTE_NOT_FOUND'
+  | 'QUOTE_TRANSITION_INVALID'
+  | 'QUOTE_NOT_EDITABLE'
+  | 'QUOTE_SUPERSEDED'
+  | 'QUOTE_EXPIRED'
+  | 'ORDER_NOT_FOUND'
+  | 'ORDER_TRANSITION_INVALID'
+  | 'ORDER_EXTERNAL_ID_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'REFUND_EXCEEDS_LINE';
 
 export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   PIPELINE_NOT_FOUND: 'not_found',
@@ -51,6 +70,25 @@ export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   CURRENCY_RATE_MISSING: 'unprocessable',
   VERSION_CONFLICT: 'precondition_failed',
   CURSOR_INVALID: 'invalid',
+  PRODUCT_NOT_FOUND: 'not_found',
+  PRODUCT_SKU_TAKEN: 'conflict',
+  PRODUCT_INACTIVE: 'unprocessable',
+  PRICE_BOOK_NOT_FOUND: 'not_found',
+  PRICE_BOOK_NAME_TAKEN: 'conflict',
+  PRICE_BOOK_CURRENCY_MISMATCH: 'unprocessable',
+  PRICE_BOOK_NOT_VALID: 'unprocessable',
+  PRICE_BOOK_DEFAULT_REQUIRED: 'unprocessable',
+  PRICE_NOT_FOUND: 'unprocessable',
+  QUOTE_NOT_FOUND: 'not_found',
+  QUOTE_TRANSITION_INVALID: 'unprocessable',
+  QUOTE_NOT_EDITABLE: 'conflict',
+  QUOTE_SUPERSEDED: 'conflict',
+  QUOTE_EXPIRED: 'unprocessable',
+  ORDER_NOT_FOUND: 'not_found',
+  ORDER_TRANSITION_INVALID: 'unprocessable',
+  ORDER_EXTERNAL_ID_CONFLICT: 'conflict',
+  IDEMPOTENCY_KEY_REUSED: 'unprocessable',
+  REFUND_EXCEEDS_LINE: 'unprocessable',
 };
 
 /** `throw salesError('DEAL_NOT_FOUND', 'No deal 42')`: the kind comes from the catalogue. */
