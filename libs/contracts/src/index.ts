@@ -8,3 +8,5 @@ export * from './sales/sales.events';
 export * from './sales/sales.rpc';
 export * from './marketing/marketing.events';
 export * from './marketing/marketing.rpc';
+export * from './documents/documents.events';
+export * from './documents/documents.rpc';
