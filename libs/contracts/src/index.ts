@@ -10,3 +10,5 @@ export * from './marketing/marketing.events';
 export * from './marketing/marketing.rpc';
 export * from './documents/documents.events';
 export * from './documents/documents.rpc';
+export * from './support/support.events';
+export * from './support/support.rpc';
