@@ -58,3 +58,9 @@ export { errorFactory, problemFactory, type ErrorCatalogue } from './errors/erro
 export { findUnstorableInput, unstorableText, MAX_INPUT_DEPTH } from './validation/input-guard';
 export { PageQueryDto, type Page } from './validation/page-query.dto';
 export { CreatedLocationInterceptor } from './bootstrap/location';
+export {
+  configureRefusedBodies,
+  discardRest,
+  DISCARD_AT_MOST,
+  type RefusedBodySettings,
+} from './bootstrap/refused-body';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { configureRefusedBodies, discardRest } from '@crm/platform';
 import { uuidv7 } from '@crm/persistence';
 import { AuditLogService, type AuditRecord } from '../audit/audit-log.service';
 import { GATEWAY_SETTINGS, type GatewaySettings } from '../config/gateway-settings';
@@ -9,7 +10,6 @@ import { InternalTokenSigner } from '../identity/internal-token';
 import { cors } from '../protection/cors';
 import { RateLimits, type RateDecision } from '../protection/rate-limiter';
 import { securityHeaders } from '../protection/security-headers';
-import { discardRest } from '../proxy/body-limit';
 import { API_PREFIX, DISCARD_AT_MOST, PROXY_ROUTE, ServiceProxy } from '../proxy/service-proxy';
 import { gatewayMetrics } from './gateway.metrics';
 import { pathOnly, sendProblem } from './problem';
@@ -60,25 +60,13 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
       }
       done();
     });
-    app.addHook('onSend', async (request, reply, payload) => {
-      this.afterTooLarge(request, reply);
-      return payload;
+    // A chunked body refused by a route's body parser: the platform reads the rest and keeps the
+    // connection (closing it while draining); here it is counted.
+    configureRefusedBodies(app, {
+      draining: () => this.closing,
+      onRefused: () => gatewayMetrics.refused.inc({ reason: 'too_large' }),
     });
     this.proxy.register(app);
-  }
-
-  /**
-   * A chunked body over the limit of one of the gateway's own routes is refused (413) by the body
-   * parser, which stops reading it and closes the connection: the rest is read and dropped here
-   * instead, as for a refused Content-Length, so the client reads the 413 and its keep-alive
-   * connection stays usable (past DISCARD_AT_MOST the connection is cut all the same).
-   */
-  private afterTooLarge(request: FastifyRequest, reply: FastifyReply): void {
-    const raw = request.raw;
-    if (reply.statusCode !== 413 || raw.complete || raw.destroyed || raw.listenerCount('data') > 0) return;
-    gatewayMetrics.refused.inc({ reason: 'too_large' });
-    discardRest(raw, DISCARD_AT_MOST);
-    if (!this.closing) reply.removeHeader('connection');
   }
 
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 
 export class BodyTooLargeError extends Error {
@@ -32,16 +31,4 @@ export function isBodyTooLarge(error: unknown): error is BodyTooLargeError {
   return false;
 }
 
-/**
- * After refusing a body, reads and drops what the client is still sending,
- * up to a bound: a client still writing into a closed connection sees a
- * broken pipe, not the 413. Past the bound the connection is cut.
- */
-export function discardRest(raw: IncomingMessage, maxBytes: number): void {
-  let dropped = 0;
-  raw.on('data', (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > maxBytes) raw.socket.destroy();
-  });
-  raw.resume();
-}
+export { discardRest } from '@crm/platform';
