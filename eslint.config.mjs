@@ -27,6 +27,11 @@ export default [
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:contacts', onlyDependOnLibsWithTags: ['scope:contacts', 'scope:shared'] },
             { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
+            { sourceTag: 'scope:sales', onlyDependOnLibsWithTags: ['scope:sales', 'scope:shared'] },
+            { sourceTag: 'scope:support', onlyDependOnLibsWithTags: ['scope:support', 'scope:shared'] },
+            { sourceTag: 'scope:marketing', onlyDependOnLibsWithTags: ['scope:marketing', 'scope:shared'] },
+            { sourceTag: 'scope:documents', onlyDependOnLibsWithTags: ['scope:documents', 'scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
           ],
         },
       ],
@@ -37,6 +42,29 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Each service names its error codes and their kinds once, in its catalogue (shared/<service>-errors.ts,
+    // built with errorFactory/problemFactory from @crm/platform); code elsewhere throws from it.
+    files: ['apps/**/*.ts'],
+    ignores: ['apps/*/src/shared/*-errors.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='DomainError']",
+          message: "Add the code to the service's error catalogue (src/shared/<service>-errors.ts) and throw from it.",
+        },
+        {
+          selector: "CallExpression[callee.name='problem'][arguments.0.type='Literal']",
+          message: "Add the code to the service's error catalogue (src/shared/<service>-errors.ts) and answer from it.",
+        },
+        {
+          selector: "CallExpression[callee.name='problem'][arguments.0.property.name='status']",
+          message: "Add the code to the service's error catalogue (src/shared/<service>-errors.ts) and answer from it.",
+        },
+      ],
     },
   },
   {
