@@ -1,3 +1,5 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
 /**
  * ISO 4217 currencies sales takes money in, with the decimals of each one's
  * minor unit. Maintained by hand from the ISO 4217 list one (the
@@ -40,4 +42,18 @@ export function currencyDigits(code: string): number {
   const digits = DIGITS.get(code);
   if (digits === undefined) throw new RangeError(`${code} is not an ISO 4217 currency`);
   return digits;
+}
+
+/** class-validator: a current ISO 4217 code in upper case, e.g. EUR (see {@link isIsoCurrency}). */
+export function IsCurrency(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCurrency',
+      validator: {
+        validate: (value: unknown) => isIsoCurrency(value),
+        defaultMessage: () => 'must be an ISO 4217 currency code in upper case, such as EUR',
+      },
+    },
+    options,
+  );
 }
