@@ -169,8 +169,10 @@ export class ProductsQuotesOrders1797100000000 implements MigrationInterface {
       `CREATE INDEX orders_account_idx ON orders (account_id, placed_at DESC, id DESC) WHERE account_id IS NOT NULL`,
     );
     await q.query(`CREATE INDEX orders_status_idx ON orders (status, placed_at DESC, id DESC)`);
+    // Search by number or external id, whole or by prefix.
+    await q.query(`CREATE INDEX orders_number_prefix_idx ON orders (lower(number) text_pattern_ops)`);
     await q.query(
-      `CREATE INDEX orders_external_id_idx ON orders (external_order_id) WHERE external_order_id IS NOT NULL`,
+      `CREATE INDEX orders_external_prefix_idx ON orders (lower(external_order_id) text_pattern_ops) WHERE external_order_id IS NOT NULL`,
     );
     await q.query(`
       CREATE TABLE order_lines (
