@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/messaging';
+import { PersistenceModule } from '@crm/persistence';
+import { PlatformModule } from '@crm/platform';
+import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
+import { contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
+import { SegmentsModule } from './segments/segments.module';
+import { SettingsModule } from './shared/settings.module';
+
+// marketing's tables are read and written with SQL in repositories; only the messaging tables are entities.
+export const entities = [...messagingEntities];
+export const migrations = [...messagingMigrations, MarketingSchema1764100001000];
+
+@Module({
+  imports: [
+    PlatformModule.forRoot({ serviceName: 'marketing' }),
+    PersistenceModule.forRoot({ entities, migrations }),
+    MessagingModule.forRoot({
+      service: 'marketing',
+      publishes: true,
+      subscribe: [
+        { stream: 'contacts', handlers: contactEventHandlers },
+        { stream: 'sales', handlers: salesEventHandlers },
+      ],
+    }),
+    SettingsModule,
+    SegmentsModule,
+    MirrorModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,195 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { MARKETING_EVENTS, type SegmentRebuiltPayload } from '@crm/contracts';
+import { EventPublisher } from '@crm/messaging';
+import { inTransaction } from '@crm/persistence';
+import { compileFilter } from './segment-filter';
+import { MembershipService } from './membership.service';
+
+/** Contacts per chunk of a rebuild; progress is committed after each. */
+const CHUNK = 100_000;
+
+/**
+ * Full rebuilds, only when a dynamic segment's definition changes. The
+ * request is the segment row itself (status 'building', definition_version >
+ * built_version), so it survives a restart; one builder takes a segment at a
+ * time (advisory lock), across replicas. The members are rewritten chunk by
+ * chunk over the mirror's key, with progress; contacts whose mirror row
+ * changed while it ran are evaluated again afterwards, so a live change
+ * during a rebuild is never lost.
+ */
+@Injectable()
+export class SegmentBuilder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SegmentBuilder');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private wake?: () => void;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+    private readonly membership: MembershipService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.loop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Called after a definition change commits. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        while (!this.stopped && (await this.buildOne())) {
+          /* next */
+        }
+      } catch (error) {
+        this.logger.warn(`segment build failed: ${(error as Error).message}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, 2000);
+      });
+    }
+  }
+
+  /** Builds one pending segment; false when none is waiting. */
+  async buildOne(): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const pending: { id: string }[] = await runner.query(
+        `SELECT id FROM segments WHERE kind = 'dynamic' AND status = 'building' ORDER BY updated_at`,
+      );
+      for (const { id } of pending) {
+        const [{ locked }]: { locked: boolean }[] = await runner.query(
+          `SELECT pg_try_advisory_lock(hashtext('marketing.segment-build'), hashtext($1)) AS locked`,
+          [id],
+        );
+        if (!locked) continue;
+        try {
+          await this.build(id);
+        } finally {
+          await runner.query(`SELECT pg_advisory_unlock(hashtext('marketing.segment-build'), hashtext($1))`, [id]);
+        }
+        return true;
+      }
+      return false;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async build(id: string): Promise<void> {
+    const started = Date.now();
+    const [seg]: { definition: unknown; definition_version: number; status: string }[] = await this.dataSource.query(
+      `SELECT definition, definition_version, status FROM segments WHERE id = $1`,
+      [id],
+    );
+    if (!seg || seg.status !== 'building') return;
+    const version = seg.definition_version;
+    const [{ startedAt, total }]: { startedAt: Date; total: number }[] = await this.dataSource
+      .query(
+        `UPDATE segments SET build_started_at = clock_timestamp(), build_done = 0,
+         build_total = (SELECT count(*) FROM contact_mirror) WHERE id = $1
+       RETURNING build_started_at AS "startedAt", build_total AS total`,
+        [id],
+      )
+      .then((r: [{ startedAt: Date; total: number }[], number]) => r[0]);
+    const params: unknown[] = [id];
+    const predicate = compileFilter(seg.definition, params);
+    const n = params.length;
+    let after = '00000000-0000-0000-0000-000000000000';
+    let entered = 0;
+    let left = 0;
+    let done = 0;
+    for (;;) {
+      const [bound]: { contact_id: string }[] = await this.dataSource.query(
+        `SELECT contact_id FROM contact_mirror WHERE contact_id > $1 ORDER BY contact_id OFFSET ${CHUNK - 1} LIMIT 1`,
+        [after],
+      );
+      const upto = bound?.contact_id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+      const range = `m.contact_id > $${n + 1}::uuid AND m.contact_id <= $${n + 2}::uuid`;
+      const stillCurrent = await inTransaction(this.dataSource, async (manager: EntityManager) => {
+        const [cur]: { definition_version: number }[] = await manager.query(
+          `SELECT definition_version FROM segments WHERE id = $1 FOR SHARE`,
+          [id],
+        );
+        if (cur?.definition_version !== version) return false;
+        const [{ removed }]: { removed: number }[] = await manager.query(
+          `WITH gone AS (
+             DELETE FROM segment_members sm USING contact_mirror m
+              WHERE sm.segment_id = $1 AND m.contact_id = sm.contact_id AND ${range}
+                AND NOT (m.status = 'active' AND COALESCE(${predicate}, false))
+             RETURNING 1)
+           SELECT count(*)::int AS removed FROM gone`,
+          [...params, after, upto],
+        );
+        const [{ added }]: { added: number }[] = await manager.query(
+          `WITH fresh AS (
+             INSERT INTO segment_members (segment_id, contact_id)
+               SELECT $1, m.contact_id FROM contact_mirror m
+                WHERE ${range} AND m.status = 'active' AND COALESCE(${predicate}, false)
+               ON CONFLICT DO NOTHING
+             RETURNING 1)
+           SELECT count(*)::int AS added FROM fresh`,
+          [...params, after, upto],
+        );
+        left += Number(removed);
+        entered += Number(added);
+        done = Math.min(total, done + CHUNK);
+        await manager.query(`UPDATE segments SET build_done = $2 WHERE id = $1`, [id, done]);
+        return true;
+      });
+      if (!stillCurrent) return;
+      if (!bound) break;
+      after = upto;
+    }
+    // Contacts changed while the chunks ran: the live path may have seen the old definition.
+    const changed: { contact_id: string }[] = await this.dataSource.query(
+      `SELECT contact_id FROM contact_mirror WHERE updated_at >= $1`,
+      [startedAt],
+    );
+    for (let i = 0; i < changed.length; i += 1000)
+      await inTransaction(this.dataSource, (manager) =>
+        this.membership.reevaluate(
+          manager,
+          changed.slice(i, i + 1000).map((c) => c.contact_id),
+        ),
+      );
+    await inTransaction(this.dataSource, async (manager) => {
+      const [, updated] = await manager.query(
+        `UPDATE segments SET status = 'ready', built_version = $2, built_at = clock_timestamp(), build_done = build_total,
+                build_ms = $3 WHERE id = $1 AND definition_version = $2`,
+        [id, version, Date.now() - started],
+      );
+      if (!updated) return;
+      const [{ members }]: { members: number }[] = await manager.query(
+        `SELECT count(*)::int AS members FROM segment_members WHERE segment_id = $1`,
+        [id],
+      );
+      const data: SegmentRebuiltPayload = {
+        segmentId: id,
+        definitionVersion: version,
+        members,
+        entered,
+        left,
+        tookMs: Date.now() - started,
+      };
+      await this.events.publish(manager, { type: MARKETING_EVENTS.segmentRebuilt, subject: id, version, data });
+    });
+    this.logger.log(`segment ${id} v${version} built in ${Date.now() - started} ms (+${entered} -${left})`);
+  }
+}

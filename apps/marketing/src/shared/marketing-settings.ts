@@ -1,0 +1,65 @@
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig } from '@crm/platform';
+
+export const MARKETING_SETTINGS = Symbol('marketing:settings');
+
+/** marketing's own settings, read at start; a bad value stops the service naming the variable. */
+export class MarketingSettings {
+  /** Where mail goes: any SMTP relay; locally the launcher's mail catcher. */
+  @IsString()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  @IsEmail({ require_tld: false }, { message: 'MAIL_FROM must be an email address' })
+  MAIL_FROM = 'marketing@crm.local';
+
+  /** Public origin of the tracking routes (pixel, click, unsubscribe, survey), as recipients reach it. */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'TRACKING_BASE_URL must be an http(s) URL without query' })
+  TRACKING_BASE_URL = 'http://127.0.0.1:3004';
+
+  /** Key that signs tracking links; unset, AUTH_JWT_SECRET is used. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'TRACKING_SECRET must be at least 32 characters' })
+  TRACKING_SECRET?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  SEND_BATCH_SIZE = 500;
+
+  /** SMTP connections kept open by the sender. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SEND_CONCURRENCY = 8;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  SEND_POLL_MS = 500;
+
+  /** SMS provider's HTTP API (POST {base}/messages); unset, SMS sends fail with a recorded reason. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'SMS_API_URL must be an http(s) URL' })
+  SMS_API_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SMS_API_KEY?: string;
+
+  /** A conversion is credited to a click within this many days before the order. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  ATTRIBUTION_WINDOW_DAYS = 7;
+}
+
+export function loadMarketingSettings(env: NodeJS.ProcessEnv = process.env): MarketingSettings {
+  return loadConfig(MarketingSettings, env);
+}
