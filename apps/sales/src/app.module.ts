@@ -5,11 +5,18 @@ import { PlatformModule } from '@crm/platform';
 import { ContactsMirrorModule, contactEventHandlers } from './contacts-mirror/contacts-mirror.module';
 import { PipelinesAndDeals1797000000000 } from './migrations/1797000000000-pipelines-and-deals';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { DealsModule } from './deals/deals.module';
+import { DealFieldsModule } from './deal-fields/deal-fields.module';
+import { LostReasonsModule } from './lost-reasons/lost-reasons.module';
+import { ProductsQuotesOrders1797100000000 } from './migrations/1797100000000-products-quotes-orders';
+import { ProductsModule } from './products/products.module';
+import { PriceBooksModule } from './price-books/price-books.module';
+import { OrdersModule } from './orders/orders.module';
 
 // Further entities and migrations go at the end of these lists (migrations in apps/sales/src/migrations/,
 // pipelines and deals 17970xxxxxxxx-*, products, price books, quotes and orders 17971xxxxxxxx-*).
 export const entities = [...messagingEntities];
-export const migrations = [...messagingMigrations, PipelinesAndDeals1797000000000];
+export const migrations = [...messagingMigrations, PipelinesAndDeals1797000000000, ProductsQuotesOrders1797100000000];
 
 @Module({
   imports: [
@@ -22,6 +29,12 @@ export const migrations = [...messagingMigrations, PipelinesAndDeals179700000000
     }),
     ContactsMirrorModule,
     PipelinesModule,
+    LostReasonsModule,
+    DealFieldsModule,
+    DealsModule,
+    ProductsModule,
+    PriceBooksModule,
+    OrdersModule,
     // Further feature modules go here, one line each (products, price books, quotes, orders: sales-orders).
   ],
 })

@@ -21,6 +21,7 @@ export type SalesErrorCode =
   | 'DEAL_NOT_CLOSED'
   | 'LOST_REASON_REQUIRED'
   | 'LOST_REASON_NOT_FOUND'
+  | 'LOST_REASON_UNKNOWN'
   | 'LOST_REASON_INACTIVE'
   | 'LOST_REASON_TAKEN'
   | 'CUSTOM_FIELD_EXISTS'
@@ -62,7 +63,8 @@ export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   DEAL_CLOSED: 'conflict',
   DEAL_NOT_CLOSED: 'conflict',
   LOST_REASON_REQUIRED: 'unprocessable',
-  LOST_REASON_NOT_FOUND: 'unprocessable',
+  LOST_REASON_NOT_FOUND: 'not_found',
+  LOST_REASON_UNKNOWN: 'unprocessable',
   LOST_REASON_INACTIVE: 'unprocessable',
   LOST_REASON_TAKEN: 'conflict',
   CUSTOM_FIELD_EXISTS: 'conflict',
