@@ -10,6 +10,8 @@ import { erasureCompletedType } from '../erasure/erasure.events';
 export const SUPPORT_EVENTS = {
   /** data: SupportTicketPayload */
   ticketCreated: 'crm.support.ticket.created',
+  /** data: SupportTicketPayload, after a change of subject, priority, type, tags, custom fields, asset or team */
+  ticketUpdated: 'crm.support.ticket.updated',
   /** data: SupportTicketAssignedPayload */
   ticketAssigned: 'crm.support.ticket.assigned',
   /** data: SupportTicketStatusChangedPayload */
