@@ -1,0 +1,135 @@
+import {
+  AppShell,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, match, navigate, useLocation } from './lib/router';
+import { SessionProvider, useSession } from './session';
+import { AccountForm } from './screens/AccountForm';
+import { AccountsList } from './screens/AccountsList';
+import { ContactForm } from './screens/ContactForm';
+import { ContactsList } from './screens/ContactsList';
+import { Customer360 } from './screens/Customer360';
+import { MergeContacts } from './screens/MergeContacts';
+import { SearchPage } from './screens/SearchPage';
+import { SignIn } from './screens/SignIn';
+
+/** The areas of the console; a service's screens appear once that service is built (sales, support, ... to come). */
+const AREAS = [
+  { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
+  { to: '/accounts', label: 'Accounts', permission: 'contacts:read' },
+  { to: '/search', label: 'Search', permission: '' },
+];
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+function Shell() {
+  const { session, loading, signOut, can } = useSession();
+  const { path, search } = useLocation();
+  useEffect(() => {
+    if (!loading && !session && path !== '/sign-in')
+      navigate(`/sign-in?returnTo=${encodeURIComponent(path + search)}`, true);
+    if (session && path === '/') navigate('/contacts', true);
+    if (session && path === '/sign-in') {
+      const back = new URLSearchParams(search).get('returnTo') ?? '';
+      navigate(/^\/(?![/\\])/.test(back) && !back.startsWith('/sign-in') ? back : '/contacts', true);
+    }
+  }, [loading, session, path, search]);
+  if (loading)
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  if (!session) return <SignIn />;
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Title order={1} size="h3">
+            CRM
+          </Title>
+          <GlobalSearch />
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" aria-label="Signed in as">
+              {session.name ?? session.subject}
+            </Text>
+            <Button variant="subtle" size="xs" onClick={() => void signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Areas">
+        <nav>
+          {AREAS.filter((a) => !a.permission || can(a.permission)).map((a) => (
+            <NavLink
+              key={a.to}
+              component={Link}
+              to={a.to}
+              label={a.label}
+              active={path === a.to || path.startsWith(`${a.to}/`)}
+            />
+          ))}
+        </nav>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Screen path={path} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function Screen({ path }: { path: string }) {
+  let m: Record<string, string> | null;
+  if (path === '/contacts') return <ContactsList />;
+  if (path === '/contacts/new') return <ContactForm />;
+  if ((m = match('/contacts/:id/edit', path))) return <ContactForm id={m['id']} />;
+  if ((m = match('/contacts/:id/merge/:otherId', path))) return <MergeContacts id={m['id']} otherId={m['otherId']} />;
+  if ((m = match('/contacts/:id', path))) return <Customer360 id={m['id']} />;
+  if (path === '/accounts') return <AccountsList />;
+  if (path === '/accounts/new') return <AccountForm />;
+  if ((m = match('/accounts/:id/edit', path))) return <AccountForm id={m['id']} />;
+  if (path === '/search') return <SearchPage />;
+  return (
+    <Text role="status">
+      Nothing here. <Link to="/contacts">Go to contacts</Link>
+    </Text>
+  );
+}
+
+function GlobalSearch() {
+  const [q, setQ] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+  };
+  return (
+    <form role="search" onSubmit={submit} style={{ flex: 1, maxWidth: 480 }}>
+      <VisuallyHidden>
+        <label htmlFor="global-search">Search everything</label>
+      </VisuallyHidden>
+      <TextInput
+        id="global-search"
+        placeholder="Search people and accounts…"
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        maxLength={200}
+      />
+    </form>
+  );
+}

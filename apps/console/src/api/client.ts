@@ -1,0 +1,86 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import { ApiError, asProblem } from '../lib/problem';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Person = Schemas['PersonViewDto'];
+export type PersonHit = Schemas['PersonHitDto'];
+export type Account = Schemas['AccountViewDto'];
+
+/** Held in memory only (never in storage): the CSRF token that goes with the httpOnly session cookie. */
+let csrfToken: string | undefined;
+let onSignedOut: () => void = () => undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+export function whenSignedOut(callback: () => void): void {
+  onSignedOut = callback;
+}
+
+const session: Middleware = {
+  onRequest({ request }) {
+    if (csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) onSignedOut();
+    return response;
+  },
+};
+
+/** Typed from the gateway's merged OpenAPI document (openapi/gateway.openapi.json): a changed API fails the build. */
+export const api = createClient<paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
+api.use(session);
+
+/** The data of an openapi-fetch answer, or an ApiError carrying the problem. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<NonNullable<T>> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new ApiError(asProblem(response.status, error));
+  return data as NonNullable<T>;
+}
+
+export interface SessionInfo {
+  subject: string;
+  name?: string;
+  roles: string[];
+  permissions: string[];
+  csrfToken: string;
+}
+
+export interface AuthConfig {
+  localSignIn: boolean;
+  oidc: boolean;
+  roles: string[];
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = (await res.json().catch(() => undefined)) as unknown;
+  if (!res.ok) throw new ApiError(asProblem(res.status, body));
+  return body as T;
+}
+
+export const auth = {
+  config: () => fetch('/auth/config').then((r) => json<AuthConfig>(r)),
+  session: async (): Promise<SessionInfo | null> => {
+    const res = await fetch('/auth/session', { credentials: 'same-origin' });
+    if (res.status === 401) return null;
+    return json<SessionInfo>(res);
+  },
+  local: (body: { roles: string[]; name?: string }) =>
+    fetch('/auth/local', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => json<SessionInfo>(r)),
+  logout: () =>
+    fetch('/auth/logout', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: csrfToken ? { 'x-csrf-token': csrfToken } : {},
+    }),
+};
