@@ -8,10 +8,15 @@ import { PipelinesModule } from './pipelines/pipelines.module';
 import { DealsModule } from './deals/deals.module';
 import { DealFieldsModule } from './deal-fields/deal-fields.module';
 import { LostReasonsModule } from './lost-reasons/lost-reasons.module';
+import { BoardModule } from './board/board.module';
+import { CurrencyRatesModule } from './currency-rates/currency-rates.module';
+import { ForecastModule } from './forecast/forecast.module';
+import { SalesSettingsModule } from './shared/settings.module';
 import { ProductsQuotesOrders1797100000000 } from './migrations/1797100000000-products-quotes-orders';
 import { ProductsModule } from './products/products.module';
 import { PriceBooksModule } from './price-books/price-books.module';
 import { OrdersModule } from './orders/orders.module';
+import { QuotesModule } from './quotes/quotes.module';
 
 // Further entities and migrations go at the end of these lists (migrations in apps/sales/src/migrations/,
 // pipelines and deals 17970xxxxxxxx-*, products, price books, quotes and orders 17971xxxxxxxx-*).
@@ -27,14 +32,19 @@ export const migrations = [...messagingMigrations, PipelinesAndDeals179700000000
       publishes: true,
       subscribe: [{ stream: 'contacts', handlers: contactEventHandlers }],
     }),
+    SalesSettingsModule,
     ContactsMirrorModule,
     PipelinesModule,
     LostReasonsModule,
     DealFieldsModule,
     DealsModule,
+    BoardModule,
+    ForecastModule,
+    CurrencyRatesModule,
     ProductsModule,
     PriceBooksModule,
     OrdersModule,
+    QuotesModule,
     // Further feature modules go here, one line each (products, price books, quotes, orders: sales-orders).
   ],
 })
