@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/messaging';
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
+import { AssetsModule, salesEventHandlers } from './assets/assets.module';
+import { ChannelsModule } from './channels/channels.module';
+import { contactEventHandlers, ContactsModule } from './contacts/contacts.module';
+import { CsatModule } from './csat/csat.module';
+import { CustomersModule } from './customers/customers.module';
 import { SupportSchema1797000001000 } from './migrations/1797000001000-support-schema';
 import { SupportConfigModule } from './shared/support-config.module';
 import { SlaModule } from './sla/sla.module';
@@ -16,10 +21,22 @@ export const migrations = [...messagingMigrations, SupportSchema1797000001000];
     PlatformModule.forRoot({ serviceName: 'support' }),
     SupportConfigModule,
     PersistenceModule.forRoot({ entities, migrations }),
-    MessagingModule.forRoot({ service: 'support', publishes: true, subscribe: [] }),
+    MessagingModule.forRoot({
+      service: 'support',
+      publishes: true,
+      subscribe: [
+        { stream: 'contacts', handlers: contactEventHandlers },
+        { stream: 'sales', handlers: salesEventHandlers },
+      ],
+    }),
     TicketsModule,
     TeamsModule,
     SlaModule,
+    AssetsModule,
+    ContactsModule,
+    CsatModule,
+    ChannelsModule,
+    CustomersModule,
   ],
 })
 export class AppModule {}
