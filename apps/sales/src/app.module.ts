@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobsModule } from '@crm/jobs';
 import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/messaging';
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
@@ -32,6 +33,7 @@ export const migrations = [...messagingMigrations, PipelinesAndDeals179700000000
       publishes: true,
       subscribe: [{ stream: 'contacts', handlers: contactEventHandlers }],
     }),
+    JobsModule.forRoot(),
     SalesSettingsModule,
     ContactsMirrorModule,
     PipelinesModule,

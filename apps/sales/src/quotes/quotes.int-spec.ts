@@ -2,6 +2,7 @@ import { SALES_ORDERS_EVENTS } from '@crm/contracts';
 import { seedCatalogue, seedDeal, type Catalogue } from '../orders/sales-orders-fixtures';
 import { startSalesApp, type SalesTestApp } from '../testing/sales-test-app';
 import { expireDueQuotes } from './expire-due-quotes';
+import { QUOTE_EXPIRY_JOB, QuoteExpiryJob } from './quote-expiry.job';
 
 jest.setTimeout(60_000);
 
@@ -237,6 +238,15 @@ describe('quotes for a deal (real Postgres)', () => {
     // An expired quote can be revised into a new offer.
     const revised = await t.call<Quote>('POST', `/quotes/${due.id}/revise`);
     expect([revised.status, revised.body.revision, revised.body.validUntil]).toEqual([201, 2, inDays(1)]);
+  });
+
+  it('schedules the expiry as a durable job in the database, which expires what is due', async () => {
+    const { rows } = await t.db.query(`SELECT name, cron FROM pgboss.schedule WHERE name = $1`, [QUOTE_EXPIRY_JOB]);
+    expect(rows).toEqual([{ name: QUOTE_EXPIRY_JOB, cron: '*/5 * * * *' }]);
+    const q = (await draft([{ productId: c.cable, quantity: 1 }], { validUntil: inDays(3) })).body;
+    await t.call('POST', `/quotes/${q.id}/send`);
+    expect(await t.app.get(QuoteExpiryJob).run(new Date(Date.now() + 4 * 86_400_000))).toBe(1);
+    expect((await t.call<Quote>('GET', `/quotes/${q.id}`)).body.status).toBe('expired');
   });
 
   it('refuses accepting a quote past its last day even before the job ran', async () => {

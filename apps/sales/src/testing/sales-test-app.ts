@@ -1,3 +1,4 @@
+import { installJobSchema } from '@crm/jobs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection, type StoredMsg } from 'nats';
 import { Client } from 'pg';
@@ -66,6 +67,7 @@ export interface SalesTestApp {
 export async function startSalesApp(name: string, options: { rpc?: boolean } = {}): Promise<SalesTestApp> {
   const database: TestDatabase = await createTestDatabase(`sales_${name}`);
   await runMigrations(postgresOptions({ url: database.url, entities, migrations }));
+  await installJobSchema(database.url);
   const namespace = randomNamespace();
   const naming = new EventNaming(namespace);
   const nc = await connect({ servers: NATS_URL });
