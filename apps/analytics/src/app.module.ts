@@ -5,9 +5,12 @@ import { PlatformModule } from '@crm/platform';
 import { CustomerFact } from './customers/customer-fact.entity';
 import { CustomersModule, customerEventHandlers } from './customers/customers.module';
 import { CustomerFacts1763800001000 } from './migrations/1763800001000-customer-facts';
+import { ReadModels1763800002000 } from './migrations/1763800002000-read-models';
+import { OrdersModule, orderEventHandlers } from './orders/orders.module';
+import { ScoresModule } from './scores/scores.module';
 
 export const entities = [...messagingEntities, CustomerFact];
-export const migrations = [...messagingMigrations, CustomerFacts1763800001000];
+export const migrations = [...messagingMigrations, CustomerFacts1763800001000, ReadModels1763800002000];
 
 @Module({
   imports: [
@@ -15,11 +18,16 @@ export const migrations = [...messagingMigrations, CustomerFacts1763800001000];
     PersistenceModule.forRoot({ entities, migrations }),
     MessagingModule.forRoot({
       service: 'analytics',
-      // Its erasure receipts go out through the outbox.
+      // Erasure receipts and customer scores go out through the outbox.
       publishes: true,
-      subscribe: [{ stream: 'contacts', handlers: customerEventHandlers }],
+      subscribe: [
+        { stream: 'contacts', handlers: customerEventHandlers },
+        { stream: 'sales', handlers: orderEventHandlers },
+      ],
     }),
     CustomersModule,
+    ScoresModule,
+    OrdersModule,
   ],
 })
 export class AppModule {}

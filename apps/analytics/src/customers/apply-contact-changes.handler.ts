@@ -6,7 +6,10 @@ import { OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
 interface ContactFields {
   lifecycleStage?: string | null;
   country?: string | null;
-  source?: { channel?: string | null } | null;
+  region?: string | null;
+  city?: string | null;
+  birthDate?: string | null;
+  source?: { channel?: string | null; campaign?: string | null } | null;
   status?: string | null;
   createdAt?: string | null;
 }
@@ -28,8 +31,9 @@ export class ApplyContactChangesHandler implements EventHandler<ContactFields> {
     await manager.query(
       `INSERT INTO customer_facts AS f
          (contact_id, version, lifecycle_stage, country, acquisition_channel, status,
-          became_customer_at, contact_created_at, last_event_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $3 = 'customer' THEN $7::timestamptz END, $8, $7, clock_timestamp())
+          became_customer_at, contact_created_at, last_event_at, updated_at, region, city, birth_year, acquisition_campaign)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $3 = 'customer' THEN $7::timestamptz END, $8, $7, clock_timestamp(),
+               $10, CASE WHEN $9 THEN NULL ELSE $11 END, CASE WHEN $9 THEN NULL ELSE $12::int END, $13)
        ON CONFLICT (contact_id) DO UPDATE SET
          version = EXCLUDED.version,
          lifecycle_stage = CASE WHEN $9 THEN COALESCE(EXCLUDED.lifecycle_stage, f.lifecycle_stage) ELSE EXCLUDED.lifecycle_stage END,
@@ -39,7 +43,11 @@ export class ApplyContactChangesHandler implements EventHandler<ContactFields> {
          became_customer_at = COALESCE(f.became_customer_at, EXCLUDED.became_customer_at),
          contact_created_at = COALESCE(f.contact_created_at, EXCLUDED.contact_created_at),
          last_event_at = EXCLUDED.last_event_at,
-         updated_at = clock_timestamp()
+         updated_at = clock_timestamp(),
+         region = CASE WHEN $9 THEN COALESCE(EXCLUDED.region, f.region) ELSE EXCLUDED.region END,
+         city = EXCLUDED.city,
+         birth_year = EXCLUDED.birth_year,
+         acquisition_campaign = CASE WHEN $9 THEN COALESCE(EXCLUDED.acquisition_campaign, f.acquisition_campaign) ELSE EXCLUDED.acquisition_campaign END
        WHERE f.version < EXCLUDED.version`,
       [
         event.subject,
@@ -51,7 +59,21 @@ export class ApplyContactChangesHandler implements EventHandler<ContactFields> {
         event.time,
         d.createdAt ?? event.time,
         erased,
+        d.region ?? null,
+        d.city ?? null,
+        birthYear(d.birthDate),
+        d.source?.campaign ?? null,
       ],
     );
+    if (stage && !erased)
+      await manager.query(
+        `INSERT INTO lifecycle_history (contact_id, stage, reached_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [event.subject, stage, event.time],
+      );
   }
+}
+
+function birthYear(date: string | null | undefined): number | null {
+  const m = /^(\d{4})-\d{2}-\d{2}/.exec(date ?? '');
+  return m ? Number(m[1]) : null;
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiOkResponse, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
-import { DomainError, RequirePermission } from '@crm/platform';
+import { RequirePermission } from '@crm/platform';
+import { analyticsError } from '../shared/analytics-errors';
 import { CustomerSummaryService, SUMMARY_DIMENSIONS, type SummaryDimension } from './customer-summary.service';
 import { CustomerFactsDto, CustomerSummaryDto, DimensionCountsDto } from './dto/customer-summary.dto';
 
@@ -44,12 +45,7 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerFactsDto })
   async facts(@Param() params: ContactIdParams) {
     const facts = await this.summaries.facts(params.id);
-    if (!facts)
-      throw new DomainError(
-        'CUSTOMER_FACTS_NOT_FOUND',
-        `Analytics has no facts for customer ${params.id}`,
-        'not_found',
-      );
+    if (!facts) throw analyticsError('CUSTOMER_FACTS_NOT_FOUND', `Analytics has no facts for customer ${params.id}`);
     return facts;
   }
 }

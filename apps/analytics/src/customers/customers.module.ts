@@ -5,6 +5,7 @@ import { ConfirmErasureWhenContactErasedHandler } from './confirm-erasure-when-c
 import { CustomerSummaryService } from './customer-summary.service';
 import { CustomersController } from './customers.controller';
 import { CustomersRpc } from './customers.rpc';
+import { ScoresModule } from '../scores/scores.module';
 
 // Order matters: the erasure receipt is written after the facts are anonymised, in the same transaction.
 export const customerEventHandlers = [
@@ -14,6 +15,7 @@ export const customerEventHandlers = [
 ];
 
 @Module({
+  imports: [ScoresModule],
   controllers: [CustomersController, CustomersRpc],
   providers: [CustomerSummaryService, ...customerEventHandlers],
 })

@@ -1,0 +1,46 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+import { loadConfig } from '@crm/platform';
+
+export const ANALYTICS_SETTINGS = Symbol('analytics:settings');
+
+/** analytics' own settings; a bad value stops the service with a message naming the variable. */
+export class AnalyticsSettings {
+  /** Yearly rate CLV is discounted at (0.1 = 10 %). */
+  @Type(() => Number)
+  @IsNumber({}, { message: 'ANALYTICS_ANNUAL_DISCOUNT_RATE must be a number from 0 to 1' })
+  @Min(0, { message: 'ANALYTICS_ANNUAL_DISCOUNT_RATE must be a number from 0 to 1' })
+  @Max(1, { message: 'ANALYTICS_ANNUAL_DISCOUNT_RATE must be a number from 0 to 1' })
+  ANALYTICS_ANNUAL_DISCOUNT_RATE = 0.1;
+
+  /** Horizon of the CLV kept in the scores, in weeks. */
+  @Type(() => Number)
+  @IsInt({ message: 'ANALYTICS_SCORE_HORIZON_WEEKS must be a whole number from 1 to 520' })
+  @Min(1, { message: 'ANALYTICS_SCORE_HORIZON_WEEKS must be a whole number from 1 to 520' })
+  @Max(520, { message: 'ANALYTICS_SCORE_HORIZON_WEEKS must be a whole number from 1 to 520' })
+  ANALYTICS_SCORE_HORIZON_WEEKS = 52;
+
+  /** Churn risk is the chance of no purchase within this many days. */
+  @Type(() => Number)
+  @IsInt({ message: 'ANALYTICS_CHURN_WINDOW_DAYS must be a whole number from 1 to 730' })
+  @Min(1, { message: 'ANALYTICS_CHURN_WINDOW_DAYS must be a whole number from 1 to 730' })
+  @Max(730, { message: 'ANALYTICS_CHURN_WINDOW_DAYS must be a whole number from 1 to 730' })
+  ANALYTICS_CHURN_WINDOW_DAYS = 90;
+
+  /** Whether order events re-score their customer and publish crm.analytics.customer.scored on a change. */
+  @IsIn(['true', 'false'], { message: 'ANALYTICS_RESCORE_ON_ORDER must be true or false' })
+  ANALYTICS_RESCORE_ON_ORDER = 'true';
+}
+
+export function loadAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsSettings {
+  return loadConfig(AnalyticsSettings, env);
+}
+
+export type ModelUnit = 'day' | 'week' | 'month';
+export const MODEL_UNITS: readonly ModelUnit[] = ['day', 'week', 'month'];
+export const UNIT_DAYS: Record<ModelUnit, number> = { day: 1, week: 7, month: 365.25 / 12 };
+
+/** Today's date in UTC as YYYY-MM-DD. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
