@@ -13,7 +13,7 @@
 export const SERVICES = [
   { name: 'gateway', port: 3000, database: 'crm_gateway', stream: null, gateway: true },
   { name: 'contacts', port: 3001, database: 'crm_contacts', stream: 'CRM_CONTACTS' },
-  { name: 'analytics', port: 3005, database: 'crm_analytics', stream: null }, // consumes CRM_CONTACTS; publishes nothing yet
+  { name: 'analytics', port: 3005, database: 'crm_analytics', stream: 'CRM_ANALYTICS' }, // consumes every stream; publishes scores and erasure receipts
 ];
 
 /** Designed but not built yet: their databases are created up front (compose init), nothing else. */
