@@ -13,17 +13,16 @@ interface ContactFields {
 }
 
 /**
- * Keeps contact_mirror in step with contact created/updated/erased events.
+ * Keeps contact_mirror in step with contact created/updated events.
  * A stale or redelivered event (version not newer than the row's) changes
  * nothing. A merged contact keeps its merged status whatever comes later.
- * An erased contact's personal fields arrive null and replace the old ones.
+ * Erasure has its own handler (anonymise-when-contact-erased).
  */
 @Injectable()
-@OnEvent(CONTACTS_EVENTS.contactCreated, CONTACTS_EVENTS.contactUpdated, CONTACTS_EVENTS.contactErased)
+@OnEvent(CONTACTS_EVENTS.contactCreated, CONTACTS_EVENTS.contactUpdated)
 export class MirrorContactChangesHandler implements EventHandler<ContactFields> {
   async handle(event: CloudEvent<ContactFields>, manager: EntityManager): Promise<void> {
     const d = event.data ?? {};
-    const erased = event.type === CONTACTS_EVENTS.contactErased;
     await manager.query(
       `INSERT INTO contact_mirror AS c (contact_id, version, status, display_name, primary_email, account_id, external_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp())
@@ -39,11 +38,11 @@ export class MirrorContactChangesHandler implements EventHandler<ContactFields> 
       [
         event.subject,
         event.version ?? 1,
-        erased ? 'erased' : (d.status ?? 'active'),
-        erased ? null : (d.displayName ?? null),
-        erased ? null : (d.primaryEmail ?? null),
+        d.status === 'erased' ? 'erased' : 'active',
+        d.displayName ?? null,
+        d.primaryEmail ?? null,
         d.accountId ?? null,
-        erased ? null : (d.externalId ?? null),
+        d.externalId ?? null,
       ],
     );
   }

@@ -194,11 +194,12 @@ export class DealsService {
 
   /** A merged contact's deals now belong to the target: version + 1 and deal.updated each. */
   async repointContact(m: EntityManager, fromContactId: string, toContactId: string): Promise<number> {
-    const rows: { id: string }[] = await m.query(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+    const [rows] = (await m.query(
       `UPDATE deals SET contact_id = $2, version = version + 1, updated_at = clock_timestamp()
         WHERE contact_id = $1 RETURNING id`,
       [fromContactId, toContactId],
-    );
+    )) as [{ id: string }[], number];
     for (const { id } of rows) {
       const view = await this.view(m, id);
       await this.events.publish(m, {

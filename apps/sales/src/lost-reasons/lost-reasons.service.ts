@@ -72,10 +72,11 @@ export class LostReasonsService {
     const current = await this.get(id);
     const label = dto.label?.trim() ?? current.label;
     try {
-      const rows: Row[] = await this.dataSource.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [rows] = (await this.dataSource.query(
         `UPDATE lost_reasons SET label = $2, active = $3, updated_at = clock_timestamp() WHERE id = $1 RETURNING *`,
         [id, label, dto.active ?? current.active],
-      );
+      )) as [Row[], number];
       return view(rows[0]);
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw taken(label);

@@ -134,6 +134,20 @@ describe('pipelines and stages (real Postgres)', () => {
     expect(res.body['code']).toBe('STAGE_NOT_FOUND');
   });
 
+  it('renames a pipeline with If-Match, refusing a name another pipeline has', async () => {
+    const a = (await t.call<Pipeline>('POST', '/pipelines', { body: { name: 'Rename me' } })).body;
+    const taken = await t.call('PATCH', `/pipelines/${a.id}`, { body: { name: 'new business' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body['code']).toBe('PIPELINE_NAME_TAKEN');
+    const renamed = await t.call<Pipeline>('PATCH', `/pipelines/${a.id}`, {
+      body: { name: 'Upsell' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Upsell', version: 2 });
+    expect(renamed.headers.get('etag')).toBe('"2"');
+  });
+
   it('pages pipelines by keyset', async () => {
     const first = await t.call<{ items: Pipeline[]; nextCursor: string }>('GET', '/pipelines?limit=2');
     expect(first.body.items).toHaveLength(2);

@@ -52,12 +52,13 @@ export const pipelinesRepository = {
   },
 
   async rename(m: EntityManager, id: string, name: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(
+    // TypeORM answers an UPDATE with [rows, count].
+    const [, count] = (await m.query(
       `UPDATE pipelines SET name = $2 WHERE id = $1
          AND NOT EXISTS (SELECT 1 FROM pipelines WHERE lower(name) = lower($2) AND id <> $1) RETURNING id`,
       [id, name],
-    );
-    return rows.length > 0;
+    )) as [unknown[], number];
+    return count > 0;
   },
 
   async bump(m: EntityManager, id: string): Promise<void> {
