@@ -156,7 +156,7 @@ export class PriceBooksService {
         id,
       ]);
       if (taken.length) throw nameTaken(name);
-      const rows: PriceBookRow[] = await m.query(
+      const [rows]: [PriceBookRow[], number] = await m.query(
         `UPDATE price_books SET name = $2, valid_from = $3, valid_to = $4, is_default = $5 OR is_default,
                 version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING ${PRICE_BOOK_COLUMNS}`,

@@ -102,7 +102,8 @@ export class ProductsService {
       };
       let rows: ProductRow[];
       try {
-        rows = await m.query(
+        // TypeORM answers an UPDATE with [rows, count].
+        [rows] = await m.query(
           `UPDATE products SET sku = $2, name = $3, model = $4, category = $5, unit = $6, active = $7,
                   version = version + 1, updated_at = now()
             WHERE id = $1 RETURNING ${PRODUCT_COLUMNS}`,
