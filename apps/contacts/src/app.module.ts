@@ -16,6 +16,8 @@ import { ErasureModule } from './erasure/erasure.module';
 import { MergeModule } from './merge/merge.module';
 import { ContactsSchema1763800002000 } from './migrations/1763800002000-contacts-schema';
 import { ErasureReceipts1763900001000 } from './migrations/1763900001000-erasure-receipts';
+import { SearchAtScale1764100001000 } from './migrations/1764100001000-search-at-scale';
+import { ExternalIds1764100002000 } from './migrations/1764100002000-external-ids';
 import { PeopleModule } from './people/people.module';
 import { PersonEmail } from './people/person-email.entity';
 import { PersonPhone } from './people/person-phone.entity';
@@ -36,7 +38,13 @@ export const entities = [
   ErasureRequest,
   ErasureConfirmation,
 ];
-export const migrations = [...messagingMigrations, ContactsSchema1763800002000, ErasureReceipts1763900001000];
+export const migrations = [
+  ...messagingMigrations,
+  ContactsSchema1763800002000,
+  ErasureReceipts1763900001000,
+  SearchAtScale1764100001000,
+  ExternalIds1764100002000,
+];
 
 @Module({
   imports: [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '@crm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@crm/persistence';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { unstorableText, validationFailed } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
@@ -45,17 +45,41 @@ interface Row {
   score: number | null;
 }
 
-const ORDER: Record<Sort, { key: string; dir: 'ASC' | 'DESC' }> = {
-  createdAt: { key: 'p.id::text', dir: 'ASC' },
-  '-createdAt': { key: 'p.id::text', dir: 'DESC' },
-  name: { key: 'lower(p.display_name)', dir: 'ASC' },
-  '-name': { key: 'lower(p.display_name)', dir: 'DESC' },
-  relevance: { key: 'score', dir: 'DESC' },
-};
+/** How the people of a q were found; a cursor carries it, so every page of a listing asks the same. */
+type Pass = 'exact' | 'text' | 'fuzzy' | 'trigram';
+
+/** Relevance ranks at most this many matches: the first found by the index, filters applied. */
+export const RELEVANCE_CANDIDATES = 500;
+/** Fewer full-text hits than this (on a first page) and misspellings are tried too. */
+const FUZZY_BELOW = 3;
+/** Trigram similarity a dictionary word needs to stand in for a misspelt one (`lovelase` ~ `lovelace` is 0.5). */
+export const FUZZY_SIMILARITY = 0.4;
+/** Corrections tried per misspelt word. */
+const FUZZY_WORDS = 5;
+const MAX_WORDS = 8;
+/**
+ * Word similarity the last, trigram pass needs: 0.5 lets one missing or
+ * swapped letter through (`lovlace` ~ `lovelace` is 0.55), where pg_trgm's
+ * default 0.6 does not.
+ */
+const TRIGRAM_THRESHOLD = 0.5;
+
+const empty = (): PersonSearchPage => ({ items: [], nextCursor: null });
+
+const COLUMNS = `p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at`;
 
 /**
- * Search over active people: full-text and trigram (fuzzy) matching, filters,
- * keyset pages. uuidv7 ids are time-ordered, so they stand in for createdAt.
+ * Search over active people, every shape from an index or a bounded set:
+ * - no q: keyset pages on indexed keys (id, which is uuidv7 so creation
+ *   order, or lower(display_name), id);
+ * - a q that is an email, a phone number (any format) or an external id: its
+ *   own index first; when it finds someone, that is the answer;
+ * - otherwise full text (each word of 3+ letters a prefix, for type-ahead)
+ *   through the GIN index; relevance ranks at most RELEVANCE_CANDIDATES
+ *   matches, never every match;
+ * - when full text finds (almost) nothing, misspelt words are corrected
+ *   against the dictionary of words people have (`search_words`, trigram
+ *   indexed) and full text runs again with the corrections.
  */
 @Injectable()
 export class SearchService {
@@ -73,79 +97,296 @@ export class SearchService {
     const sort: Sort = query.sort ?? (q ? 'relevance' : '-createdAt');
     if (sort === 'relevance' && !q) throw validationFailed([{ field: 'sort', message: 'relevance needs q' }]);
     const filters = query.cf ? parseCustomFieldFilters(query.cf, await this.customFields.definitions()) : [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const cursor = query.cursor ? readCursor(query.cursor, sort, !!q) : undefined;
+
+    const build = new Sql();
     const where = [`p.status = 'active'`];
-    let score = 'NULL::real';
-    if (q) {
-      const qp = p(q);
-      const phone = phoneIn(q);
-      const phoneMatch = phone
-        ? `p.id IN (SELECT ph.person_id FROM person_phones ph WHERE ph.number = ${p(phone)})`
-        : 'false';
-      score = `(ts_rank(p.search_vector, plainto_tsquery('simple', ${qp})) + word_similarity(${qp}, p.search_text) + CASE WHEN ${phoneMatch} THEN 1 ELSE 0 END)`;
-      // <% (word similarity above pg_trgm.word_similarity_threshold, set per query) can use the trigram index.
-      where.push(`(p.search_vector @@ plainto_tsquery('simple', ${qp}) OR ${qp} <% p.search_text OR ${phoneMatch})`);
-    }
-    if (query.tag?.length) where.push(`p.tags && ${p(query.tag)}::text[]`);
-    if (query.stage) where.push(`p.lifecycle_stage = ${p(query.stage)}`);
-    if (query.country) where.push(`p.country = ${p(query.country.toUpperCase())}`);
-    if (query.sourceChannel) where.push(`p.source_channel = ${p(query.sourceChannel)}`);
-    if (query.owner) where.push(`p.owner_id = ${p(query.owner)}`);
+    if (query.tag?.length) where.push(`p.tags && ${build.p(query.tag)}::text[]`);
+    if (query.stage) where.push(`p.lifecycle_stage = ${build.p(query.stage)}`);
+    if (query.country) where.push(`p.country = ${build.p(query.country.toUpperCase())}`);
+    if (query.sourceChannel) where.push(`p.source_channel = ${build.p(query.sourceChannel)}`);
+    if (query.owner) where.push(`p.owner_id = ${build.p(query.owner)}`);
     for (const f of filters) {
       where.push(
-        `(${f.values.map((v) => `p.custom_fields @> ${p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`,
+        `(${f.values.map((v) => `p.custom_fields @> ${build.p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`,
       );
     }
-    const order = ORDER[sort];
-    const sortExpr = sort === 'relevance' ? score : order.key;
-    if (query.cursor) {
-      const [cursorSort, value, id] = decodeCursor(query.cursor, 3);
-      const valueType = sort === 'relevance' ? 'number' : 'string';
-      if (cursorSort !== sort || typeof value !== valueType || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
-        throw contactsError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', {
-          errors: [{ field: 'cursor', message: 'does not match this sort order' }],
-        });
+    if (!q) return this.page(build, where, sort, 'text', limit, cursor, null);
+
+    const words = wordsOf(q);
+    const exactKeys = exactShape(q, words);
+    if (exactKeys && (!cursor || cursor.pass === 'exact')) {
+      const ids = await this.exactMatches(exactKeys);
+      if (ids.length) {
+        where.push(`p.id = ANY(${build.p(ids)}::uuid[])`);
+        return this.page(build, where, sort, 'exact', limit, cursor, { score: '10::real', cap: false });
       }
-      const cmp = order.dir === 'ASC' ? '>' : '<';
-      const valueCast = sort === 'relevance' ? '::real' : '::text';
-      where.push(`(${sortExpr}, p.id) ${cmp} (${p(value)}${valueCast}, ${p(id)}::uuid)`);
     }
-    const sql = `SELECT p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at,
-              (SELECT e.address FROM person_emails e WHERE e.person_id = p.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
-              (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name,
-              ${score} AS score, ${sortExpr} AS sort_key
-         FROM people p
-        WHERE ${where.join(' AND ')}
-        ORDER BY ${sortExpr} ${order.dir}, p.id ${order.dir}
-        LIMIT ${p(limit + 1)}`;
-    const rows: Row[] = q
-      ? await this.dataSource.transaction(async (m) => {
-          await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(FUZZY_THRESHOLD)]);
-          return m.query(sql, params);
-        })
-      : await this.dataSource.query(sql, params);
+    if (!words.length) return empty();
+    let found: PersonSearchPage | undefined;
+    if (!cursor || cursor.pass === 'text') {
+      const text = build.clone();
+      const tsq = text.p(tsqueryOf(words));
+      found = await this.page(
+        text,
+        [...where, `p.search_vector @@ to_tsquery('simple', ${tsq})`],
+        sort,
+        'text',
+        limit,
+        cursor,
+        {
+          score: textScore(text, tsq, q),
+          cap: sort === 'relevance',
+        },
+      );
+      if (cursor || found.items.length >= Math.min(FUZZY_BELOW, limit)) return found;
+    }
+    let fuzzy: PersonSearchPage | undefined;
+    if (!cursor || cursor.pass === 'fuzzy') {
+      const corrections = await this.corrections(words);
+      if (corrections.length) {
+        const f = build.clone();
+        const tsq = f.p(fuzzyTsquery(words, corrections));
+        const exactTsq = f.p(tsqueryOf(words));
+        const bonus = corrections
+          .map(
+            (c) =>
+              `CASE WHEN p.search_vector @@ to_tsquery('simple', ${f.p(quoted(c.word))}) THEN ${c.similarity.toFixed(3)} ELSE 0 END`,
+          )
+          .join(' + ');
+        const score = `(ts_rank(p.search_vector, to_tsquery('simple', ${tsq})) + CASE WHEN p.search_vector @@ to_tsquery('simple', ${exactTsq}) THEN 1 ELSE 0 END + ${bonus})::real`;
+        fuzzy = await this.page(
+          f,
+          [...where, `p.search_vector @@ to_tsquery('simple', ${tsq})`],
+          sort,
+          'fuzzy',
+          limit,
+          cursor,
+          {
+            score,
+            cap: sort === 'relevance',
+          },
+        );
+      }
+      if (cursor || (fuzzy && fuzzy.items.length >= Math.min(FUZZY_BELOW, limit))) return fuzzy ?? empty();
+    }
+    // Last: trigrams over the whole search text (parts of emails, words the dictionary leaves out), capped.
+    const qp = build.p(q);
+    const trigram = await this.page(build, [...where, `${qp} <% p.search_text`], sort, 'trigram', limit, cursor, {
+      score: `(word_similarity(${qp}, p.search_text) + CASE WHEN p.search_vector @@ plainto_tsquery('simple', ${qp}) THEN 1 ELSE 0 END)::real`,
+      cap: sort === 'relevance',
+      threshold: TRIGRAM_THRESHOLD,
+    });
+    const best = [found, fuzzy, trigram].filter((x): x is PersonSearchPage => !!x);
+    return best.reduce((a, b) => (b.items.length > a.items.length ? b : a));
+  }
+
+  /** People whose email, phone or external id is q, from those unique indexes. */
+  private async exactMatches(keys: ExactKeys): Promise<string[]> {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (keys.email) {
+      params.push(keys.email);
+      parts.push(`SELECT person_id FROM person_emails WHERE active AND address = $${params.length}`);
+    }
+    if (keys.phone) {
+      params.push(keys.phone);
+      parts.push(`SELECT person_id FROM person_phones WHERE number = $${params.length}`);
+    }
+    if (keys.externalId) {
+      params.push(keys.externalId.id);
+      const id = `$${params.length}`;
+      if (keys.externalId.source) {
+        params.push(keys.externalId.source);
+        parts.push(
+          `SELECT person_id FROM person_external_ids WHERE active AND lower(external_id) = ${id} AND source = $${params.length}`,
+        );
+      } else {
+        parts.push(`SELECT person_id FROM person_external_ids WHERE active AND lower(external_id) = ${id}`);
+      }
+    }
+    const rows: { person_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT person_id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1000`,
+      params,
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  /** Dictionary words close to each misspelt word (trigram index on the small `search_words`). */
+  private async corrections(words: string[]): Promise<Correction[]> {
+    const rows: { token: string; word: string; similarity: number }[] = await this.dataSource.query(
+      `SELECT t.token, w.word, w.similarity
+         FROM unnest($1::text[]) AS t(token)
+         CROSS JOIN LATERAL (
+           SELECT word, similarity(word, t.token) AS similarity FROM search_words
+            WHERE word % t.token AND word <> t.token
+            ORDER BY similarity(word, t.token) DESC, word LIMIT ${FUZZY_WORDS}) w
+        WHERE w.similarity >= $2`,
+      [words, FUZZY_SIMILARITY],
+    );
+    return rows.map((r) => ({ token: r.token, word: r.word, similarity: Number(r.similarity) }));
+  }
+
+  /**
+   * One keyset page. With `ranked`, the people matching `where` are scored;
+   * with `cap`, only the first RELEVANCE_CANDIDATES of them (relevance order).
+   */
+  private async page(
+    build: Sql,
+    where: string[],
+    sort: Sort,
+    pass: Pass,
+    limit: number,
+    cursor: Cursor | undefined,
+    ranked: { score: string; cap: boolean; threshold?: number } | null,
+  ): Promise<PersonSearchPage> {
+    const score = ranked?.score ?? 'NULL::real';
+    const key = sort === 'relevance' ? 'score' : sort.endsWith('name') ? 'name' : 'id';
+    const dir = sort === 'relevance' || sort.startsWith('-') ? 'DESC' : 'ASC';
+    const keyOf = (a: string) =>
+      key === 'id' ? `${a}.id` : key === 'score' ? `${a}.score` : `lower(${a}.display_name)`;
+    const orderOf = (a: string) => (key === 'id' ? `${a}.id ${dir}` : `${keyOf(a)} ${dir}, ${a}.id ${dir}`);
+    let after = '';
+    if (cursor) {
+      const cmp = dir === 'DESC' ? '<' : '>';
+      after =
+        key === 'id'
+          ? `WHERE c.id ${cmp} ${build.p(cursor.id)}::uuid`
+          : `WHERE (${keyOf('c')}, c.id) ${cmp} (${build.p(cursor.value)}::${key === 'score' ? 'real' : 'text'}, ${build.p(cursor.id)}::uuid)`;
+    }
+    // Candidates (capped for relevance: the subquery keeps its LIMIT), the page of them on its keyset,
+    // then the per-row lookups for the page's rows only. Without the cap Postgres pulls the subquery up,
+    // so the keyset and order reach the indexes.
+    const candidates = `SELECT ${COLUMNS}, ${score} AS score FROM people p WHERE ${where.join(' AND ')}${
+      ranked?.cap ? ` LIMIT ${RELEVANCE_CANDIDATES}` : ''
+    }`;
+    const sql = `SELECT r.*, ${keyOf('r')}${key === 'id' ? '::text' : ''} AS sort_key,
+              (SELECT e.address FROM person_emails e WHERE e.person_id = r.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
+              (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = r.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name
+         FROM (SELECT * FROM (${candidates}) c ${after} ORDER BY ${orderOf('c')} LIMIT ${build.p(limit + 1)}) r
+        ORDER BY ${orderOf('r')}`;
+    const threshold = ranked?.threshold;
+    const rows: Row[] =
+      threshold === undefined
+        ? await this.dataSource.query(sql, build.params)
+        : await this.dataSource.transaction(async (m) => {
+            // <% (word similarity above pg_trgm.word_similarity_threshold, set for this query) uses the trigram index.
+            await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(threshold)]);
+            return m.query(sql, build.params);
+          });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const mark = pass === 'text' ? sort : `${sort}:${pass}`;
     return {
       items: page.map(toHit),
       nextCursor:
         rows.length > limit && last
-          ? encodeCursor([sort, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id])
+          ? encodeCursor([mark, typeof last.sort_key === 'number' ? last.sort_key : String(last.sort_key), last.id])
           : null,
     };
   }
 }
 
-/**
- * Word similarity a fuzzy match needs: 0.5 lets one missing or swapped letter
- * of a surname through (`lovlace` ~ `lovelace` is 0.55), where pg_trgm's
- * default 0.6 does not.
- */
-const FUZZY_THRESHOLD = 0.5;
+/** Parameters of one statement; a clone shares what was bound so far and adds its own. */
+class Sql {
+  constructor(readonly params: unknown[] = []) {}
+  p(v: unknown): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+  clone(): Sql {
+    return new Sql([...this.params]);
+  }
+}
+
+interface Cursor {
+  pass: Pass;
+  value: string | number;
+  id: string;
+}
+
+/** Cursors name their sort (and, with q, the pass that found the people); one of another listing is a 400. */
+function readCursor(raw: string, sort: Sort, withQ: boolean): Cursor {
+  const [mark, value, id] = decodeCursor(raw, 3);
+  const [cursorSort, pass = 'text'] = typeof mark === 'string' ? mark.split(':') : [];
+  const valueOk =
+    sort === 'relevance'
+      ? typeof value === 'number' && Number.isFinite(value)
+      : sort.endsWith('name')
+        ? typeof value === 'string'
+        : typeof value === 'string' && value === id;
+  if (
+    cursorSort !== sort ||
+    !['text', 'exact', 'fuzzy', 'trigram'].includes(pass) ||
+    (pass !== 'text' && !withQ) ||
+    !valueOk ||
+    !isUuid(id)
+  ) {
+    throw contactsError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', {
+      errors: [{ field: 'cursor', message: 'does not match this sort order' }],
+    });
+  }
+  return { pass: pass as Pass, value: value as string | number, id: id as string };
+}
+
+interface Correction {
+  token: string;
+  word: string;
+  similarity: number;
+}
+
+/** The words of q as the text-search parser would split them (letters and digits; `@._+-` kept inside). */
+export function wordsOf(q: string): string[] {
+  return q
+    .split(/[^\p{L}\p{N}@._+-]+/u)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => w.length > 0)
+    .slice(0, MAX_WORDS);
+}
+
+const quoted = (word: string) => `'${word.replace(/'/g, "''")}'`;
+const lexeme = (w: string, prefix: boolean) => `'${w}'${prefix && w.length >= 3 ? ':*' : ''}`;
+
+/** Every word must match; words of 3+ characters as prefixes (type-ahead: `hopp` finds Hopper). */
+export function tsqueryOf(words: string[]): string {
+  return words.map((w) => lexeme(w, true)).join(' & ');
+}
+
+function fuzzyTsquery(words: string[], corrections: Correction[]): string {
+  return words
+    .map((w) => {
+      const alternatives = [lexeme(w, true), ...corrections.filter((c) => c.token === w).map((c) => quoted(c.word))];
+      return `(${alternatives.join(' | ')})`;
+    })
+    .join(' & ');
+}
+
+/** Full-text rank, a whole-word match above a prefix one, the exact name above all. */
+function textScore(build: Sql, tsq: string, q: string): string {
+  return `(ts_rank(p.search_vector, to_tsquery('simple', ${tsq}))
+           + CASE WHEN p.search_vector @@ plainto_tsquery('simple', ${build.p(q)}) THEN 0.5 ELSE 0 END
+           + CASE WHEN lower(p.display_name) = ${build.p(q)} THEN 2 ELSE 0 END)::real`;
+}
+
+interface ExactKeys {
+  email?: string;
+  phone?: string;
+  externalId?: { source?: string; id: string };
+}
+
+/** What q can be looked up as in a unique index: an email, a phone number, an external id (`[source:]id` with a digit). */
+function exactShape(q: string, words: string[]): ExactKeys | undefined {
+  const keys: ExactKeys = {};
+  if (/^[^\s@]+@[^\s@]+$/.test(q)) keys.email = q;
+  const phone = phoneIn(q);
+  if (phone) keys.phone = phone;
+  if (!/\s/.test(q) && /\d/.test(q) && q.length <= 200) {
+    const m = /^([a-z][a-z0-9_-]{0,49}):(.+)$/.exec(q);
+    keys.externalId = m ? { source: m[1], id: m[2] } : { id: q };
+  }
+  void words;
+  return Object.keys(keys).length ? keys : undefined;
+}
 
 /** q read as a phone number in E.164 (national numbers in DEFAULT_PHONE_REGION), when it looks like one. */
 function phoneIn(q: string): string | undefined {
