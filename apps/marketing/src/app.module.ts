@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { JobsModule } from '@crm/jobs';
 import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/messaging';
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { PromotionsModule } from './promotions/promotions.module';
+import { TemplatesModule } from './templates/templates.module';
 import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
 import { contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
 import { SegmentsModule } from './segments/segments.module';
@@ -15,6 +19,7 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
   imports: [
     PlatformModule.forRoot({ serviceName: 'marketing' }),
     PersistenceModule.forRoot({ entities, migrations }),
+    JobsModule.forRoot(),
     MessagingModule.forRoot({
       service: 'marketing',
       publishes: true,
@@ -26,6 +31,9 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
     SettingsModule,
     SegmentsModule,
     MirrorModule,
+    TemplatesModule,
+    CampaignsModule,
+    PromotionsModule,
   ],
 })
 export class AppModule {}

@@ -4,6 +4,13 @@ export class MarketingSchema1764100001000 implements MigrationInterface {
   name = 'MarketingSchema1764100001000';
 
   async up(q: QueryRunner): Promise<void> {
+    // UUIDv7 in SQL (Postgres 15 has none): a v4 with the millisecond clock in its first 48 bits and version 7.
+    await q.query(`
+      CREATE FUNCTION marketing_uuidv7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+        SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
+          substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1),
+          'hex')::uuid
+      $$`);
     // The contact mirror: the fields segments and sends need, fed by contacts, sales and analytics events.
     await q.query(`
       CREATE TABLE contact_mirror (
@@ -178,6 +185,7 @@ export class MarketingSchema1764100001000 implements MigrationInterface {
         reason text,
         address text,
         coupon_code text,
+        not_before timestamptz,
         claimed_at timestamptz,
         sent_at timestamptz,
         provider_id text,
@@ -186,7 +194,7 @@ export class MarketingSchema1764100001000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX campaign_messages_work_idx ON campaign_messages (campaign_id, status)`);
     await q.query(
-      `CREATE INDEX campaign_messages_cap_idx ON campaign_messages (contact_id, channel, sent_at) WHERE sent_at IS NOT NULL`,
+      `CREATE INDEX campaign_messages_cap_idx ON campaign_messages (contact_id, channel, sent_at) WHERE status IN ('sending', 'sent', 'delivered', 'bounced')`,
     );
     await q.query(`
       CREATE TABLE touchpoints (
@@ -349,5 +357,6 @@ export class MarketingSchema1764100001000 implements MigrationInterface {
       'contact_mirror',
     ])
       await q.query(`DROP TABLE ${t}`);
+    await q.query(`DROP FUNCTION marketing_uuidv7()`);
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { JobRunner } from '@crm/jobs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MARKETING_EVENTS, type SegmentRebuiltPayload } from '@crm/contracts';
@@ -10,83 +11,57 @@ import { MembershipService } from './membership.service';
 /** Contacts per chunk of a rebuild; progress is committed after each. */
 const CHUNK = 100_000;
 
+export const SEGMENT_BUILD_JOB = 'marketing-segment-build';
+
 /**
- * Full rebuilds, only when a dynamic segment's definition changes. The
- * request is the segment row itself (status 'building', definition_version >
- * built_version), so it survives a restart; one builder takes a segment at a
- * time (advisory lock), across replicas. The members are rewritten chunk by
- * chunk over the mirror's key, with progress; contacts whose mirror row
- * changed while it ran are evaluated again afterwards, so a live change
- * during a rebuild is never lost.
+ * Full rebuilds, only when a dynamic segment's definition changes: a durable
+ * job (pg-boss) queued in the transaction of the change, so it survives a
+ * restart and runs once across replicas (plus an advisory lock per segment).
+ * The members are rewritten chunk by chunk over the mirror's key, with
+ * progress committed after each; contacts whose mirror row changed while it
+ * ran are evaluated again afterwards, so a live change during a rebuild is
+ * never lost. A newer definition makes an older build stop.
  */
 @Injectable()
-export class SegmentBuilder implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SegmentBuilder {
   private readonly logger = new Logger('SegmentBuilder');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private wake?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
     private readonly membership: MembershipService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = this.loop();
+    private readonly jobs: JobRunner,
+  ) {
+    jobs.register<{ segmentId: string }>({
+      name: SEGMENT_BUILD_JOB,
+      pollingIntervalSeconds: 0.5,
+      expireInSeconds: 600,
+      handler: async ({ segmentId }) => {
+        await this.buildOne(segmentId);
+      },
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.wake?.();
-    await this.running;
+  /** Queues a rebuild in the transaction that changed the definition. */
+  async request(manager: EntityManager, segmentId: string): Promise<void> {
+    await this.jobs.send(SEGMENT_BUILD_JOB, { segmentId }, {}, manager);
   }
 
-  /** Called after a definition change commits. */
-  nudge(): void {
-    this.wake?.();
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        while (!this.stopped && (await this.buildOne())) {
-          /* next */
-        }
-      } catch (error) {
-        this.logger.warn(`segment build failed: ${(error as Error).message}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, 2000);
-      });
-    }
-  }
-
-  /** Builds one pending segment; false when none is waiting. */
-  async buildOne(): Promise<boolean> {
+  /** Builds a segment if it waits for a build; a build already running elsewhere makes this one fail and retry. */
+  async buildOne(id: string): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const pending: { id: string }[] = await runner.query(
-        `SELECT id FROM segments WHERE kind = 'dynamic' AND status = 'building' ORDER BY updated_at`,
+      const [{ locked }]: { locked: boolean }[] = await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('marketing.segment-build'), hashtext($1)) AS locked`,
+        [id],
       );
-      for (const { id } of pending) {
-        const [{ locked }]: { locked: boolean }[] = await runner.query(
-          `SELECT pg_try_advisory_lock(hashtext('marketing.segment-build'), hashtext($1)) AS locked`,
-          [id],
-        );
-        if (!locked) continue;
-        try {
-          await this.build(id);
-        } finally {
-          await runner.query(`SELECT pg_advisory_unlock(hashtext('marketing.segment-build'), hashtext($1))`, [id]);
-        }
-        return true;
+      if (!locked) throw new Error(`segment ${id} is being built by another worker`);
+      try {
+        await this.build(id);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('marketing.segment-build'), hashtext($1))`, [id]);
       }
-      return false;
     } finally {
       await runner.release();
     }

@@ -49,9 +49,9 @@ export class SegmentsService {
           dto.kind === 'dynamic' ? 'building' : 'ready',
         ],
       );
+      if (dto.kind === 'dynamic') await this.builder.request(m, id);
       return toSegmentView((await findSegment(m, id)) as SegmentRow);
     });
-    if (dto.kind === 'dynamic') this.builder.nudge();
     return view;
   }
 
@@ -102,10 +102,10 @@ export class SegmentsService {
           redefined ? 1 : 0,
         ],
       );
-      return { view: toSegmentView((await findSegment(m, id)) as SegmentRow), redefined };
+      if (redefined) await this.builder.request(m, id);
+      return toSegmentView((await findSegment(m, id)) as SegmentRow);
     });
-    if (view.redefined) this.builder.nudge();
-    return view.view;
+    return view;
   }
 
   async remove(id: string): Promise<void> {

@@ -43,6 +43,16 @@ export class MarketingSettings {
   @Min(10)
   SEND_POLL_MS = 500;
 
+  /**
+   * A message claimed for sending longer ago than this, and never confirmed, was
+   * in flight when its sender died: it is recorded as interrupted and not sent
+   * again (nobody gets a message twice). Keep it above the SMTP timeouts.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SEND_LEASE_SECONDS = 120;
+
   /** SMS provider's HTTP API (POST {base}/messages); unset, SMS sends fail with a recorded reason. */
   @IsOptional()
   @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'SMS_API_URL must be an http(s) URL' })

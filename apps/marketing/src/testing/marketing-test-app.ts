@@ -1,3 +1,4 @@
+import { installJobSchema } from '@crm/jobs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
@@ -82,6 +83,7 @@ export function contactData(id: string, over: Record<string, unknown> = {}): Rec
 export async function startMarketingApp(name: string, env: Record<string, string> = {}): Promise<MarketingTestApp> {
   const database: TestDatabase = await createTestDatabase(`marketing_${name}`);
   await runMigrations(postgresOptions({ url: database.url, entities, migrations }));
+  await installJobSchema(database.url);
   const naming = new EventNaming(randomNamespace());
   const nc = await connect({ servers: NATS_URL });
   const jsm = await nc.jetstreamManager();

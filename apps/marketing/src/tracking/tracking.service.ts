@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  MARKETING_EVENTS,
+  type ConsentWithdrawnPayload,
+  type TouchpointKind,
+  type TouchpointPayload,
+} from '@crm/contracts';
+import { EventPublisher } from '@crm/messaging';
+import { inTransaction, uuidv7 } from '@crm/persistence';
+import { marketingError } from '../shared/marketing-errors';
+
+interface MessageRow {
+  id: string;
+  campaign_id: string;
+  contact_id: string;
+  channel: string;
+  status: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+}
+
+/** Touchpoints from the tracking links and provider webhooks, and the one-click unsubscribe. */
+@Injectable()
+export class TrackingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
+
+  private async message(m: EntityManager, id: string): Promise<MessageRow> {
+    const [row]: MessageRow[] = await m.query(
+      `SELECT cm.id, cm.campaign_id, cm.contact_id, cm.channel, cm.status, c.utm_source, c.utm_medium, c.utm_campaign
+         FROM campaign_messages cm JOIN campaigns c ON c.id = cm.campaign_id WHERE cm.id = $1`,
+      [id],
+    );
+    if (!row) throw marketingError('LINK_SIGNATURE_INVALID', 'This link is not valid');
+    return row;
+  }
+
+  /** Records a touchpoint; `once` keeps a second open of the same message from counting again. */
+  async record(messageId: string, kind: TouchpointKind, url: string | null = null, once = false): Promise<void> {
+    await inTransaction(this.dataSource, async (m) => {
+      const msg = await this.message(m, messageId);
+      // One writer per message at a time, so "once" holds under concurrent opens.
+      await m.query(`SELECT 1 FROM campaign_messages WHERE id = $1 FOR UPDATE`, [messageId]);
+      if (once) {
+        const [seen]: unknown[] = await m.query(`SELECT 1 FROM touchpoints WHERE message_id = $1 AND kind = $2`, [
+          messageId,
+          kind,
+        ]);
+        if (seen) return;
+      }
+      await this.insert(m, msg, kind, url);
+    });
+  }
+
+  async insert(m: EntityManager, msg: MessageRow, kind: TouchpointKind, url: string | null): Promise<void> {
+    const id = uuidv7();
+    const occurredAt = new Date().toISOString();
+    await m.query(
+      `INSERT INTO touchpoints (id, contact_id, campaign_id, message_id, kind, channel, utm_source, utm_medium, utm_campaign, url, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        id,
+        msg.contact_id,
+        msg.campaign_id,
+        msg.id,
+        kind,
+        msg.channel,
+        msg.utm_source,
+        msg.utm_medium,
+        msg.utm_campaign,
+        url,
+        occurredAt,
+      ],
+    );
+    const data: TouchpointPayload = {
+      id,
+      contactId: msg.contact_id,
+      campaignId: msg.campaign_id,
+      messageId: msg.id,
+      kind,
+      channel: msg.channel as TouchpointPayload['channel'],
+      utmSource: msg.utm_source,
+      utmMedium: msg.utm_medium,
+      utmCampaign: msg.utm_campaign,
+      url,
+      orderId: null,
+      occurredAt,
+    };
+    await this.events.publish(m, { type: MARKETING_EVENTS.touchpointRecorded, subject: id, version: 1, data });
+  }
+
+  /** Delivery webhook: delivered or bounced, once per message. */
+  async delivery(messageId: string, status: 'delivered' | 'bounced') {
+    return inTransaction(this.dataSource, async (m) => {
+      const [row]: MessageRow[] = await m.query(
+        `SELECT cm.id, cm.campaign_id, cm.contact_id, cm.channel, cm.status, c.utm_source, c.utm_medium, c.utm_campaign
+           FROM campaign_messages cm JOIN campaigns c ON c.id = cm.campaign_id WHERE cm.id = $1 FOR UPDATE OF cm`,
+        [messageId],
+      );
+      if (!row) throw marketingError('CAMPAIGN_NOT_FOUND', `No message ${messageId}`);
+      if (row.status === 'sent') {
+        await m.query(`UPDATE campaign_messages SET status = $2, updated_at = now() WHERE id = $1`, [
+          messageId,
+          status,
+        ]);
+        await this.insert(m, row, status, null);
+      }
+      return { messageId, status: row.status === 'sent' ? status : row.status };
+    });
+  }
+
+  /**
+   * One-click unsubscribe: consent for the channel and purpose marketing is
+   * withdrawn here at once (no further sends) and, through
+   * crm.marketing.consent.withdrawn, in contacts, which owns consent.
+   */
+  async unsubscribe(messageId: string): Promise<void> {
+    await inTransaction(this.dataSource, async (m) => {
+      const msg = await this.message(m, messageId);
+      const decidedAt = new Date().toISOString();
+      const [, changed] = await m.query(
+        `UPDATE consent_mirror SET granted = false, decided_at = $4
+          WHERE contact_id = $1 AND channel = $2 AND purpose = $3 AND granted`,
+        [msg.contact_id, msg.channel, 'marketing', decidedAt],
+      );
+      if (!changed) {
+        const [known]: unknown[] = await m.query(
+          `SELECT 1 FROM consent_mirror WHERE contact_id = $1 AND channel = $2 AND purpose = 'marketing'`,
+          [msg.contact_id, msg.channel],
+        );
+        if (known) return;
+        await m.query(
+          `INSERT INTO consent_mirror (contact_id, channel, purpose, granted, decided_at) VALUES ($1, $2, 'marketing', false, $3)`,
+          [msg.contact_id, msg.channel, decidedAt],
+        );
+      }
+      const data: ConsentWithdrawnPayload = {
+        contactId: msg.contact_id,
+        channel: msg.channel as ConsentWithdrawnPayload['channel'],
+        purpose: 'marketing',
+        source: 'unsubscribe',
+        campaignId: msg.campaign_id,
+        decidedAt,
+      };
+      await this.events.publish(m, {
+        type: MARKETING_EVENTS.consentWithdrawn,
+        subject: msg.contact_id,
+        version: 1,
+        data,
+      });
+    });
+  }
+
+  async touchpoints(contactId: string, limit = 50) {
+    const rows: {
+      id: string;
+      kind: string;
+      channel: string;
+      campaign_id: string | null;
+      message_id: string | null;
+      utm_source: string | null;
+      utm_medium: string | null;
+      utm_campaign: string | null;
+      url: string | null;
+      order_id: string | null;
+      occurred_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT * FROM touchpoints WHERE contact_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+      [contactId, limit],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        channel: r.channel,
+        campaignId: r.campaign_id,
+        messageId: r.message_id,
+        utmSource: r.utm_source,
+        utmMedium: r.utm_medium,
+        utmCampaign: r.utm_campaign,
+        url: r.url,
+        orderId: r.order_id,
+        occurredAt: r.occurred_at.toISOString(),
+      })),
+    };
+  }
+}
