@@ -13,6 +13,7 @@ import { BoardModule } from './board/board.module';
 import { CurrencyRatesModule } from './currency-rates/currency-rates.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { SalesSettingsModule } from './shared/settings.module';
+import { CustomersModule } from './customers/customers.module';
 import { ProductsQuotesOrders1797100000000 } from './migrations/1797100000000-products-quotes-orders';
 import { ProductsModule } from './products/products.module';
 import { PriceBooksModule } from './price-books/price-books.module';
@@ -43,6 +44,7 @@ export const migrations = [...messagingMigrations, PipelinesAndDeals179700000000
     BoardModule,
     ForecastModule,
     CurrencyRatesModule,
+    CustomersModule,
     ProductsModule,
     PriceBooksModule,
     OrdersModule,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, SALES_EVENTS, type ContactErasedPayload, type ErasureCompletedPayload } from '@crm/contracts';
 import { EventPublisher, OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
+import { anonymiseContactReferences } from '../orders/order-contact-references';
 
 /**
  * Erases what sales holds about the person: the mirror's name, email and
@@ -32,7 +33,8 @@ export class AnonymiseWhenContactErasedHandler implements EventHandler<Partial<C
        RETURNING (SELECT count(*) FROM held)::int AS held`,
       [contactId, event.version ?? 1],
     );
-    const orders = await anonymiseOrders(manager, contactId);
+    // The billing snapshots of the person's orders and quotes (sales-orders' part), in the same transaction.
+    const orders = await anonymiseContactReferences(manager, contactId);
     const requestId = event.data?.erasureRequestId;
     // An erased event from before receipts existed names no request: nobody waits for it.
     if (!requestId) return;
@@ -49,11 +51,4 @@ export class AnonymiseWhenContactErasedHandler implements EventHandler<Partial<C
       data,
     });
   }
-}
-
-/** The billing snapshots of the person's orders and quotes (sales-orders' part), in the same transaction. */
-async function anonymiseOrders(manager: EntityManager, contactId: string): Promise<number> {
-  void manager;
-  void contactId;
-  return 0;
 }

@@ -38,6 +38,32 @@ describe('contacts events: the mirror, merge and erasure with its receipt (real 
           merged_into: string | null;
         }
       | undefined;
+  const order = async (contactId: string) => {
+    const res = await t.call<{ id: string; totalMinor: number }>('POST', '/orders', {
+      body: {
+        channel: 'store',
+        currency: 'EUR',
+        contactId,
+        billing: { name: 'Billing Name', email: 'billing@example.com', address: { line1: '1 Main St', city: 'Lyon' } },
+        lines: [{ sku: 'X', name: 'Gift', quantity: 2, unitPriceMinor: 1_250 }],
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+  const orderRow = async (id: string) =>
+    (
+      await t.db.query(
+        `SELECT contact_id, billing_name, billing_email, billing_address, total_minor::int AS total FROM orders WHERE id = $1`,
+        [id],
+      )
+    ).rows[0] as {
+      contact_id: string;
+      billing_name: string | null;
+      billing_email: string | null;
+      billing_address: unknown;
+      total: number;
+    };
   const person = (id: string, version: number, displayName: string, primaryEmail: string) => ({
     id,
     version,
@@ -94,12 +120,13 @@ describe('contacts events: the mirror, merge and erasure with its receipt (real 
     });
   });
 
-  it('re-points deals of a merged contact to the target, once, with deal.updated', async () => {
+  it('re-points deals and orders of a merged contact to the target, once, with deal.updated', async () => {
     const source = uuidv7();
     const target = uuidv7();
     const a = await deal(source);
     const b = await deal(source);
     const kept = await deal(target);
+    const o = await order(source);
     const merged = await t.publishContactEvent(CONTACTS_EVENTS.contactMerged, source, 5, {
       sourceId: source,
       targetId: target,
@@ -132,9 +159,10 @@ describe('contacts events: the mirror, merge and erasure with its receipt (real 
     expect((await t.call<Deal>('GET', `/deals/${kept.id}`)).body.version).toBe(1);
     expect((await t.call<{ items: Deal[] }>('GET', `/deals?contactId=${source}`)).body.items).toEqual([]);
     expect(await mirror(source)).toMatchObject({ status: 'merged', merged_into: target });
+    expect((await orderRow(o.id)).contact_id).toBe(target);
   });
 
-  it('anonymises the person on erasure, keeps the deals and their amounts, and confirms once on the stream', async () => {
+  it('anonymises the person and the billing on orders on erasure, keeps deals and amounts, and confirms once on the stream', async () => {
     const id = uuidv7();
     await t.publishContactEvent(
       CONTACTS_EVENTS.contactCreated,
@@ -147,6 +175,7 @@ describe('contacts events: the mirror, merge and erasure with its receipt (real 
       (m) => m !== undefined,
     );
     const d = await deal(id);
+    const o = await order(id);
     const requestId = uuidv7();
     const erased = await t.publishContactEvent(CONTACTS_EVENTS.contactErased, id, 2, {
       ...person(id, 2, '', ''),
@@ -160,7 +189,15 @@ describe('contacts events: the mirror, merge and erasure with its receipt (real 
       (e) => e.some((x) => x.subject === id),
       20_000,
     );
-    expect(receipts.find((x) => x.subject === id)?.data).toMatchObject({ contactId: id, requestId, records: 1 });
+    expect(receipts.find((x) => x.subject === id)?.data).toMatchObject({ contactId: id, requestId, records: 2 });
+    // The order keeps its amounts and the bare contact id; the billing snapshot is gone.
+    expect(await orderRow(o.id)).toEqual({
+      contact_id: id,
+      billing_name: null,
+      billing_email: null,
+      billing_address: null,
+      total: o.totalMinor,
+    });
     expect(await mirror(id)).toMatchObject({ status: 'erased', display_name: null, primary_email: null });
     const after = (await t.call<Deal & { amountMinor: number }>('GET', `/deals/${d.id}`)).body;
     expect(after).toMatchObject({ contactId: id, amountMinor: 1_000, contact: null });

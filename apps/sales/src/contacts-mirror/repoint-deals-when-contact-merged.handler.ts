@@ -3,9 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS, type ContactMergedPayload } from '@crm/contracts';
 import { OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
 import { DealsService } from '../deals/deals.service';
+import { repointContactReferences } from '../orders/order-contact-references';
 
 /**
- * A merged-away contact's deals now belong to the target (each deal's version
+ * A merged-away contact's deals, quotes and orders now belong to the target (each deal's version
  * + 1 and deal.updated); the mirror remembers where the source went, so a late
  * event about it changes nothing. Runs in the consumer's transaction with its
  * inbox row: a redelivered merge re-points nothing twice.
@@ -26,13 +27,7 @@ export class RepointDealsWhenContactMergedHandler implements EventHandler<Contac
       [sourceId, targetId],
     );
     await this.deals.repointContact(manager, sourceId, targetId);
-    await repointOrders(manager, sourceId, targetId);
+    // Quotes and orders (sales-orders' part) follow the contact in the same transaction.
+    await repointContactReferences(manager, sourceId, targetId);
   }
-}
-
-/** Quotes and orders (sales-orders' part) follow the contact in the same transaction. */
-async function repointOrders(manager: EntityManager, fromContactId: string, toContactId: string): Promise<void> {
-  void manager;
-  void fromContactId;
-  void toContactId;
 }
