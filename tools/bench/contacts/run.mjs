@@ -26,7 +26,7 @@ import {
   deleteStreams,
   NATS_URL,
 } from '../lib/harness.mjs';
-import { averageRuns, wrk } from '../lib/wrk.mjs';
+import { alternatingRounds, wrk } from '../lib/wrk.mjs';
 
 const opts = args({ seconds: 5, rounds: 3, c: 32, build: true, 'otel-compare': false, target: 0.6 });
 const id = runId();
@@ -48,40 +48,19 @@ const env = {
   AUTH_AUDIENCE: 'crm',
 };
 
-/**
- * Loads every target in short rounds of alternating order, so a busy moment on the machine lands
- * on all of them alike; returns each target's averaged figures.
- */
-async function measureCreates(targets, token) {
-  for (const [label, url] of Object.entries(targets)) {
-    await wrk({
-      url,
-      method: 'POST',
-      path: '/contacts',
-      token,
-      run: `${id}w${label}`,
-      connections: opts.c,
-      seconds: 3,
-    });
-  }
-  const results = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
-  const labels = Object.keys(targets);
-  for (let r = 0; r < opts.rounds; r++) {
-    for (const label of r % 2 === 0 ? labels : [...labels].reverse()) {
-      const res = await wrk({
-        url: targets[label],
-        method: 'POST',
-        path: '/contacts',
-        token,
-        run: `${id}r${r}${label}`,
-        connections: opts.c,
-        seconds: opts.seconds,
-      });
-      if (res.errors) throw new Error(`${label}: ${res.errors} of ${res.requests} creates failed\n${res.raw}`);
-      results[label].push(res);
-    }
-  }
-  return Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, averageRuns(rs)]));
+/** POST /contacts on every target, in alternating rounds (tools/bench/lib/wrk.mjs). */
+function measureCreates(targets, token) {
+  const cases = Object.fromEntries(
+    Object.entries(targets).map(([label, url]) => [label, { url, method: 'POST', path: '/contacts' }]),
+  );
+  return alternatingRounds(cases, {
+    token,
+    run: id,
+    rounds: opts.rounds,
+    seconds: opts.seconds,
+    connections: opts.c,
+    warmupSeconds: 3,
+  });
 }
 
 async function plainInsert(url) {

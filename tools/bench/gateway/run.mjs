@@ -16,7 +16,7 @@ import {
   deleteStreams,
   NATS_URL,
 } from '../lib/harness.mjs';
-import { averageRuns, wrk } from '../lib/wrk.mjs';
+import { alternatingRounds } from '../lib/wrk.mjs';
 
 const opts = args({ seconds: 5, c: 32, rounds: 4, build: true, target: 0.25 });
 const id = runId();
@@ -85,28 +85,13 @@ async function main() {
     writeDirect: { url: contacts.url, method: 'POST', path: '/contacts' },
     writeGateway: { url: gateway.url, method: 'POST', path: '/api/v1/contacts' },
   };
-  const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-  for (const [name, c] of Object.entries(cases))
-    await wrk({ ...c, token, run: `${id}w${name}`, connections: opts.c, seconds: 2 });
-  // Short rounds in alternating order, so a busy moment on the machine lands on both sides alike.
-  for (let r = 0; r < opts.rounds; r++) {
-    const order =
-      r % 2 === 0
-        ? ['readDirect', 'readGateway', 'writeDirect', 'writeGateway']
-        : ['readGateway', 'readDirect', 'writeGateway', 'writeDirect'];
-    for (const name of order) {
-      const res = await wrk({
-        ...cases[name],
-        token,
-        run: `${id}r${r}${name}`,
-        connections: opts.c,
-        seconds: opts.seconds,
-      });
-      if (res.errors) throw new Error(`${name}: ${res.errors} of ${res.requests} requests failed\n${res.raw}`);
-      results[name].push(res);
-    }
-  }
-  const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, averageRuns(rs)]));
+  const s = await alternatingRounds(cases, {
+    token,
+    run: id,
+    rounds: opts.rounds,
+    seconds: opts.seconds,
+    connections: opts.c,
+  });
   const line = (label, r) =>
     `  ${label.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s   p50 ${fmt(r.p50).padStart(6)} ms   p99 ${fmt(r.p99).padStart(6)} ms`;
   const overhead = (label, direct, through) => {

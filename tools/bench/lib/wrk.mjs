@@ -105,3 +105,24 @@ export function averageRuns(runs) {
     p99: Math.max(...runs.map((r) => r.p99)),
   };
 }
+
+/**
+ * Loads every case (wrk options: url, method, path, ...) after a warm-up, then in short rounds of
+ * alternating order, so a busy moment on the machine lands on all of them alike; any failed request
+ * stops the bench. Returns each case's figures averaged over the rounds (averageRuns).
+ *   cases: { label: { url, method, path, ... } }
+ */
+export async function alternatingRounds(cases, { token, run, rounds, seconds, connections, warmupSeconds = 2 }) {
+  const labels = Object.keys(cases);
+  for (const label of labels)
+    await wrk({ ...cases[label], token, run: `${run}w${label}`, connections, seconds: warmupSeconds });
+  const results = Object.fromEntries(labels.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const label of r % 2 === 0 ? labels : [...labels].reverse()) {
+      const res = await wrk({ ...cases[label], token, run: `${run}r${r}${label}`, connections, seconds });
+      if (res.errors) throw new Error(`${label}: ${res.errors} of ${res.requests} requests failed\n${res.raw}`);
+      results[label].push(res);
+    }
+  }
+  return Object.fromEntries(labels.map((k) => [k, averageRuns(results[k])]));
+}
