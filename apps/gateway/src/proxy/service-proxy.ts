@@ -91,12 +91,13 @@ export class ServiceProxy implements OnApplicationShutdown {
       );
     }
 
+    const limit = route.service.bodyLimitBytes ?? this.settings.bodyLimitBytes;
     const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.settings.bodyLimitBytes) return this.tooLarge(request, reply);
+    if (length > limit) return this.tooLarge(request, reply, limit);
     const chunked = request.headers['transfer-encoding'] !== undefined;
     // Through a stream of its own, never the client's request itself: whatever the upstream
     // connection does to it (a service refusing the body and hanging up), the client's stays whole.
-    const body = chunked || length > 0 ? limitBody(request.raw, this.settings.bodyLimitBytes) : null;
+    const body = chunked || length > 0 ? limitBody(request.raw, limit) : null;
 
     context.service = route.service.name;
     const abort = new AbortController();
@@ -133,7 +134,7 @@ export class ServiceProxy implements OnApplicationShutdown {
       });
     } catch (error) {
       if (abort.signal.aborted) return reply;
-      if (isBodyTooLarge(error)) return this.tooLarge(request, reply);
+      if (isBodyTooLarge(error)) return this.tooLarge(request, reply, limit);
       const failure = upstreamFailure(route.service.name, error);
       // The path only: a query string can carry personal data (a search q, an email filter).
       this.logger.warn(
@@ -154,15 +155,13 @@ export class ServiceProxy implements OnApplicationShutdown {
     return reply.send(upstream.body);
   }
 
-  private tooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  private tooLarge(request: FastifyRequest, reply: FastifyReply, limit: number): FastifyReply {
     gatewayMetrics.refused.inc({ reason: 'too_large' });
     discardRest(request.raw, DISCARD_AT_MOST);
     return sendProblem(
       request,
       reply,
-      gatewayProblem('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${this.settings.bodyLimitBytes} bytes`, {
-        limit: this.settings.bodyLimitBytes,
-      }),
+      gatewayProblem('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`, { limit }),
     );
   }
 

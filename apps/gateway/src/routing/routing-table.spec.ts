@@ -47,6 +47,20 @@ describe('RoutingTable', () => {
     expect(table.resolve('/contacts/1..2')?.service.name).toBe('contacts');
   });
 
+  it('gives a service its own body limit, from its definition or <NAME>_BODY_LIMIT_BYTES', () => {
+    const defs = [
+      { name: 'contacts', defaultUrl: 'http://127.0.0.1:3001', segments: ['contacts'] },
+      { name: 'files', defaultUrl: 'http://127.0.0.1:3009', segments: ['files'], bodyLimitBytes: 5000 },
+    ];
+    const table = RoutingTable.fromEnv({}, defs);
+    expect(table.bodyLimit('/files/1/versions')).toBe(5000);
+    expect(table.bodyLimit('/contacts/1')).toBeUndefined();
+    expect(table.bodyLimit('/nobody')).toBeUndefined();
+    expect(table.bodyLimit('/files/../contacts')).toBeUndefined();
+    expect(RoutingTable.fromEnv({ FILES_BODY_LIMIT_BYTES: '7' }, defs).bodyLimit('/files')).toBe(7);
+    expect(() => RoutingTable.fromEnv({ FILES_BODY_LIMIT_BYTES: 'lots' }, defs)).toThrow(/FILES_BODY_LIMIT_BYTES/);
+  });
+
   it('names the variable when a URL is unusable', () => {
     expect(() => RoutingTable.fromEnv({ CONTACTS_URL: 'not a url' })).toThrow(/CONTACTS_URL/);
     expect(() => RoutingTable.fromEnv({ ANALYTICS_URL: 'ftp://x' })).toThrow(/ANALYTICS_URL/);
