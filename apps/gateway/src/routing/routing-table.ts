@@ -3,6 +3,8 @@ export interface ServiceDefinition {
   name: string;
   defaultUrl: string;
   segments: string[];
+  /** Largest request body forwarded to this service, when it differs from BODY_LIMIT_BYTES (uploads). */
+  bodyLimitBytes?: number;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface ServiceRoute {
   /** Origin plus optional base path, without a trailing slash. */
   baseUrl: string;
   segments: string[];
+  /** Largest request body forwarded to it; unset, the gateway's BODY_LIMIT_BYTES. */
+  bodyLimitBytes?: number;
 }
 
 export interface ResolvedRoute {
@@ -46,8 +50,20 @@ export interface ResolvedRoute {
 
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
 
-function envKey(service: string): string {
-  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+function envKey(service: string, suffix = 'URL'): string {
+  return `${service.toUpperCase().replace(/-/g, '_')}_${suffix}`;
+}
+
+/** `<NAME>_BODY_LIMIT_BYTES`, a whole number of bytes from 1 to 2^40, over the built-in value. */
+function bodyLimit(env: NodeJS.ProcessEnv, d: ServiceDefinition): number | undefined {
+  const variable = envKey(d.name, 'BODY_LIMIT_BYTES');
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return d.bodyLimitBytes;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 2 ** 40) {
+    throw new Error(`${variable} must be a whole number from 1 to ${2 ** 40}, got "${raw}"`);
+  }
+  return n;
 }
 
 function parseBaseUrl(variable: string, raw: string): string {
@@ -111,12 +127,22 @@ export class RoutingTable {
       const baseUrl = own
         ? parseBaseUrl(envKey(d.name), own)
         : (urls.get(d.name) ?? parseBaseUrl(d.name, d.defaultUrl));
-      return { name: d.name, baseUrl, segments: [...d.segments] };
+      const limit = bodyLimit(env, d);
+      return { name: d.name, baseUrl, segments: [...d.segments], ...(limit ? { bodyLimitBytes: limit } : {}) };
     });
     for (const [name, baseUrl] of urls) {
       if (!definitions.some((d) => d.name === name)) routes.push({ name, baseUrl, segments: [name] });
     }
     return new RoutingTable(routes);
+  }
+
+  /** The body limit of the service owning a path relative to /api/v1, if it has its own. */
+  bodyLimit(relativeUrl: string): number | undefined {
+    try {
+      return this.resolve(relativeUrl)?.service.bodyLimitBytes;
+    } catch {
+      return undefined;
+    }
   }
 
   service(name: string): ServiceRoute | undefined {
