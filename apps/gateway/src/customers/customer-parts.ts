@@ -1,4 +1,4 @@
-import { ANALYTICS_RPC } from '@crm/contracts';
+import { ANALYTICS_RPC, SALES_RPC } from '@crm/contracts';
 
 /**
  * One piece of the customer 360 a service adds, asked over NATS
@@ -18,6 +18,12 @@ export const CUSTOMER_PARTS: readonly CustomerPart[] = [
     part: 'analytics',
     service: 'analytics',
     pattern: ANALYTICS_RPC.customerFacts,
+    request: (contactId) => ({ contactId }),
+  },
+  {
+    part: 'sales',
+    service: 'sales',
+    pattern: SALES_RPC.customerSummary,
     request: (contactId) => ({ contactId }),
   },
 ];

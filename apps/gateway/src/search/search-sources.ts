@@ -1,4 +1,4 @@
-import { CONTACTS_RPC } from '@crm/contracts';
+import { CONTACTS_RPC, SALES_RPC } from '@crm/contracts';
 
 /**
  * Services that answer `<service>.search` over NATS request-reply with
@@ -9,4 +9,7 @@ export interface SearchSource {
   pattern: string;
 }
 
-export const SEARCH_SOURCES: readonly SearchSource[] = [{ service: 'contacts', pattern: CONTACTS_RPC.search }];
+export const SEARCH_SOURCES: readonly SearchSource[] = [
+  { service: 'contacts', pattern: CONTACTS_RPC.search },
+  { service: 'sales', pattern: SALES_RPC.search },
+];
