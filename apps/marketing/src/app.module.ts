@@ -4,10 +4,11 @@ import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/me
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { LoyaltyModule } from './loyalty/loyalty.module';
 import { PromotionsModule } from './promotions/promotions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
-import { contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
+import { analyticsEventHandlers, contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
 import { SegmentsModule } from './segments/segments.module';
 import { SettingsModule } from './shared/settings.module';
 
@@ -26,6 +27,7 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
       subscribe: [
         { stream: 'contacts', handlers: contactEventHandlers },
         { stream: 'sales', handlers: salesEventHandlers },
+        { stream: 'analytics', handlers: analyticsEventHandlers },
       ],
     }),
     SettingsModule,
@@ -34,6 +36,7 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
     TemplatesModule,
     CampaignsModule,
     PromotionsModule,
+    LoyaltyModule,
   ],
 })
 export class AppModule {}

@@ -3,6 +3,7 @@ import { RedeemCouponsWhenOrderPlacedHandler } from '../promotions/redeem-coupon
 import { EarnPointsWhenOrderPaidHandler } from '../loyalty/earn-points-when-order-paid.handler';
 import { RecordConversionWhenOrderPlacedHandler } from '../tracking/record-conversion-when-order-placed.handler';
 import { AnonymiseWhenContactErasedHandler } from './anonymise-when-contact-erased.handler';
+import { ApplyCustomerScoresHandler } from './apply-customer-scores.handler';
 import { ApplyConsentChangeHandler } from './apply-consent-change.handler';
 import { ApplyContactChangesHandler } from './apply-contact-changes.handler';
 import { ApplyOrderFactsHandler } from './apply-order-facts.handler';
@@ -26,5 +27,7 @@ export const salesEventHandlers = [
   EarnPointsWhenOrderPaidHandler,
 ];
 
-@Module({ providers: [...contactEventHandlers, ...salesEventHandlers] })
+export const analyticsEventHandlers = [ApplyCustomerScoresHandler];
+
+@Module({ providers: [...contactEventHandlers, ...salesEventHandlers, ...analyticsEventHandlers] })
 export class MirrorModule {}

@@ -87,7 +87,7 @@ export async function startMarketingApp(name: string, env: Record<string, string
   const naming = new EventNaming(randomNamespace());
   const nc = await connect({ servers: NATS_URL });
   const jsm = await nc.jetstreamManager();
-  for (const s of ['contacts', 'sales', 'marketing'])
+  for (const s of ['contacts', 'sales', 'analytics', 'marketing'])
     await ensureStream(jsm, naming.streamFor(s), [naming.streamSubjects(s)]);
   const setEnv = (extra: Record<string, string>) =>
     Object.assign(process.env, {

@@ -41,7 +41,11 @@ export class RecordConversionWhenOrderPlacedHandler implements EventHandler<Orde
     const campaignCols = `c.id AS campaign_id, c.channel, c.utm_source, c.utm_medium, c.utm_campaign`;
     const [byCoupon]: Attribution[] = order.coupon_codes.length
       ? await manager.query(
-          `SELECT ${campaignCols} FROM coupons k JOIN campaigns c ON c.id = k.campaign_id WHERE k.code = ANY($1) LIMIT 1`,
+          `SELECT ${campaignCols} FROM coupons k JOIN campaigns c ON c.id = k.campaign_id WHERE k.code = ANY($1)
+           UNION ALL
+           SELECT ${campaignCols} FROM promotions p JOIN campaigns c ON c.promotion_id = p.id AND c.started_at IS NOT NULL
+            WHERE p.shared_code = ANY($1)
+           LIMIT 1`,
           [order.coupon_codes],
         )
       : [];
