@@ -31,6 +31,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'orders',
     ],
   },
+  // Uploads stream through (1 GiB files plus multipart framing); the service enforces its own file limit.
+  {
+    name: 'documents',
+    defaultUrl: 'http://127.0.0.1:3006',
+    segments: ['documents'],
+    bodyLimitBytes: 2 ** 30 + 2 ** 20,
+  },
 ];
 
 export interface ServiceRoute {
