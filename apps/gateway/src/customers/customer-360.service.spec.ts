@@ -3,6 +3,7 @@ import { DomainError, type Principal } from '@crm/platform';
 import type { GatewaySettings } from '../config/gateway-settings';
 import type { RpcClient } from '../rpc/rpc-client';
 import { Customer360Service } from './customer-360.service';
+import { CUSTOMER_PARTS } from './customer-parts';
 
 const admin: Principal = { subject: 'a', roles: ['admin'], permissions: ['*'], kind: 'user' };
 const support: Principal = { subject: 's', roles: ['support'], permissions: ['contacts:read'], kind: 'user' };
@@ -13,13 +14,17 @@ function service(answers: Record<string, () => Promise<unknown>>) {
   const rpc = {
     ask: (pattern: string) => {
       asked.push(pattern);
-      return answers[pattern]();
+      // Parts of other services than the one a test is about answer nothing (null).
+      return (answers[pattern] ?? (async () => null))();
     },
   } as unknown as RpcClient;
   return { customers: new Customer360Service(rpc, settings), asked };
 }
 
 const person = { person: { id: 'p1', firstName: 'Ada' }, consent: [], recentActivities: [] };
+/** The parts besides analytics', which these tests do not look at. */
+const otherParts = CUSTOMER_PARTS.filter((p) => p.part !== 'analytics');
+const othersEmpty = Object.fromEntries(otherParts.map((p) => [p.part, null]));
 
 describe('Customer360Service', () => {
   it('puts the person and every part together', async () => {
@@ -29,7 +34,7 @@ describe('Customer360Service', () => {
     });
     await expect(customers.get('p1', admin)).resolves.toEqual({
       customer: person,
-      parts: { analytics: { contactId: 'p1', lifecycleStage: 'customer' } },
+      parts: { analytics: { contactId: 'p1', lifecycleStage: 'customer' }, ...othersEmpty },
       missing: [],
     });
   });
@@ -43,7 +48,7 @@ describe('Customer360Service', () => {
     });
     await expect(customers.get('p1', admin)).resolves.toEqual({
       customer: person,
-      parts: {},
+      parts: othersEmpty,
       missing: [{ part: 'analytics', reason: 'timeout' }],
     });
   });
@@ -51,7 +56,10 @@ describe('Customer360Service', () => {
   it('does not ask for a part the caller may not read, and says so', async () => {
     const { customers, asked } = service({ 'contacts.customer.get': async () => person });
     await expect(customers.get('p1', support)).resolves.toMatchObject({
-      missing: [{ part: 'analytics', reason: 'forbidden' }],
+      missing: [
+        { part: 'analytics', reason: 'forbidden' },
+        ...otherParts.map((p) => ({ part: p.part, reason: 'forbidden' })),
+      ],
     });
     expect(asked).toEqual(['contacts.customer.get']);
   });

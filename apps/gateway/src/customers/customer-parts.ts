@@ -1,4 +1,4 @@
-import { ANALYTICS_RPC, SALES_RPC } from '@crm/contracts';
+import { ANALYTICS_RPC, DOCUMENTS_RPC, SALES_RPC } from '@crm/contracts';
 
 /**
  * One piece of the customer 360 a service adds, asked over NATS
@@ -19,6 +19,12 @@ export const CUSTOMER_PARTS: readonly CustomerPart[] = [
     service: 'analytics',
     pattern: ANALYTICS_RPC.customerFacts,
     request: (contactId) => ({ contactId }),
+  },
+  {
+    part: 'documents',
+    service: 'documents',
+    pattern: DOCUMENTS_RPC.customerDocuments,
+    request: (contactId) => ({ contactId, limit: 10 }),
   },
   {
     part: 'sales',
