@@ -20,9 +20,7 @@ export const SERVICES = [
 ];
 
 /** Designed but not built yet: their databases are created up front (compose init), nothing else. */
-export const PLANNED = [
-  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING' },
-];
+export const PLANNED = [{ name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING' }];
 
 /**
  * How the gateway finds the services: SERVICE_URLS="contacts=http://127.0.0.1:3001,analytics=...".
