@@ -1,4 +1,4 @@
-import { ANALYTICS_RPC, DOCUMENTS_RPC, SALES_RPC } from '@crm/contracts';
+import { ANALYTICS_RPC, DOCUMENTS_RPC, SALES_RPC, SUPPORT_RPC } from '@crm/contracts';
 
 /**
  * One piece of the customer 360 a service adds, asked over NATS
@@ -30,6 +30,12 @@ export const CUSTOMER_PARTS: readonly CustomerPart[] = [
     part: 'sales',
     service: 'sales',
     pattern: SALES_RPC.customerSummary,
+    request: (contactId) => ({ contactId }),
+  },
+  {
+    part: 'support',
+    service: 'support',
+    pattern: SUPPORT_RPC.customerSummary,
     request: (contactId) => ({ contactId }),
   },
 ];

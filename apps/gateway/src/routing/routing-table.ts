@@ -38,6 +38,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
     segments: ['documents'],
     bodyLimitBytes: 2 ** 30 + 2 ** 20,
   },
+  {
+    name: 'support',
+    defaultUrl: 'http://127.0.0.1:3003',
+    segments: ['tickets', 'teams', 'agents', 'sla-policies', 'calendars', 'assets', 'csat', 'warranties'],
+  },
 ];
 
 export interface ServiceRoute {
