@@ -4,8 +4,10 @@ import { MessagingModule, messagingEntities, messagingMigrations } from '@crm/me
 import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { CustomersModule } from './customers/customers.module';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { PromotionsModule } from './promotions/promotions.module';
+import { SurveysModule } from './surveys/surveys.module';
 import { TemplatesModule } from './templates/templates.module';
 import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
 import { analyticsEventHandlers, contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
@@ -37,6 +39,8 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
     CampaignsModule,
     PromotionsModule,
     LoyaltyModule,
+    SurveysModule,
+    CustomersModule,
   ],
 })
 export class AppModule {}

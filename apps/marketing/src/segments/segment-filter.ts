@@ -178,7 +178,8 @@ function compileCondition(
   }
   if (field === 'consent') {
     if (!CONSENT_OPS.includes(op)) return badOp(CONSENT_OPS);
-    if (!isObject(value) || !NAME.test(String(value['channel'])) || !NAME.test(String(value['purpose'])))
+    const named = (v: unknown) => typeof v === 'string' && NAME.test(v);
+    if (!isObject(value) || !named(value['channel']) || !named(value['purpose']))
       return fail(vPath, 'must be {channel, purpose}, e.g. {"channel": "email", "purpose": "marketing"}');
     return {
       sql: `EXISTS (SELECT 1 FROM consent_mirror c WHERE c.contact_id = m.contact_id AND c.channel = ${p(value['channel'])} AND c.purpose = ${p(value['purpose'])} AND c.granted)`,

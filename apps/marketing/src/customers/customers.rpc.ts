@@ -1,0 +1,88 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { MARKETING_RPC, type MarketingCustomerReply, type MarketingSearchReply } from '@crm/contracts';
+import { isUuid } from '@crm/persistence';
+import { unstorableText, validationFailed } from '@crm/platform';
+
+const like = (q: string) => `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Request-reply for the gateway: marketing's part of the customer 360
+ * (segments, recent touchpoints, loyalty, coupons) and global search over
+ * segment, campaign and promotion names. A malformed id gets null.
+ */
+@Controller()
+export class CustomersRpc {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  @MessagePattern(MARKETING_RPC.customerGet)
+  async customer(@Payload() payload: { contactId?: unknown } | null): Promise<MarketingCustomerReply | null> {
+    const id = payload?.contactId;
+    if (!isUuid(id)) return null;
+    const q = (sql: string) => this.dataSource.query(sql, [id]);
+    const [segments, touchpoints, loyalty, coupons] = await Promise.all([
+      q(`SELECT s.id, s.name, sm.entered_at FROM segment_members sm JOIN segments s ON s.id = sm.segment_id
+          WHERE sm.contact_id = $1 ORDER BY sm.entered_at DESC LIMIT 50`),
+      q(`SELECT kind, channel, campaign_id, utm_campaign, occurred_at FROM touchpoints WHERE contact_id = $1
+          ORDER BY occurred_at DESC, id DESC LIMIT 10`),
+      q(`SELECT program_id, balance, tier FROM loyalty_accounts WHERE contact_id = $1`),
+      q(`SELECT code, promotion_id, status FROM coupons WHERE contact_id = $1 ORDER BY issued_at DESC LIMIT 20`),
+    ]);
+    return {
+      contactId: id,
+      segments: segments.map((s: { id: string; name: string; entered_at: Date }) => ({
+        id: s.id,
+        name: s.name,
+        enteredAt: s.entered_at.toISOString(),
+      })),
+      touchpoints: touchpoints.map(
+        (t: {
+          kind: string;
+          channel: string;
+          campaign_id: string | null;
+          utm_campaign: string | null;
+          occurred_at: Date;
+        }) => ({
+          kind: t.kind,
+          channel: t.channel,
+          campaignId: t.campaign_id,
+          utmCampaign: t.utm_campaign,
+          occurredAt: t.occurred_at.toISOString(),
+        }),
+      ),
+      loyalty: loyalty.map((l: { program_id: string; balance: string; tier: string | null }) => ({
+        programId: l.program_id,
+        balance: Number(l.balance),
+        tier: l.tier,
+      })),
+      coupons: coupons.map((c: { code: string; promotion_id: string; status: string }) => ({
+        code: c.code,
+        promotionId: c.promotion_id,
+        status: c.status,
+      })),
+    };
+  }
+
+  @MessagePattern(MARKETING_RPC.search)
+  async search(@Payload() payload: { q?: unknown; limit?: unknown } | null): Promise<MarketingSearchReply> {
+    const raw = typeof payload?.q === 'string' ? payload.q : '';
+    const bad = unstorableText(raw);
+    if (bad) throw validationFailed([{ field: 'q', message: bad }]);
+    const q = Array.from(raw.trim()).slice(0, 200).join('');
+    if (!q) return { hits: [] };
+    const limit = Math.min(Math.max(Number.isInteger(payload?.limit) ? (payload?.limit as number) : 10, 1), 50);
+    const rows: { kind: 'segment' | 'campaign' | 'promotion'; id: string; title: string; subtitle: string | null }[] =
+      await this.dataSource.query(
+        `(SELECT 'segment' AS kind, id, name AS title, kind AS subtitle FROM segments WHERE name ILIKE $1 LIMIT $2)
+         UNION ALL
+         (SELECT 'campaign', id, name, status FROM campaigns WHERE name ILIKE $1 LIMIT $2)
+         UNION ALL
+         (SELECT 'promotion', id, name, COALESCE(shared_code, code_kind) FROM promotions WHERE name ILIKE $1 LIMIT $2)
+         LIMIT $2`,
+        [like(q), limit],
+      );
+    return { hits: rows };
+  }
+}
