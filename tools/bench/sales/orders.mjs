@@ -179,13 +179,13 @@ async function main() {
     }
   }
   await floor.stop();
+  running.splice(running.indexOf(floor), 1);
   const f = averageRuns(results.floor);
   const s = averageRuns(results.sales);
   const written = await countOrders(appUrl);
   let seeded;
   if (opts['seed-lines'] > 0)
     seeded = await seedOrders(appUrl, { orders: Math.ceil(opts['seed-lines'] / 4), linesPerOrder: 4 });
-  await sales.stop();
 
   const row = (label, r) =>
     `  ${label.padEnd(40)} ${fmt(r.rps, 0).padStart(6)} orders/s   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms`;
