@@ -1,10 +1,18 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiProblem, RequirePermission } from '@crm/platform';
 import { DealFieldsService } from './deal-fields.service';
 import { CreateDealFieldDto, DealFieldViewDto } from './dto/deal-field.dto';
 
 @ApiTags('deal fields')
+@ApiExtraModels(DealFieldViewDto)
 @Controller('deal-fields')
 export class DealFieldsController {
   constructor(private readonly fields: DealFieldsService) {}
@@ -12,7 +20,7 @@ export class DealFieldsController {
   @Get()
   @RequirePermission('sales:read')
   @ApiOperation({ summary: "The deals' custom field definitions" })
-  @ApiOkResponse({ type: [DealFieldViewDto] })
+  @ApiOkResponse({ schema: { type: 'array', maxItems: 200, items: { $ref: getSchemaPath(DealFieldViewDto) } } })
   list() {
     return this.fields.list();
   }
@@ -22,6 +30,7 @@ export class DealFieldsController {
   @ApiOperation({ summary: 'Define a deal custom field; values go in customFields.<key>' })
   @ApiCreatedResponse({ type: DealFieldViewDto })
   @ApiProblem(409, 'CUSTOM_FIELD_EXISTS: the key is taken')
+  @ApiProblem(422, 'CUSTOM_FIELDS_FULL: 200 fields are defined')
   define(@Body() dto: CreateDealFieldDto) {
     return this.fields.define(dto);
   }

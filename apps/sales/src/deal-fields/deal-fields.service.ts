@@ -8,6 +8,8 @@ import type { CreateDealFieldDto } from './dto/deal-field.dto';
 
 /** Definitions change rarely; replicas see a new one within this many milliseconds. */
 const DEFINITIONS_TTL_MS = 5000;
+/** What GET /deal-fields answers in one list. */
+const MAX_FIELDS = 200;
 
 export interface DealFieldView extends DealFieldDefinition {
   label: string;
@@ -22,7 +24,7 @@ export class DealFieldsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(): Promise<DealFieldView[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM deal_custom_fields ORDER BY key`);
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM deal_custom_fields ORDER BY key LIMIT ${MAX_FIELDS}`);
   }
 
   async define(dto: CreateDealFieldDto): Promise<DealFieldView> {
@@ -32,6 +34,9 @@ export class DealFieldsService {
       throw validationFailed([{ field: 'options', message: 'only an enum field has options' }]);
     if (dto.type !== 'string' && dto.maxLength !== undefined)
       throw validationFailed([{ field: 'maxLength', message: 'only a string field has a maxLength' }]);
+    const [{ n }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM deal_custom_fields`);
+    if (n >= MAX_FIELDS)
+      throw salesError('CUSTOM_FIELDS_FULL', `At most ${MAX_FIELDS} deal fields can be defined`, { max: MAX_FIELDS });
     const rows: DealFieldView[] = await this.dataSource.query(
       `INSERT INTO deal_custom_fields (key, label, type, required, options, max_length) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`,

@@ -33,6 +33,9 @@ export interface Forecast {
   undatedOpenCount: number;
 }
 
+/** The most rows one answer carries (periods x owners or pipelines). */
+const MAX_ROWS = 5000;
+
 const empty = (): ForecastFigures => ({
   openCount: 0,
   openAmountMinor: 0,
@@ -99,6 +102,11 @@ export class ForecastService {
       target.wonCount = r.n;
       target.committedMinor = Number(r.amount);
     }
+    if (rows.size > MAX_ROWS)
+      throw salesError('FORECAST_TOO_WIDE', `The forecast has ${rows.size} rows; narrow from/to or the grouping`, {
+        rows: rows.size,
+        errors: [{ field: 'from', message: `gives more than ${MAX_ROWS} rows: narrow the range or the grouping` }],
+      });
     const sorted = [...rows.values()].sort(
       (a, b) =>
         a.period.localeCompare(b.period) ||

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiProblem, RequirePermission } from '@crm/platform';
 import {
   CreateLostReasonDto,
@@ -11,6 +18,7 @@ import {
 import { LostReasonsService } from './lost-reasons.service';
 
 @ApiTags('lost reasons')
+@ApiExtraModels(LostReasonViewDto)
 @Controller('lost-reasons')
 export class LostReasonsController {
   constructor(private readonly reasons: LostReasonsService) {}
@@ -18,7 +26,7 @@ export class LostReasonsController {
   @Get()
   @RequirePermission('sales:read')
   @ApiOperation({ summary: 'The lost reasons a lost deal picks from, by label (at most 500)' })
-  @ApiOkResponse({ type: [LostReasonViewDto] })
+  @ApiOkResponse({ schema: { type: 'array', maxItems: 500, items: { $ref: getSchemaPath(LostReasonViewDto) } } })
   list(@Query() query: LostReasonListQuery) {
     return this.reasons.list(query.includeInactive === 'true');
   }

@@ -9,6 +9,10 @@ import { pipelineView, stageView, type PipelineView, type StageRow, type StageVi
 import { pipelinesRepository as repo } from './pipelines.repository';
 import { DEFAULT_STAGES, probabilityProblem, STAGE_KINDS } from './stage-kinds';
 
+/** What the board and the pipeline view can hold; retired stages count towards the second. */
+const MAX_ACTIVE_STAGES = 30;
+const MAX_STAGES = 200;
+
 function stageProblems(stages: StageDto[], field = 'stages'): FieldProblem[] {
   const problems: FieldProblem[] = [];
   stages.forEach((s, i) => {
@@ -108,7 +112,15 @@ export class PipelinesService {
     if (problems.length) throw validationFailed(problems);
     return inTransaction(this.dataSource, async (m) => {
       await this.lock(m, id, expectedVersion);
-      const active = (await repo.stages(m, [id])).filter((s) => !s.retired_at);
+      const all = await repo.stages(m, [id]);
+      const active = all.filter((s) => !s.retired_at);
+      if (active.length >= MAX_ACTIVE_STAGES || all.length >= MAX_STAGES)
+        throw validationFailed([
+          {
+            field: 'stages',
+            message: `a pipeline holds at most ${MAX_ACTIVE_STAGES} active and ${MAX_STAGES} stages in all (retired ones count)`,
+          },
+        ]);
       if (active.some((s) => s.name.toLowerCase() === dto.name.trim().toLowerCase()))
         throw validationFailed([{ field: 'name', message: 'is the name of another stage of this pipeline' }]);
       const stageId = uuidv7();

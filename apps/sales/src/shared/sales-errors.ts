@@ -25,8 +25,10 @@ export type SalesErrorCode =
   | 'LOST_REASON_INACTIVE'
   | 'LOST_REASON_TAKEN'
   | 'CUSTOM_FIELD_EXISTS'
+  | 'CUSTOM_FIELDS_FULL'
   | 'CURRENCY_RATE_NOT_FOUND'
   | 'CURRENCY_RATE_MISSING'
+  | 'FORECAST_TOO_WIDE'
   | 'VERSION_CONFLICT'
   | 'CURSOR_INVALID'
   | 'PRODUCT_NOT_FOUND'
@@ -68,8 +70,10 @@ export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   LOST_REASON_INACTIVE: 'unprocessable',
   LOST_REASON_TAKEN: 'conflict',
   CUSTOM_FIELD_EXISTS: 'conflict',
+  CUSTOM_FIELDS_FULL: 'unprocessable',
   CURRENCY_RATE_NOT_FOUND: 'not_found',
   CURRENCY_RATE_MISSING: 'unprocessable',
+  FORECAST_TOO_WIDE: 'unprocessable',
   VERSION_CONFLICT: 'precondition_failed',
   CURSOR_INVALID: 'invalid',
   PRODUCT_NOT_FOUND: 'not_found',

@@ -32,12 +32,12 @@ export class BoardTotalDto {
 
 export class BoardCardDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ maxLength: 200 }) name!: string;
   @ApiProperty({ format: 'int64' }) amountMinor!: number;
-  @ApiProperty() currency!: string;
-  @ApiProperty({ type: String, nullable: true }) ownerId!: string | null;
+  @ApiProperty({ minLength: 3, maxLength: 3 }) currency!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) ownerId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) contactId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) contactName!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 300 }) contactName!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) expectedCloseDate!: string | null;
   @ApiProperty({ format: 'date-time' }) stageEnteredAt!: string;
   @ApiProperty({ format: 'int32' }) version!: number;
@@ -46,13 +46,16 @@ export class BoardCardDto {
 export class BoardColumnDto {
   @ApiProperty({ type: StageViewDto }) stage!: StageViewDto;
   @ApiProperty({ format: 'int32', description: 'Deals in the stage, every currency' }) count!: number;
-  @ApiProperty({ type: [BoardTotalDto], description: 'Count and sums per currency' }) totals!: BoardTotalDto[];
-  @ApiProperty({ type: [BoardCardDto], description: 'The newest deals of the stage' }) deals!: BoardCardDto[];
+  @ApiProperty({ type: [BoardTotalDto], maxItems: 300, description: 'Count and sums per currency' })
+  totals!: BoardTotalDto[];
+  @ApiProperty({ type: [BoardCardDto], maxItems: 100, description: 'The newest deals of the stage' })
+  deals!: BoardCardDto[];
 }
 
 export class BoardDto {
   @ApiProperty({ format: 'uuid' }) pipelineId!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ maxLength: 100 }) name!: string;
   @ApiProperty({ format: 'int32' }) version!: number;
-  @ApiProperty({ type: [BoardColumnDto], description: 'The active stages in board order' }) columns!: BoardColumnDto[];
+  @ApiProperty({ type: [BoardColumnDto], maxItems: 30, description: 'The active stages in board order' })
+  columns!: BoardColumnDto[];
 }

@@ -23,12 +23,14 @@ export class CurrencyParams {
 
 export class CurrencyRateViewDto {
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency!: string;
-  @ApiProperty({ description: 'Units of the base currency one unit of this one is worth' }) rate!: string;
-  @ApiProperty({ type: String, nullable: true }) updatedBy!: string | null;
+  @ApiProperty({ maxLength: 26, description: 'Units of the base currency one unit of this one is worth' })
+  rate!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) updatedBy!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class CurrencyRatesDto {
   @ApiProperty({ minLength: 3, maxLength: 3, description: 'SALES_BASE_CURRENCY; its own rate is 1' }) base!: string;
-  @ApiProperty({ type: [CurrencyRateViewDto] }) rates!: CurrencyRateViewDto[];
+  @ApiProperty({ type: [CurrencyRateViewDto], maxItems: 300, description: 'One per ISO 4217 currency at most' })
+  rates!: CurrencyRateViewDto[];
 }

@@ -44,6 +44,7 @@ export class DealFieldViewDto {
   @ApiProperty({ maxLength: 100 }) label!: string;
   @ApiProperty({ enum: DEAL_FIELD_TYPES }) type!: string;
   @ApiProperty() required!: boolean;
-  @ApiProperty({ type: [String], nullable: true }) options!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, maxItems: 100, items: { type: 'string', maxLength: 100 } })
+  options!: string[] | null;
   @ApiProperty({ type: Number, nullable: true }) maxLength!: number | null;
 }

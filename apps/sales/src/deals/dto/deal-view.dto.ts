@@ -1,19 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 class DealContactDto {
-  @ApiProperty({ type: String, nullable: true }) displayName!: string | null;
-  @ApiProperty({ type: String, nullable: true }) primaryEmail!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 300 }) displayName!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 320 }) primaryEmail!: string | null;
 }
 
 class DealSourceViewDto {
-  @ApiProperty({ type: String, nullable: true }) campaign!: string | null;
-  @ApiProperty({ type: String, nullable: true }) channel!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) campaign!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) channel!: string | null;
 }
 
 class LostReasonRefDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({ maxLength: 100 }) label!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) note!: string | null;
 }
 
 export class DealViewDto {
@@ -22,7 +22,7 @@ export class DealViewDto {
   @ApiProperty({ maxLength: 200 }) name!: string;
   @ApiProperty({ format: 'uuid' }) pipelineId!: string;
   @ApiProperty({ format: 'uuid' }) stageId!: string;
-  @ApiProperty() stageName!: string;
+  @ApiProperty({ maxLength: 100 }) stageName!: string;
   @ApiProperty({ minimum: 0, maximum: 100, format: 'int32' }) probability!: number;
   @ApiProperty({ enum: ['open', 'won', 'lost'] }) status!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) contactId!: string | null;
@@ -33,20 +33,21 @@ export class DealViewDto {
   })
   contact!: DealContactDto | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) accountId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) ownerId!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) ownerId!: string | null;
   @ApiProperty({ format: 'int64', description: 'Minor units' }) amountMinor!: number;
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency!: string;
   @ApiProperty({ format: 'int32', description: 'Decimals of the minor unit' }) currencyDigits!: number;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) expectedCloseDate!: string | null;
   @ApiProperty({ type: DealSourceViewDto }) source!: DealSourceViewDto;
-  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: [String], maxItems: 20, items: { type: 'string', maxLength: 50 } }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) customFields!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) stageEnteredAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When it was won or lost' })
   closedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Who won or lost it' }) closedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Who won or lost it' })
+  closedBy!: string | null;
   @ApiProperty({ type: LostReasonRefDto, nullable: true }) lostReason!: LostReasonRefDto | null;
-  @ApiProperty({ type: String, nullable: true }) createdBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) createdBy!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -55,10 +56,10 @@ export class StageMoveDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null for the stage it was created in' })
   fromStageId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) fromStageName!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) fromStageName!: string | null;
   @ApiProperty({ format: 'uuid' }) toStageId!: string;
-  @ApiProperty() toStageName!: string;
-  @ApiProperty({ type: String, nullable: true }) movedBy!: string | null;
+  @ApiProperty({ maxLength: 100 }) toStageName!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) movedBy!: string | null;
   @ApiProperty({ format: 'date-time' }) movedAt!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'Seconds it spent in the stage it left' })
   secondsInFromStage!: number | null;
@@ -71,5 +72,6 @@ export class StageMoveDto {
 }
 
 export class StageHistoryDto {
-  @ApiProperty({ type: [StageMoveDto], description: 'Oldest first (at most 1000)' }) items!: StageMoveDto[];
+  @ApiProperty({ type: [StageMoveDto], maxItems: 1000, description: 'Oldest first (at most 1000)' })
+  items!: StageMoveDto[];
 }

@@ -83,8 +83,8 @@ export class ForecastFiguresDto {
 }
 
 export class ForecastRowDto extends ForecastFiguresDto {
-  @ApiProperty({ example: '2027-03', description: 'YYYY-MM or YYYY-Qn (UTC)' }) period!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) ownerId?: string | null;
+  @ApiProperty({ example: '2027-03', maxLength: 7, description: 'YYYY-MM or YYYY-Qn (UTC)' }) period!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 }) ownerId?: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid' }) pipelineId?: string;
 }
 
@@ -94,7 +94,8 @@ export class ForecastDto {
   @ApiProperty() converted!: boolean;
   @ApiProperty({ enum: PERIODS }) period!: string;
   @ApiProperty({ enum: GROUP_BY }) groupBy!: string;
-  @ApiProperty({ type: [ForecastRowDto] }) rows!: ForecastRowDto[];
+  @ApiProperty({ type: [ForecastRowDto], maxItems: 5000, description: 'At most 5000 (else 422 FORECAST_TOO_WIDE)' })
+  rows!: ForecastRowDto[];
   @ApiProperty({ type: ForecastFiguresDto, description: 'Over every row, each sum rounded once' })
   totals!: ForecastFiguresDto;
   @ApiProperty({ format: 'int32', description: 'Open deals left out because they have no expected close date' })

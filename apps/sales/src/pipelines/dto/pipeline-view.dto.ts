@@ -17,8 +17,13 @@ export class PipelineViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ maxLength: 100 }) name!: string;
   @ApiProperty({ minimum: 1, format: 'int32' }) version!: number;
-  @ApiProperty({ type: [StageViewDto], description: 'Active stages in board order' }) stages!: StageViewDto[];
-  @ApiProperty({ type: [StageViewDto], description: 'Retired stages: old deals and their history still name them' })
+  @ApiProperty({ type: [StageViewDto], maxItems: 30, description: 'Active stages in board order' })
+  stages!: StageViewDto[];
+  @ApiProperty({
+    type: [StageViewDto],
+    maxItems: 200,
+    description: 'Retired stages: old deals and their history still name them',
+  })
   retiredStages!: StageViewDto[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
