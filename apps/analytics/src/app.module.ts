@@ -8,6 +8,10 @@ import { CustomerFacts1763800001000 } from './migrations/1763800001000-customer-
 import { ReadModels1763800002000 } from './migrations/1763800002000-read-models';
 import { OrdersModule, orderEventHandlers } from './orders/orders.module';
 import { ScoresModule } from './scores/scores.module';
+import { ReportsModule } from './reports/reports.module';
+import { DealsFeedModule, dealsEventHandlers } from './deals/deals.module';
+import { MarketingFeedModule, marketingEventHandlers } from './marketing/marketing.module';
+import { SupportFeedModule, supportEventHandlers } from './support/support.module';
 
 export const entities = [...messagingEntities, CustomerFact];
 export const migrations = [...messagingMigrations, CustomerFacts1763800001000, ReadModels1763800002000];
@@ -22,12 +26,18 @@ export const migrations = [...messagingMigrations, CustomerFacts1763800001000, R
       publishes: true,
       subscribe: [
         { stream: 'contacts', handlers: customerEventHandlers },
-        { stream: 'sales', handlers: orderEventHandlers },
+        { stream: 'sales', handlers: [...orderEventHandlers, ...dealsEventHandlers] },
+        { stream: 'support', handlers: supportEventHandlers },
+        { stream: 'marketing', handlers: marketingEventHandlers },
       ],
     }),
     CustomersModule,
     ScoresModule,
     OrdersModule,
+    DealsFeedModule,
+    MarketingFeedModule,
+    SupportFeedModule,
+    ReportsModule,
   ],
 })
 export class AppModule {}

@@ -79,7 +79,7 @@ export class ReadModels1763800002000 implements MigrationInterface {
     await q.query(`CREATE INDEX deals_customer_idx ON deals (customer_id)`);
     await q.query(`CREATE TABLE deal_stage_history (
       deal_id uuid NOT NULL, version int NOT NULL, pipeline_id uuid NOT NULL, from_stage_id uuid, to_stage_id uuid NOT NULL,
-      to_stage_name text, moved_at timestamptz NOT NULL, seconds_in_from_stage bigint, reopened boolean NOT NULL DEFAULT false,
+      to_stage_name text, probability int, moved_at timestamptz NOT NULL, seconds_in_from_stage bigint, reopened boolean NOT NULL DEFAULT false,
       PRIMARY KEY (deal_id, version))`);
     await q.query(`CREATE TABLE campaigns (
       campaign_id uuid PRIMARY KEY, version int NOT NULL, name text NOT NULL, channel text NOT NULL,

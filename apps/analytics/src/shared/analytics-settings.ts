@@ -1,8 +1,28 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  Max,
+  Min,
+  Validate,
+  type ValidatorConstraintInterface,
+  ValidatorConstraint,
+} from 'class-validator';
 import { loadConfig } from '@crm/platform';
+import { DEFAULT_CALENDAR, parseCalendar, type BusinessCalendar } from '../models/business-time';
 
 export const ANALYTICS_SETTINGS = Symbol('analytics:settings');
+
+@ValidatorConstraint({ name: 'calendar' })
+class CalendarText implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseCalendar(value) !== null;
+  }
+  defaultMessage(): string {
+    return 'ANALYTICS_BUSINESS_HOURS must be days and hours such as "Mon-Fri 09:00-17:00"';
+  }
+}
 
 /** analytics' own settings; a bad value stops the service with a message naming the variable. */
 export class AnalyticsSettings {
@@ -30,6 +50,10 @@ export class AnalyticsSettings {
   /** Whether order events re-score their customer and publish crm.analytics.customer.scored on a change. */
   @IsIn(['true', 'false'], { message: 'ANALYTICS_RESCORE_ON_ORDER must be true or false' })
   ANALYTICS_RESCORE_ON_ORDER = 'true';
+
+  /** Working hours (UTC) support's first response and resolution are measured in, e.g. "Mon-Fri 09:00-17:00". */
+  @Validate(CalendarText)
+  ANALYTICS_BUSINESS_HOURS = 'Mon-Fri 09:00-17:00';
 }
 
 export function loadAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsSettings {
@@ -43,4 +67,9 @@ export const UNIT_DAYS: Record<ModelUnit, number> = { day: 1, week: 7, month: 36
 /** Today's date in UTC as YYYY-MM-DD. */
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/** The calendar business times are reported in. */
+export function businessCalendar(settings: AnalyticsSettings): BusinessCalendar {
+  return parseCalendar(settings.ANALYTICS_BUSINESS_HOURS) ?? DEFAULT_CALENDAR;
 }

@@ -8,6 +8,7 @@ import {
   EventNaming,
   randomNamespace,
   readStream,
+  waitFor,
   type CloudEvent,
 } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
@@ -68,8 +69,27 @@ export class AnalyticsTestApp {
     await this.nc.jetstream().publish(this.naming.subjectFor(e.type), JSON.stringify(e), { msgID });
   }
 
-  event(service: string, type: string, subject: string, version: number, data: unknown): CloudEvent {
-    return buildCloudEvent(service, { type, subject, version, data });
+  event(service: string, type: string, subject: string, version: number, data: unknown, time?: string): CloudEvent {
+    return buildCloudEvent(service, { type, subject, version, data }, time ? new Date(time) : undefined);
+  }
+
+  /** A contact snapshot event as contacts publishes it (only the fields analytics reads matter). */
+  contact(id: string, version: number, fields: Record<string, unknown>, time?: string, type = 'created'): CloudEvent {
+    return this.event(
+      'contacts',
+      `crm.contacts.contact.${type}`,
+      id,
+      version,
+      { id, status: 'active', ...fields },
+      time,
+    );
+  }
+
+  async waitForCount(sql: string, n: number): Promise<void> {
+    await waitFor(
+      async () => (await this.sql<{ n: number }>(sql))[0].n,
+      (v) => v >= n,
+    );
   }
 
   async get(path: string, role = 'analyst'): Promise<{ status: number; body: Record<string, unknown> }> {
