@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { messagingMigrations } from '@crm/messaging';
 import { PersistenceModule } from '@crm/persistence';
 import { ConfigError, PlatformModule, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -11,6 +12,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditController } from './audit/audit.controller';
 import { AuditLogService } from './audit/audit-log.service';
+import { ConsoleModule } from './console/console.module';
 import { GATEWAY_SETTINGS, loadGatewaySettings, type GatewaySettings } from './config/gateway-settings';
 import { Customer360Service } from './customers/customer-360.service';
 import { CustomersController } from './customers/customers.controller';
@@ -22,6 +24,8 @@ import { InternalTokenSigner } from './identity/internal-token';
 import { GatewayTables1763900000000 } from './migrations/1763900000000-gateway-tables';
 import { ApiKeyExpiry1796200000000 } from './migrations/1796200000000-api-key-expiry';
 import { AuditBeforeForwarding1796200001000 } from './migrations/1796200001000-audit-before-forwarding';
+import { Webhooks1797200000000 } from './migrations/1797200000000-webhooks';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { RateLimits } from './protection/rate-limiter';
 import { ServiceProxy } from './proxy/service-proxy';
 import { RpcClient } from './rpc/rpc-client';
@@ -29,10 +33,21 @@ import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 
 export const entities = [ApiKey, AuditEntry];
-export const migrations = [GatewayTables1763900000000, ApiKeyExpiry1796200000000, AuditBeforeForwarding1796200001000];
+export const migrations = [
+  ...messagingMigrations,
+  GatewayTables1763900000000,
+  ApiKeyExpiry1796200000000,
+  AuditBeforeForwarding1796200001000,
+  Webhooks1797200000000,
+];
 
 @Module({
-  imports: [PlatformModule.forRoot({ serviceName: 'gateway' }), PersistenceModule.forRoot({ entities, migrations })],
+  imports: [
+    PlatformModule.forRoot({ serviceName: 'gateway' }),
+    PersistenceModule.forRoot({ entities, migrations }),
+    WebhooksModule,
+    ConsoleModule,
+  ],
   controllers: [ApiKeysController, AuditController, CustomersController, SearchController, DocsController],
   providers: [
     { provide: GATEWAY_SETTINGS, useFactory: () => loadGatewaySettings() },

@@ -1,5 +1,6 @@
 import { DomainError, type Principal, type TokenVerifier, type VerifyOptions } from '@crm/platform';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
+import { ConsoleSessions } from '../console/console-sessions';
 import { AuthenticationFailed, CallerAuthenticator } from './caller-authenticator';
 
 const user: Principal = { subject: 'u1', roles: ['sales'], permissions: ['contacts:read'], kind: 'user' };
@@ -57,6 +58,42 @@ describe('CallerAuthenticator', () => {
   it('passes an identity provider outage on as such, not as a refused token', async () => {
     await expect(callers.authenticate({ authorization: 'Bearer jwks.down.token' })).rejects.toMatchObject({
       code: 'AUTHENTICATION_UNAVAILABLE',
+    });
+  });
+
+  describe("with the console's session cookie", () => {
+    const sessions = new ConsoleSessions('c'.repeat(40));
+    const withSessions = new CallerAuthenticator(verifier, apiKeys, sessions);
+    const csrf = sessions.csrfFor('good.jwt.token');
+
+    it('takes the cookie as a bearer token when its CSRF token comes with it', async () => {
+      await expect(
+        withSessions.authenticate({ cookie: 'crm_session=good.jwt.token', 'x-csrf-token': csrf }),
+      ).resolves.toBe(user);
+    });
+
+    it('refuses the cookie alone (a request another site made the browser send)', async () => {
+      await expect(withSessions.authenticate({ cookie: 'crm_session=good.jwt.token' })).rejects.toThrow(
+        AuthenticationFailed,
+      );
+      await expect(
+        withSessions.authenticate({ cookie: 'crm_session=good.jwt.token', 'x-csrf-token': sessions.csrfFor('other') }),
+      ).rejects.toThrow(/X-CSRF-Token/);
+    });
+
+    it('checks the cookie token like a bearer one, and lets an explicit credential win', async () => {
+      await expect(
+        withSessions.authenticate({ cookie: 'crm_session=old', 'x-csrf-token': sessions.csrfFor('old') }),
+      ).rejects.toThrow(new AuthenticationFailed('The bearer token has expired'));
+      await expect(withSessions.authenticate({ cookie: 'crm_session=old', 'x-api-key': 'crm_good' })).resolves.toBe(
+        machine,
+      );
+    });
+
+    it('ignores cookies when no console is wired in', async () => {
+      await expect(
+        callers.authenticate({ cookie: 'crm_session=good.jwt.token', 'x-csrf-token': csrf }),
+      ).resolves.toBeUndefined();
     });
   });
 });
