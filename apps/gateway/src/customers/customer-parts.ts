@@ -1,4 +1,4 @@
-import { ANALYTICS_RPC, DOCUMENTS_RPC, SALES_RPC, SUPPORT_RPC } from '@crm/contracts';
+import { ANALYTICS_RPC, DOCUMENTS_RPC, MARKETING_RPC, SALES_RPC, SUPPORT_RPC } from '@crm/contracts';
 
 /**
  * One piece of the customer 360 a service adds, asked over NATS
@@ -25,6 +25,12 @@ export const CUSTOMER_PARTS: readonly CustomerPart[] = [
     service: 'documents',
     pattern: DOCUMENTS_RPC.customerDocuments,
     request: (contactId) => ({ contactId, limit: 10 }),
+  },
+  {
+    part: 'marketing',
+    service: 'marketing',
+    pattern: MARKETING_RPC.customerGet,
+    request: (contactId) => ({ contactId }),
   },
   {
     part: 'sales',

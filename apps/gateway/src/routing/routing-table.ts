@@ -43,6 +43,22 @@ export const SERVICES: readonly ServiceDefinition[] = [
     defaultUrl: 'http://127.0.0.1:3003',
     segments: ['tickets', 'teams', 'agents', 'sla-policies', 'calendars', 'assets', 'csat', 'warranties'],
   },
+  {
+    name: 'marketing',
+    defaultUrl: 'http://127.0.0.1:3004',
+    segments: [
+      'segments',
+      'templates',
+      'campaigns',
+      'send-rules',
+      'do-not-contact',
+      'deliveries',
+      'touchpoints',
+      'promotions',
+      'loyalty',
+      'surveys',
+    ],
+  },
 ];
 
 export interface ServiceRoute {

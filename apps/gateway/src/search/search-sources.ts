@@ -1,4 +1,4 @@
-import { CONTACTS_RPC, DOCUMENTS_RPC, SALES_RPC, SUPPORT_RPC } from '@crm/contracts';
+import { CONTACTS_RPC, DOCUMENTS_RPC, MARKETING_RPC, SALES_RPC, SUPPORT_RPC } from '@crm/contracts';
 
 /**
  * Services that answer `<service>.search` over NATS request-reply with
@@ -12,6 +12,7 @@ export interface SearchSource {
 export const SEARCH_SOURCES: readonly SearchSource[] = [
   { service: 'contacts', pattern: CONTACTS_RPC.search },
   { service: 'documents', pattern: DOCUMENTS_RPC.search },
+  { service: 'marketing', pattern: MARKETING_RPC.search },
   { service: 'sales', pattern: SALES_RPC.search },
   { service: 'support', pattern: SUPPORT_RPC.search },
 ];
