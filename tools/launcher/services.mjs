@@ -15,12 +15,13 @@ export const SERVICES = [
   { name: 'contacts', port: 3001, database: 'crm_contacts', stream: 'CRM_CONTACTS' },
   { name: 'sales', port: 3002, database: 'crm_sales', stream: 'CRM_SALES' }, // consumes CRM_CONTACTS
   { name: 'support', port: 3003, database: 'crm_support', stream: 'CRM_SUPPORT' }, // consumes CRM_CONTACTS and CRM_SALES
+  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING' }, // consumes CRM_CONTACTS, CRM_SALES, CRM_ANALYTICS
   { name: 'analytics', port: 3005, database: 'crm_analytics', stream: 'CRM_ANALYTICS' }, // consumes every stream; publishes scores and erasure receipts
   { name: 'documents', port: 3006, database: 'crm_documents', stream: 'CRM_DOCUMENTS' }, // consumes CRM_CONTACTS
 ];
 
 /** Designed but not built yet: their databases are created up front (compose init), nothing else. */
-export const PLANNED = [{ name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING' }];
+export const PLANNED = [];
 
 /**
  * How the gateway finds the services: SERVICE_URLS="contacts=http://127.0.0.1:3001,analytics=...".
