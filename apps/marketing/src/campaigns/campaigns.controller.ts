@@ -166,7 +166,7 @@ export class SendRulesController {
     if (!n) throw marketingError('CONTACT_NOT_MIRRORED', `Contact ${id} is not on the do-not-contact list`);
   }
 
-  @Post('webhooks/delivery')
+  @Post('deliveries')
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: "A provider's delivery report: delivered or bounced (a touchpoint)" })

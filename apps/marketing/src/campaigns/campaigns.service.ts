@@ -6,7 +6,6 @@ import { JobRunner } from '@crm/jobs';
 import { EventPublisher } from '@crm/messaging';
 import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
 import { validationFailed, type FieldProblem } from '@crm/platform';
-import { marketingError } from '../shared/marketing-errors';
 import { nextStatus, type CampaignAction } from './campaign-status';
 import { countsOf, findCampaign, toCampaignView, toPayload, type CampaignRow } from './campaigns.repository';
 import type { CreateCampaignDto, MessagesQuery } from './dto/campaign.dto';

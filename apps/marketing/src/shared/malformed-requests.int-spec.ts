@@ -403,7 +403,7 @@ describe('malformed requests get a 4xx problem naming the field and write nothin
     [
       'delivery webhook with an unknown status',
       'POST',
-      '/webhooks/delivery',
+      '/deliveries',
       { body: { messageId: someId, status: 'lost' } },
       400,
       'status',
