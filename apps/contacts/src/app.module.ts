@@ -18,6 +18,7 @@ import { ContactsSchema1763800002000 } from './migrations/1763800002000-contacts
 import { ErasureReceipts1763900001000 } from './migrations/1763900001000-erasure-receipts';
 import { SearchAtScale1764100001000 } from './migrations/1764100001000-search-at-scale';
 import { ExternalIds1764100002000 } from './migrations/1764100002000-external-ids';
+import { SearchWordsUnblocked1764100003000 } from './migrations/1764100003000-search-words-unblocked';
 import { PeopleModule } from './people/people.module';
 import { PersonEmail } from './people/person-email.entity';
 import { PersonPhone } from './people/person-phone.entity';
@@ -44,6 +45,7 @@ export const migrations = [
   ErasureReceipts1763900001000,
   SearchAtScale1764100001000,
   ExternalIds1764100002000,
+  SearchWordsUnblocked1764100003000,
 ];
 
 @Module({

@@ -276,7 +276,7 @@ async function seed(c, url, total) {
 }
 
 /** What newer migrations added to a database seeded before them. */
-async function topUp(c) {
+export async function topUp(c) {
   const has = async (table) => (await c.query(`SELECT to_regclass($1) AS t`, [table])).rows[0].t !== null;
   if ((await has('person_external_ids')) && !(await c.query('SELECT 1 FROM person_external_ids LIMIT 1')).rowCount) {
     const t0 = Date.now();

@@ -148,7 +148,9 @@ export class AccountsService {
       .orderBy('a.id', 'DESC')
       .take(limit + 1);
     if (q)
-      qb.andWhere('(a.name ILIKE :like OR similarity(a.name, :q) > 0.3)', {
+      // Matches from the trigram index first (% is similarity above pg_trgm.similarity_threshold, 0.3),
+      // not a walk of every account by id comparing each name.
+      qb.andWhere('a.id IN (SELECT m.id FROM accounts m WHERE m.name ILIKE :like OR m.name % :q)', {
         like: `%${q.replace(/[%_\\]/g, '\\$&')}%`,
         q,
       });

@@ -66,7 +66,7 @@ export class CustomersRpc {
     const [people, accounts] = await Promise.all([
       this.search.search({ q, limit }),
       this.dataSource.query(
-        `SELECT id, name, domain FROM accounts WHERE name ILIKE $1 OR similarity(name, $2) > 0.3 ORDER BY similarity(name, $2) DESC, id LIMIT $3`,
+        `SELECT id, name, domain FROM accounts WHERE name ILIKE $1 OR name % $2 ORDER BY similarity(name, $2) DESC, id LIMIT $3`,
         [`%${q.replace(/[%_\\]/g, '\\$&')}%`, q, limit],
       ) as Promise<{ id: string; name: string; domain: string | null }[]>,
     ]);

@@ -49,7 +49,7 @@ interface Row {
 type Pass = 'exact' | 'text' | 'fuzzy' | 'trigram';
 
 /** Relevance ranks at most this many matches: the first found by the index, filters applied. */
-export const RELEVANCE_CANDIDATES = 500;
+export const RELEVANCE_CANDIDATES = 200;
 /** Fewer full-text hits than this (on a first page) and misspellings are tried too. */
 const FUZZY_BELOW = 3;
 /** Trigram similarity a dictionary word needs to stand in for a misspelt one (`lovelase` ~ `lovelace` is 0.5). */
@@ -96,22 +96,25 @@ export class SearchService {
     if (badQ) throw validationFailed([{ field: 'q', message: badQ }]);
     const sort: Sort = query.sort ?? (q ? 'relevance' : '-createdAt');
     if (sort === 'relevance' && !q) throw validationFailed([{ field: 'sort', message: 'relevance needs q' }]);
-    const filters = query.cf ? parseCustomFieldFilters(query.cf, await this.customFields.definitions()) : [];
+    const cfFilters = query.cf ? parseCustomFieldFilters(query.cf, await this.customFields.definitions()) : [];
     const cursor = query.cursor ? readCursor(query.cursor, sort, !!q) : undefined;
 
     const build = new Sql();
-    const where = [`p.status = 'active'`];
-    if (query.tag?.length) where.push(`p.tags && ${build.p(query.tag)}::text[]`);
-    if (query.stage) where.push(`p.lifecycle_stage = ${build.p(query.stage)}`);
-    if (query.country) where.push(`p.country = ${build.p(query.country.toUpperCase())}`);
-    if (query.sourceChannel) where.push(`p.source_channel = ${build.p(query.sourceChannel)}`);
-    if (query.owner) where.push(`p.owner_id = ${build.p(query.owner)}`);
-    for (const f of filters) {
-      where.push(
+    const filters: string[] = [];
+    if (query.tag?.length) filters.push(`p.tags && ${build.p(query.tag)}::text[]`);
+    if (query.stage) filters.push(`p.lifecycle_stage = ${build.p(query.stage)}`);
+    if (query.country) filters.push(`p.country = ${build.p(query.country.toUpperCase())}`);
+    if (query.sourceChannel) filters.push(`p.source_channel = ${build.p(query.sourceChannel)}`);
+    if (query.owner) filters.push(`p.owner_id = ${build.p(query.owner)}`);
+    for (const f of cfFilters) {
+      filters.push(
         `(${f.values.map((v) => `p.custom_fields @> ${build.p(JSON.stringify({ [f.key]: v }))}::jsonb`).join(' OR ')})`,
       );
     }
-    if (!q) return this.page(build, where, sort, 'text', limit, cursor, null);
+    if (!q) return this.page(build, [`p.status = 'active'`, ...filters], sort, 'text', limit, cursor, null);
+    // With q, the filters are checked on the rows the text index finds, never through their own indexes:
+    // a bitmap of everyone tagged `vip` (or every customer) costs more than the capped text matches.
+    const where = [`p.status = 'active'`, ...(filters.length ? [`(${filters.join(' AND ')}) IS TRUE`] : [])];
 
     const words = wordsOf(q);
     const exactKeys = exactShape(q, words);
@@ -218,9 +221,9 @@ export class SearchService {
       `SELECT t.token, w.word, w.similarity
          FROM unnest($1::text[]) AS t(token)
          CROSS JOIN LATERAL (
-           SELECT word, similarity(word, t.token) AS similarity FROM search_words
+           SELECT DISTINCT word, similarity(word, t.token) AS similarity FROM search_words
             WHERE word % t.token AND word <> t.token
-            ORDER BY similarity(word, t.token) DESC, word LIMIT ${FUZZY_WORDS}) w
+            ORDER BY 2 DESC, 1 LIMIT ${FUZZY_WORDS}) w
         WHERE w.similarity >= $2`,
       [words, FUZZY_SIMILARITY],
     );
