@@ -57,6 +57,7 @@ export { clientPath, forwardedPrefix, FORWARDED_PREFIX_HEADER } from './errors/c
 export { errorFactory, problemFactory, type ErrorCatalogue } from './errors/error-catalogue';
 export { findUnstorableInput, unstorableText, MAX_INPUT_DEPTH } from './validation/input-guard';
 export { PageQueryDto, type Page } from './validation/page-query.dto';
+export { parseIfMatch } from './validation/if-match';
 export { CreatedLocationInterceptor } from './bootstrap/location';
 export {
   configureRefusedBodies,

@@ -11,7 +11,7 @@ export function knownAreas(services: readonly string[]): string[] {
     .flat()
     .map((p) => p.split(':')[0])
     .filter((a) => a !== '*');
-  return [...new Set(['gateway', ...services, ...fromRoles])].sort();
+  return [...new Set(['gateway', 'webhooks', ...services, ...fromRoles])].sort();
 }
 
 /**

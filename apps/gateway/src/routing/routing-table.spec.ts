@@ -16,7 +16,7 @@ describe('RoutingTable', () => {
 
   it('owns nothing for an unknown segment or a segment that merely starts like a known one', () => {
     const table = RoutingTable.fromEnv({});
-    expect(table.resolve('/deals/1')).toBeUndefined();
+    expect(table.resolve('/fleet-cards/1')).toBeUndefined();
     expect(table.resolve('/contactsx/1')).toBeUndefined();
     expect(table.resolve('/')).toBeUndefined();
   });
@@ -31,12 +31,12 @@ describe('RoutingTable', () => {
   });
 
   it('adds a service it does not know from SERVICE_URLS, owning the segment of its name', () => {
-    const table = RoutingTable.fromEnv({ SERVICE_URLS: 'sales=http://sales:3002' });
-    expect(table.resolve('/sales/deals')).toEqual({
-      service: expect.objectContaining({ name: 'sales' }),
-      url: 'http://sales:3002/sales/deals',
+    const table = RoutingTable.fromEnv({ SERVICE_URLS: 'fleet=http://fleet:3010' });
+    expect(table.resolve('/fleet/vehicles')).toEqual({
+      service: expect.objectContaining({ name: 'fleet' }),
+      url: 'http://fleet:3010/fleet/vehicles',
     });
-    expect(table.services.map((s) => s.name)).toEqual([...SERVICES.map((s) => s.name), 'sales']);
+    expect(table.services.map((s) => s.name)).toEqual([...SERVICES.map((s) => s.name), 'fleet']);
   });
 
   it('refuses paths with dot segments, encoded or not', () => {

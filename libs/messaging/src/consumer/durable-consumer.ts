@@ -156,8 +156,9 @@ export class DurableConsumer {
       await this.deadLetter(m, undefined, new Error('message is not a CloudEvent'));
       return;
     }
-    const handlers = this.o.handlers.get(event.type);
-    if (!handlers || handlers.length === 0) {
+    // Handlers of this type, then those of every type (`@OnEvent('*')`, e.g. the gateway's webhooks).
+    const handlers = [...(this.o.handlers.get(event.type) ?? []), ...(this.o.handlers.get('*') ?? [])];
+    if (handlers.length === 0) {
       m.ack();
       this.o.onApplied?.(event, 'ignored');
       return;

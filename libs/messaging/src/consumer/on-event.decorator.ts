@@ -4,7 +4,7 @@ import type { CloudEvent } from '../events/cloud-event';
 
 export const ON_EVENT_TYPES = Symbol('crm:on-event-types');
 
-/** Marks a provider as the handler of these event types (CloudEvent `type`). */
+/** Marks a provider as the handler of these event types (CloudEvent `type`); `'*'` is every type of the stream. */
 export const OnEvent = (...types: string[]): ClassDecorator => SetMetadata(ON_EVENT_TYPES, types);
 
 /**

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@crm/messaging';
+import { loadWebhookSettings } from './webhook-settings';
+import { WEBHOOK_SETTINGS } from './webhook-tokens';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookIntake } from './webhook-intake.handler';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+const settings = () => loadWebhookSettings();
+
+/**
+ * Outbound webhooks: a durable consumer (`gateway`) on every service's stream queues deliveries
+ * (WebhookIntake); one replica sends them (WebhookDispatcher); admins manage subscriptions.
+ */
+@Module({
+  imports: [
+    MessagingModule.forRoot({
+      service: 'gateway',
+      publishes: false,
+      subscribe: settings().streams.map((stream) => ({ stream, handlers: [WebhookIntake] })),
+    }),
+  ],
+  controllers: [WebhooksController],
+  providers: [{ provide: WEBHOOK_SETTINGS, useFactory: settings }, WebhookIntake, WebhooksService, WebhookDispatcher],
+})
+export class WebhooksModule {}
