@@ -419,6 +419,8 @@ async function main() {
   const envFor = (svc) => ({
     ...common,
     ...(svc.gateway ? gatewayEnv(runnable) : {}),
+    // Local mode: webhooks may go to a plain-http receiver (https only in compose and Kubernetes).
+    ...(svc.gateway ? { WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP || 'true' } : {}),
     PORT: String(svc.port),
     DATABASE_URL: infra.databaseUrl(pgs, svc.database),
   });
