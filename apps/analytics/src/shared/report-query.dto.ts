@@ -11,7 +11,7 @@ const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
 // eslint-disable-next-line no-control-regex
 const TEXT = /^[^\u0000-\u001f\u007f]*$/;
 
-function DateParam(description: string): PropertyDecorator {
+export function DateParam(description: string): PropertyDecorator {
   return (target: object, key: string | symbol) => {
     ApiPropertyOptional({ type: 'string', format: 'date', description, maxLength: 10 })(target, key);
     IsOptional()(target, key);

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { ReportFiltersDto } from '../../shared/report-query.dto';
+import { DateParam, ReportFiltersDto } from '../../shared/report-query.dto';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
@@ -97,13 +97,9 @@ export class SupportKpiQueryDto {
   @IsIn(['team', 'agent', 'priority', 'channel'])
   by?: 'team' | 'agent' | 'priority' | 'channel';
 
-  @ApiPropertyOptional({ type: 'string', format: 'date', maxLength: 10 })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  @DateParam('first day counted (inclusive)')
   from?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date', maxLength: 10 })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  @DateParam('last day counted (inclusive)')
   to?: string;
 }
