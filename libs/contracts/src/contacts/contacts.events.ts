@@ -15,6 +15,12 @@ export const CONTACTS_EVENTS = {
   erasureCompleted: erasureCompletedType('contacts'),
 } as const;
 
+/** A record's id in another system (a shop, a former CRM): unique per source among active records. */
+export interface ExternalId {
+  source: string;
+  id: string;
+}
+
 /** data of contact.created / updated / erased (erased: personal fields are null). */
 export interface ContactPayload {
   id: string;
@@ -44,6 +50,8 @@ export interface ContactPayload {
     firstTouchAt: string | null;
   };
   customFields: Record<string, unknown>;
+  /** Ids in other systems (absent in events published before external ids existed; empty once erased). */
+  externalIds?: ExternalId[];
   createdAt: string;
   updatedAt: string;
 }
@@ -73,6 +81,8 @@ export interface AccountPayload {
   sizeBand: string | null;
   country: string | null;
   city: string | null;
+  /** Ids in other systems (absent in events published before external ids existed). */
+  externalIds?: ExternalId[];
   createdAt: string;
   updatedAt: string;
 }
