@@ -97,6 +97,33 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
     expect(clock(resumed.body, 'next_response').state).toBe('running');
   });
 
+  it('lists tickets breaching soon, nearest due first, keyset paged', async () => {
+    const later = await s.call('POST', '/tickets', {
+      body: {
+        subject: 'Due later',
+        priority: 'urgent',
+        channel: 'chat',
+        openedAt: new Date(Date.now() - 40_000).toISOString(),
+      },
+    });
+    const sooner = await s.call('POST', '/tickets', {
+      body: {
+        subject: 'Due sooner',
+        priority: 'urgent',
+        channel: 'chat',
+        openedAt: new Date(Date.now() - 50_000).toISOString(),
+      },
+    });
+    const page = await s.call('GET', '/tickets?view=breaching-soon&withinMinutes=5&limit=1');
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((t: Json) => t.id)).toEqual([sooner.body.id]);
+    const next = await s.call(
+      'GET',
+      `/tickets?view=breaching-soon&withinMinutes=5&limit=1&cursor=${page.body.nextCursor}`,
+    );
+    expect(next.body.items.map((t: Json) => t.id)).toEqual([later.body.id]);
+  });
+
   it('emits the breach event within 5 s of the due time, with the service restarted in between, once', async () => {
     const openedAt = new Date(Date.now() - 54_000).toISOString();
     const created = await s.call('POST', '/tickets', {
