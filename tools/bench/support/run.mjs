@@ -144,25 +144,27 @@ async function startSupport(extra) {
   return app;
 }
 
-function startFloor(databaseUrl) {
-  return new Promise(async (resolve, reject) => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(WORKSPACE, 'tools/bench/support/floor.mjs')], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 150; i++) {
-      if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok)
-        return resolve({
-          url,
-          stop: () =>
-            new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
-        });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    reject(new Error('floor not ready'));
+async function startFloor(databaseUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(WORKSPACE, 'tools/bench/support/floor.mjs')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok)
+      return {
+        url,
+        stop: () =>
+          new Promise((r) => {
+            if (child.exitCode !== null) return r();
+            child.once('exit', r);
+            child.kill('SIGTERM');
+          }),
+      };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('floor not ready');
 }
 
 async function api(base, token, method, path, body) {
