@@ -47,9 +47,9 @@ export class Webhooks1797200000000 implements MigrationInterface {
         delivered_at timestamptz,
         UNIQUE (subscription_id, event_id)
       )`);
-    // The dispatcher's heads: the oldest pending delivery per subscription and subject.
+    // The dispatcher reads each subscription's oldest pending deliveries in order.
     await q.query(
-      `CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (subscription_id, event_subject, seq) WHERE status = 'pending'`,
+      `CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (subscription_id, seq) WHERE status = 'pending'`,
     );
     await q.query(`CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, id DESC)`);
     await q.query(`CREATE INDEX webhook_subscriptions_listing ON webhook_subscriptions (id DESC)`);

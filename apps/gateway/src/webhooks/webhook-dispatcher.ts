@@ -51,6 +51,9 @@ interface Outcome {
   excerpt: string | null;
 }
 
+/** Pending rows read per subscription each round (its oldest, in order). */
+const SCAN_PER_SUBSCRIPTION = 500;
+
 function lockKey(): string {
   return createHash('sha256').update('crm-webhook-dispatcher').digest().readBigInt64BE(0).toString();
 }
@@ -71,6 +74,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private stopped = false;
   private running?: Promise<void>;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Delivery id to its `subscription subject` key, for those in flight. */
+  private readonly inFlightKeys = new Map<string, string>();
   private wake: () => void = () => (this.woken = true);
   private readonly agent: Agent;
 
@@ -166,6 +171,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           .catch((error: unknown) => this.logger.warn(`delivery ${h.id}: ${(error as Error).message}`))
           .finally(() => {
             this.inFlight.delete(key);
+            this.inFlightKeys.delete(key);
             this.wake();
           });
         this.inFlight.set(key, p);
@@ -174,20 +180,42 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
+  /**
+   * The next deliveries to send: of each active subscription's oldest pending rows (in order), the
+   * first of each subject, when it is due and its subject has nothing in flight. A subject whose
+   * oldest row waits for a retry holds back its later rows; other subjects and subscriptions go on.
+   */
   private async heads(client: Client, limit: number): Promise<Head[]> {
-    const { rows } = await client.query<Head>(
+    const { rows } = await client.query<{ id: string; key: string; due: boolean }>(
+      `SELECT d.id, d.subscription_id || ' ' || d.event_subject AS key, d.next_attempt_at <= now() AS due
+         FROM webhook_subscriptions s
+        CROSS JOIN LATERAL (
+              SELECT id, subscription_id, event_subject, next_attempt_at, seq FROM webhook_deliveries
+               WHERE subscription_id = s.id AND status = 'pending'
+               ORDER BY seq LIMIT $1) d
+        WHERE s.status = 'active'
+        ORDER BY s.id, d.seq`,
+      [SCAN_PER_SUBSCRIPTION],
+    );
+    const seen = new Set(this.inFlightKeys.values());
+    const chosen: string[] = [];
+    for (const r of rows) {
+      if (seen.has(r.key)) continue;
+      seen.add(r.key);
+      if (r.due && chosen.length < limit) {
+        chosen.push(r.id);
+        this.inFlightKeys.set(r.id, r.key);
+      }
+    }
+    if (chosen.length === 0) return [];
+    const full = await client.query<Head>(
       `SELECT d.id, d.subscription_id, d.event, d.attempts, d.retry_since,
               s.url, s.secret, s.previous_secret, s.previous_secret_until
-         FROM (SELECT DISTINCT ON (subscription_id, event_subject) id, next_attempt_at
-                 FROM webhook_deliveries WHERE status = 'pending'
-                ORDER BY subscription_id, event_subject, seq) h
-         JOIN webhook_deliveries d ON d.id = h.id
-         JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.status = 'active'
-        WHERE h.next_attempt_at <= now() AND NOT (d.id = ANY($1::uuid[]))
-        ORDER BY h.next_attempt_at LIMIT $2`,
-      [[...this.inFlight.keys()], limit],
+         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = ANY($1::uuid[])`,
+      [chosen],
     );
-    return rows;
+    return full.rows;
   }
 
   private async send(h: Head): Promise<Outcome> {

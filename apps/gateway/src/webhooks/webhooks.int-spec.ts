@@ -142,7 +142,7 @@ describe('webhooks: events from the streams to a real receiver', () => {
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_BACKOFF_BASE_MS: '100',
       WEBHOOK_BACKOFF_MAX_MS: '300',
-      WEBHOOK_RETRY_SECONDS: '3',
+      WEBHOOK_RETRY_SECONDS: '6',
       WEBHOOK_POLL_MS: '200',
       WEBHOOK_SECRET_GRACE_HOURS: '1',
     });
