@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // Built into dist/apps/console, which the gateway serves at `/` (apps/gateway/src/console).
 export default defineConfig({

@@ -1,15 +1,4 @@
-import {
-  AppShell,
-  Button,
-  Center,
-  Group,
-  Loader,
-  NavLink,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Box, Button, Center, Group, Loader, NavLink, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, match, navigate, useLocation } from './lib/router';
 import { SessionProvider, useSession } from './session';
@@ -57,8 +46,8 @@ function Shell() {
     );
   if (!session) return <SignIn />;
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="md">
-      <AppShell.Header>
+    <div className="shell">
+      <header className="shell-header">
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Title order={1} size="h3">
             CRM
@@ -73,24 +62,22 @@ function Shell() {
             </Button>
           </Group>
         </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Areas">
-        <nav>
-          {AREAS.filter((a) => !a.permission || can(a.permission)).map((a) => (
-            <NavLink
-              key={a.to}
-              component={Link}
-              to={a.to}
-              label={a.label}
-              active={path === a.to || path.startsWith(`${a.to}/`)}
-            />
-          ))}
-        </nav>
-      </AppShell.Navbar>
-      <AppShell.Main>
+      </header>
+      <Box component="nav" className="shell-nav" p="xs" aria-label="Areas">
+        {AREAS.filter((a) => !a.permission || can(a.permission)).map((a) => (
+          <NavLink
+            key={a.to}
+            component={Link}
+            to={a.to}
+            label={a.label}
+            active={path === a.to || path.startsWith(`${a.to}/`)}
+          />
+        ))}
+      </Box>
+      <Box component="main" className="shell-main" p="md">
         <Screen path={path} />
-      </AppShell.Main>
-    </AppShell>
+      </Box>
+    </div>
   );
 }
 
@@ -119,7 +106,7 @@ function GlobalSearch() {
     if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
   };
   return (
-    <form role="search" onSubmit={submit} style={{ flex: 1, maxWidth: 480 }}>
+    <form role="search" onSubmit={submit} className="global-search">
       <VisuallyHidden>
         <label htmlFor="global-search">Search everything</label>
       </VisuallyHidden>

@@ -27,7 +27,8 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
   const signedIn = useCallback(
     (s: SessionInfo) => {
       setCsrfToken(s.csrfToken);
-      client.clear();
+      // Another person's data must not linger in the cache; the session query itself stays observed.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
       client.setQueryData(['session'], s);
     },
     [client],
@@ -35,7 +36,7 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
   const signOut = useCallback(async () => {
     await auth.logout();
     setCsrfToken(undefined);
-    client.clear();
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
     client.setQueryData(['session'], null);
   }, [client]);
   const value = useMemo<SessionState>(

@@ -9,7 +9,7 @@ export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry
     <Alert color="red" title={title ?? 'Something went wrong'} role="alert">
       <Text size="sm">{describeError(error)}</Text>
       {problem?.code && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="gray.7">
           {problem.code}
           {problem.requestId ? ` · request ${problem.requestId}` : ''}
         </Text>

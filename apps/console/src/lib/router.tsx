@@ -1,3 +1,4 @@
+export { match } from './paths';
 import { createContext, useContext, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 interface Location {
@@ -26,19 +27,6 @@ export function RouterProvider({ children }: { children: React.ReactNode }) {
 }
 
 export const useLocation = (): Location => useContext(RouterContext);
-
-/** `/contacts/:id/edit` against a path: the named parts, or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/');
-  const a = path.replace(/\/+$/, '').split('/');
-  if (p.length !== a.length) return null;
-  const out: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(':')) out[p[i].slice(1)] = decodeURIComponent(a[i]);
-    else if (p[i] !== a[i]) return null;
-  }
-  return out;
-}
 
 export function Link({ to, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {

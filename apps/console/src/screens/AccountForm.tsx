@@ -84,7 +84,7 @@ export function AccountForm({ id }: { id?: string }) {
           </Alert>
         )}
         {save.error && !problem?.errors && problem?.code !== 'VERSION_CONFLICT' && <ErrorNotice error={save.error} />}
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <SimpleGrid cols={2}>
           {text('name', 'Name')}
           {text('domain', 'Domain')}
           {text('industry', 'Industry')}

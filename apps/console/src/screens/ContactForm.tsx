@@ -186,7 +186,7 @@ export function ContactForm({ id }: { id?: string }) {
           !['VERSION_CONFLICT', 'CONTACT_EMAIL_TAKEN'].includes(problem?.code ?? '') && (
             <ErrorNotice error={save.error} />
           )}
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <SimpleGrid cols={2}>
           <TextInput label="First name" required {...field('firstName')} maxLength={200} />
           <TextInput label="Last name" required {...field('lastName')} maxLength={200} />
           <TextInput label="Email" type="email" {...field('email')} />

@@ -175,7 +175,7 @@ export function ContactsList() {
           Load more
         </Button>
       )}
-      <Text size="xs" c="dimmed" role="status" aria-live="polite">
+      <Text size="xs" c="gray.7" role="status" aria-live="polite">
         {rows.length ? `${rows.length} shown${list.hasNextPage ? ', more below' : ''}` : ''}
       </Text>
     </Stack>

@@ -79,7 +79,7 @@ export function Customer360({ id }: { id: string }) {
           is current.
         </Alert>
       )}
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <SimpleGrid cols={2}>
         <Card withBorder>
           <Title order={3} size="h4">
             Profile
@@ -122,7 +122,7 @@ export function Customer360({ id }: { id: string }) {
 function Field({ label, value }: { label: string; value: string | null | undefined }) {
   return (
     <Group gap="xs" wrap="nowrap">
-      <Text component="dt" size="sm" c="dimmed" w={140}>
+      <Text component="dt" size="sm" c="gray.7" w={140}>
         {label}
       </Text>
       <Text component="dd" size="sm" m={0}>

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Divider, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Divider, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { auth } from '../api/client';
@@ -14,7 +14,7 @@ export function SignIn() {
   const config = useQuery({ queryKey: ['auth-config'], queryFn: auth.config });
   const { signedIn } = useSession();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<string | null>('admin');
+  const [role, setRole] = useState('admin');
   const local = useMutation({
     mutationFn: () => auth.local({ roles: role ? [role] : [], name: name.trim() || undefined }),
     onSuccess: (s) => signedIn(s),
@@ -37,11 +37,19 @@ export function SignIn() {
               Sign in with your organisation
             </Button>
           )}
-          {config.data?.oidc && config.data.localSignIn && <Divider label="or, on this machine" />}
+          {config.data?.oidc && config.data.localSignIn && (
+            <Divider
+              label={
+                <Text size="sm" c="gray.7">
+                  or, on this machine
+                </Text>
+              }
+            />
+          )}
           {config.data?.localSignIn && (
             <form onSubmit={submit}>
               <Stack>
-                <Text size="sm" c="dimmed">
+                <Text size="sm" c="gray.7">
                   Local sign-in (npm start): a session like the dev token, with the role you pick.
                 </Text>
                 <TextInput
@@ -51,13 +59,12 @@ export function SignIn() {
                   error={errors['name']}
                   maxLength={80}
                 />
-                <Select
+                <NativeSelect
                   label="Role"
                   data={config.data.roles}
                   value={role}
-                  onChange={setRole}
+                  onChange={(e) => setRole(e.currentTarget.value)}
                   error={errors['roles']}
-                  allowDeselect={false}
                 />
                 <Button type="submit" loading={local.isPending}>
                   Sign in
