@@ -36,9 +36,9 @@ async function readAll(stream: Readable, max: number): Promise<Buffer> {
 
 /** Postgres text holds no NUL; the index gets at most `max` characters. */
 function storable(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text
-    .replace(/\u0000/g, '')
+    .split('\u0000')
+    .join('')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
   return clean.length > max ? clean.slice(0, max) : clean;
 }

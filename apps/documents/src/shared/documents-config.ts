@@ -32,7 +32,7 @@ export class DocumentsConfig extends ServiceConfig {
   STORAGE_DRIVER = 'local';
 
   @IsString()
-  STORAGE_DIR = './data/documents';
+  STORAGE_DIR = '.run/documents';
 
   @IsOptional()
   @IsString()

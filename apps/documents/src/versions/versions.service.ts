@@ -88,6 +88,9 @@ export class VersionsService {
     await this.dataSource.query(`INSERT INTO blob_uploads (storage_key) VALUES ($1)`, [key]);
     let mediaType = 'application/octet-stream';
     const meter = new UploadMeter(this.config.DOCUMENT_MAX_BYTES, async (head, complete) => {
+      if (head.length === 0 && complete) {
+        throw documentsError('UPLOAD_EMPTY', 'The file is empty', { errors: [{ field: 'file', message: 'is empty' }] });
+      }
       mediaType = await sniffMediaType(head, complete, source.declaredType, source.fileName);
       if (!this.config.mediaTypes.includes(mediaType)) {
         throw documentsError('MEDIA_TYPE_NOT_ALLOWED', `Files of type ${mediaType} are not accepted`, {
