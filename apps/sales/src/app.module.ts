@@ -5,6 +5,7 @@ import { PersistenceModule } from '@crm/persistence';
 import { PlatformModule } from '@crm/platform';
 import { ContactsMirrorModule, contactEventHandlers } from './contacts-mirror/contacts-mirror.module';
 import { PipelinesAndDeals1797000000000 } from './migrations/1797000000000-pipelines-and-deals';
+import { DealBoardTotals1797000000001 } from './migrations/1797000000001-deal-board-totals';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { DealsModule } from './deals/deals.module';
 import { DealFieldsModule } from './deal-fields/deal-fields.module';
@@ -23,7 +24,12 @@ import { QuotesModule } from './quotes/quotes.module';
 // Further entities and migrations go at the end of these lists (migrations in apps/sales/src/migrations/,
 // pipelines and deals 17970xxxxxxxx-*, products, price books, quotes and orders 17971xxxxxxxx-*).
 export const entities = [...messagingEntities];
-export const migrations = [...messagingMigrations, PipelinesAndDeals1797000000000, ProductsQuotesOrders1797100000000];
+export const migrations = [
+  ...messagingMigrations,
+  PipelinesAndDeals1797000000000,
+  DealBoardTotals1797000000001,
+  ProductsQuotesOrders1797100000000,
+];
 
 @Module({
   imports: [

@@ -45,12 +45,13 @@ export class BoardService {
     const stageIds = pipeline.stages.map((s) => s.id);
     const [sums, cards] = await Promise.all([
       m.query(
-        `SELECT d.stage_id, d.currency, count(*)::int AS n, sum(d.amount)::text AS amount,
-                round(sum(d.amount) * s.probability / 100.0)::text AS weighted
-           FROM deals d JOIN stages s ON s.id = d.stage_id
-          WHERE d.pipeline_id = $1 AND d.stage_id = ANY($2) AND ($3::text IS NULL OR d.owner_id = $3)
-          GROUP BY d.stage_id, s.probability, d.currency
-          ORDER BY d.currency`,
+        // deal_board_totals is kept by a trigger on deals, in the transaction of each deal write.
+        `SELECT t.stage_id, t.currency, sum(t.n)::int AS n, sum(t.amount)::text AS amount,
+                round(sum(t.amount) * s.probability / 100.0)::text AS weighted
+           FROM deal_board_totals t JOIN stages s ON s.id = t.stage_id
+          WHERE t.pipeline_id = $1 AND t.stage_id = ANY($2) AND ($3::text IS NULL OR t.owner_key = $3) AND t.n > 0
+          GROUP BY t.stage_id, s.probability, t.currency
+          ORDER BY t.currency`,
         [pipelineId, stageIds, ownerId ?? null],
       ) as Promise<{ stage_id: string; currency: string; n: number; amount: string; weighted: string }[]>,
       perStage === 0

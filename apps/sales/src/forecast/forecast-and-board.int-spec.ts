@@ -207,4 +207,27 @@ describe('forecast and pipeline board, sums checked to the minor unit (real Post
     const ann = await t.call<Board>('GET', `/pipelines/${p.id}/board?ownerId=ann`);
     expect(ann.body.columns.map((c) => c.count)).toEqual([1, 1, 1, 1, 0]);
   });
+
+  it('keeps the board totals in step with amount, owner and stage changes', async () => {
+    const d9 = (await t.call<{ items: { id: string }[] }>('GET', '/deals?q=d9')).body.items[0].id;
+    await t.call('PATCH', `/deals/${d9}`, { body: { amountMinor: 2_000, ownerId: 'ann' } });
+    const proposal = p.stages.find((s) => s.name === 'Proposal')!.id;
+    const d1 = (await t.call<{ items: { id: string }[] }>('GET', '/deals?q=d1')).body.items[0].id;
+    await t.call('POST', `/deals/${d1}/stage`, { body: { stageId: proposal } });
+    const board = (await t.call<Board>('GET', `/pipelines/${p.id}/board?dealsPerStage=0`)).body;
+    expect(
+      board.columns.slice(0, 2).map((c) => [c.stage.name, c.totals.map((x) => [x.currency, x.count, x.amountMinor])]),
+    ).toEqual([
+      ['Qualification', [['EUR', 2, 12_005]]],
+      [
+        'Proposal',
+        [
+          ['EUR', 2, 13_338],
+          ['USD', 1, 10_000],
+        ],
+      ],
+    ]);
+    const ann = (await t.call<Board>('GET', `/pipelines/${p.id}/board?ownerId=ann`)).body;
+    expect(ann.columns.map((c) => c.count)).toEqual([1, 2, 1, 1, 0]);
+  });
 });
