@@ -6,6 +6,7 @@
 //   node tools/bench/sales/board-forecast.mjs [--deals 100000] [--requests 200] [--c 1] [--no-orders] [--no-build]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -15,12 +16,12 @@ import pg from 'pg';
 const SQL = {
   pipeline: `SELECT id, name, version, created_at, updated_at FROM pipelines WHERE id = $1`,
   stages: `SELECT id, pipeline_id, name, kind, probability, position, retired_at FROM stages WHERE pipeline_id = ANY($1) ORDER BY position, id`,
-  sums: `SELECT d.stage_id, d.currency, count(*)::int AS n, sum(d.amount)::text AS amount,
-                round(sum(d.amount) * s.probability / 100.0)::text AS weighted
-           FROM deals d JOIN stages s ON s.id = d.stage_id
-          WHERE d.pipeline_id = $1 AND d.stage_id = ANY($2) AND ($3::text IS NULL OR d.owner_id = $3)
-          GROUP BY d.stage_id, s.probability, d.currency
-          ORDER BY d.currency`,
+  sums: `SELECT t.stage_id, t.currency, sum(t.n)::int AS n, sum(t.amount)::text AS amount,
+                round(sum(t.amount) * s.probability / 100.0)::text AS weighted
+           FROM deal_board_totals t JOIN stages s ON s.id = t.stage_id
+          WHERE t.pipeline_id = $1 AND t.stage_id = ANY($2) AND ($3::text IS NULL OR t.owner_key = $3) AND t.n > 0
+          GROUP BY t.stage_id, s.probability, t.currency
+          ORDER BY t.currency`,
   cards: `SELECT c.* FROM unnest($1::uuid[]) AS st(id)
                CROSS JOIN LATERAL (
                  SELECT d.id, d.stage_id, d.name, d.amount::text AS amount, d.currency, d.owner_id, d.contact_id,
@@ -131,8 +132,13 @@ async function bench() {
   try {
     if (opts.build) h.build(['sales']);
     const url = await h.createDatabase(dbName);
-    const sales = await h.startApp('sales', { ...env, DATABASE_URL: url });
-    running.push(sales);
+    h.migrate('sales', { ...env, DATABASE_URL: url });
+    const sales = await startServer(
+      join(h.WORKSPACE, 'dist/apps/sales/main.js'),
+      [],
+      { ...env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+      running,
+    );
     const token = await h.devToken(secret);
     const auth = { authorization: `Bearer ${token}` };
     const pipelines = [];
@@ -161,8 +167,7 @@ async function bench() {
       orderSeed = await seedOrders(url, { orders: 250_000, linesPerOrder: 4 });
     }
     await analyse(url);
-    const floor = await startFloor(url);
-    running.push(floor);
+    const floor = await startServer(fileURLToPath(import.meta.url), ['--serve-floor'], { DATABASE_URL: url }, running);
 
     const main = pipelines[0].id;
     const month = new Date().toISOString().slice(0, 8) + '01';
@@ -265,25 +270,35 @@ async function analyse(url) {
   await c.end();
 }
 
-async function startFloor(url) {
+/**
+ * Starts a server process and waits for /health/ready (up to 3 minutes: a loaded machine starts Nest slowly);
+ * it is in `running` from the start, so a server that never gets ready is stopped too.
+ */
+async function startServer(main, argv, env, running) {
   const h = await import('../lib/harness.mjs');
   const port = await h.freePort();
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve-floor'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port) },
+  const child = spawn(process.execPath, [main, ...argv], {
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
-    if ((await fetch(`${base}/health/ready`).catch(() => undefined))?.ok)
-      return {
-        url: base,
-        stop: () =>
-          new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))),
-      };
-    await new Promise((r) => setTimeout(r, 200));
+  const server = {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', r);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+  running.push(server);
+  const deadline = Date.now() + 180_000;
+  while (!(await fetch(`${server.url}/health/ready`).catch(() => undefined))?.ok) {
+    if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${main} not ready after 180 s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
-  child.kill('SIGKILL');
-  throw new Error('floor not ready');
+  return server;
 }
 
 if (process.argv.includes('--serve-floor')) await serveFloor();
