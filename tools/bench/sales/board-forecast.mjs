@@ -30,29 +30,41 @@ const SQL = {
                    FROM deals d LEFT JOIN contact_mirror cm ON cm.contact_id = d.contact_id
                   WHERE d.pipeline_id = $2 AND d.stage_id = st.id AND ($3::text IS NULL OR d.owner_id = $3)
                   ORDER BY d.id DESC LIMIT $4) c`,
-  open: (p, g) => `SELECT ${p} AS period, ${g} AS grp, grouping(${p}) = 1 AS grand, count(*)::int AS n,
-              round(sum(d.amount * x.factor))::text AS amount,
-              round(sum(d.amount * s.probability * x.factor) / 100)::text AS weighted
-         FROM deals d
-         JOIN stages s ON s.id = d.stage_id
-         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = d.currency
-        WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL
-          AND ($2::date IS NULL OR d.expected_close_date >= $2::date)
-          AND ($3::date IS NULL OR d.expected_close_date <= $3::date)
-          AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
-          AND ($5::text IS NULL OR d.owner_id = $5::text)
-        GROUP BY GROUPING SETS ((${p}, ${g}), ())
+  open: (quarter, g) => `WITH c AS (
+         SELECT date_trunc('${quarter ? 'quarter' : 'month'}', d.expected_close_date) AS period, ${g} AS grp, d.currency,
+                d.stage_id, count(*) AS n, sum(d.amount) AS amount
+           FROM deals d
+          WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL AND d.currency = ANY($6::text[])
+            AND ($2::date IS NULL OR d.expected_close_date >= $2::date)
+            AND ($3::date IS NULL OR d.expected_close_date <= $3::date)
+            AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
+            AND ($5::text IS NULL OR d.owner_id = $5::text)
+          GROUP BY 1, 2, 3, 4)
+       SELECT ${quarter ? `to_char(c.period, 'YYYY-"Q"Q')` : `to_char(c.period, 'YYYY-MM')`} AS period, c.grp,
+              grouping(c.period) = 1 AS grand, sum(c.n)::int AS n,
+              round(sum(c.amount * x.factor))::text AS amount,
+              round(sum(c.amount * s.probability * x.factor) / 100)::text AS weighted
+         FROM c
+         JOIN stages s ON s.id = c.stage_id
+         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = c.currency
+        GROUP BY GROUPING SETS ((c.period, c.grp), ())
         ORDER BY 3, 1, 2`,
-  won: (p, g) => `SELECT ${p} AS period, ${g} AS grp, grouping(${p}) = 1 AS grand, count(*)::int AS n,
-              round(sum(d.amount * x.factor))::text AS amount, '0' AS weighted
-         FROM deals d
-         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = d.currency
-        WHERE d.status = 'won'
-          AND ($2::date IS NULL OR d.closed_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
-          AND ($3::date IS NULL OR d.closed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
-          AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
-          AND ($5::text IS NULL OR d.owner_id = $5::text)
-        GROUP BY GROUPING SETS ((${p}, ${g}), ())
+  won: (quarter, g) => `WITH c AS (
+         SELECT date_trunc('${quarter ? 'quarter' : 'month'}', (d.closed_at AT TIME ZONE 'UTC')) AS period, ${g} AS grp,
+                d.currency, count(*) AS n, sum(d.amount) AS amount
+           FROM deals d
+          WHERE d.status = 'won' AND d.currency = ANY($6::text[])
+            AND ($2::date IS NULL OR d.closed_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
+            AND ($3::date IS NULL OR d.closed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
+            AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
+            AND ($5::text IS NULL OR d.owner_id = $5::text)
+          GROUP BY 1, 2, 3)
+       SELECT ${quarter ? `to_char(c.period, 'YYYY-"Q"Q')` : `to_char(c.period, 'YYYY-MM')`} AS period, c.grp,
+              grouping(c.period) = 1 AS grand, sum(c.n)::int AS n,
+              round(sum(c.amount * x.factor))::text AS amount, '0' AS weighted
+         FROM c
+         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = c.currency
+        GROUP BY GROUPING SETS ((c.period, c.grp), ())
         ORDER BY 3, 1, 2`,
   undated: `SELECT count(*)::int AS n FROM deals d
         WHERE d.status = 'open' AND d.expected_close_date IS NULL AND d.currency = ANY($1)
@@ -81,7 +93,6 @@ async function serveFloor() {
   app.get('/forecast', async (req) => {
     const q = req.query;
     const quarter = q.period === 'quarter';
-    const per = (e) => (quarter ? `to_char(${e}, 'YYYY-"Q"Q')` : `to_char(${e}, 'YYYY-MM')`);
     const g = q.groupBy === 'owner' ? 'd.owner_id' : q.groupBy === 'pipeline' ? 'd.pipeline_id::text' : 'NULL::text';
     let factors = [{ currency: q.currency, factor: '1' }];
     if (q.convert === 'true') {
@@ -99,10 +110,10 @@ async function serveFloor() {
         ])
       ).rows;
     }
-    const params = [JSON.stringify(factors), q.from ?? null, q.to ?? null, null, null];
+    const params = [JSON.stringify(factors), q.from ?? null, q.to ?? null, null, null, factors.map((f) => f.currency)];
     const [open, won, undated] = await Promise.all([
-      pool.query(SQL.open(per('d.expected_close_date'), g), params),
-      pool.query(SQL.won(per(`(d.closed_at AT TIME ZONE 'UTC')`), g), params),
+      pool.query(SQL.open(quarter, g), params),
+      pool.query(SQL.won(quarter, g), params),
       pool.query(SQL.undated, [factors.map((f) => f.currency), null, null]),
     ]);
     return { open: open.rows, won: won.rows, undated: undated.rows[0].n };

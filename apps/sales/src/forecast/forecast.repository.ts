@@ -22,8 +22,12 @@ export interface SumRow {
 /** Multiplies minor units of each currency into minor units of the answer's currency (1 when not converting). */
 export type Factors = { currency: string; factor: string }[];
 
-function period(expr: string, quarter: boolean): string {
-  return quarter ? `to_char(${expr}, 'YYYY-"Q"Q')` : `to_char(${expr}, 'YYYY-MM')`;
+function truncate(expr: string, quarter: boolean): string {
+  return `date_trunc('${quarter ? 'quarter' : 'month'}', ${expr})`;
+}
+
+function label(quarter: boolean): string {
+  return quarter ? `to_char(c.period, 'YYYY-"Q"Q')` : `to_char(c.period, 'YYYY-MM')`;
 }
 
 function group(g: ForecastFilter['groupBy']): string {
@@ -31,46 +35,56 @@ function group(g: ForecastFilter['groupBy']): string {
 }
 
 /**
- * The forecast SQL. Sums stay exact numerics and are rounded once, half up
+ * The forecast SQL. Deals are first summed per (period, group, currency,
+ * stage) in plain bigint arithmetic; the factors and probabilities apply to
+ * those few cells. Sums stay exact numerics and are rounded once, half up
  * (amounts are never negative, so Postgres' round() is half up), per row and
  * for the totals row computed by GROUPING SETS from the unrounded sums.
  */
 export const forecastRepository = {
   open(m: EntityManager, f: ForecastFilter, factors: Factors): Promise<SumRow[]> {
-    const p = period('d.expected_close_date', f.quarter);
     return m.query(
-      `SELECT ${p} AS period, ${group(f.groupBy)} AS grp, grouping(${p}) = 1 AS grand, count(*)::int AS n,
-              round(sum(d.amount * x.factor))::text AS amount,
-              round(sum(d.amount * s.probability * x.factor) / 100)::text AS weighted
-         FROM deals d
-         JOIN stages s ON s.id = d.stage_id
-         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = d.currency
-        WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL
-          AND ($2::date IS NULL OR d.expected_close_date >= $2::date)
-          AND ($3::date IS NULL OR d.expected_close_date <= $3::date)
-          AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
-          AND ($5::text IS NULL OR d.owner_id = $5::text)
-        GROUP BY GROUPING SETS ((${p}, ${group(f.groupBy)}), ())
+      `WITH c AS (
+         SELECT ${truncate('d.expected_close_date', f.quarter)} AS period, ${group(f.groupBy)} AS grp, d.currency,
+                d.stage_id, count(*) AS n, sum(d.amount) AS amount
+           FROM deals d
+          WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL AND d.currency = ANY($6::text[])
+            AND ($2::date IS NULL OR d.expected_close_date >= $2::date)
+            AND ($3::date IS NULL OR d.expected_close_date <= $3::date)
+            AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
+            AND ($5::text IS NULL OR d.owner_id = $5::text)
+          GROUP BY 1, 2, 3, 4)
+       SELECT ${label(f.quarter)} AS period, c.grp, grouping(c.period) = 1 AS grand, sum(c.n)::int AS n,
+              round(sum(c.amount * x.factor))::text AS amount,
+              round(sum(c.amount * s.probability * x.factor) / 100)::text AS weighted
+         FROM c
+         JOIN stages s ON s.id = c.stage_id
+         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = c.currency
+        GROUP BY GROUPING SETS ((c.period, c.grp), ())
         ORDER BY 3, 1, 2`,
-      [JSON.stringify(factors), f.from, f.to, f.pipelineId, f.ownerId],
+      [JSON.stringify(factors), f.from, f.to, f.pipelineId, f.ownerId, factors.map((x) => x.currency)],
     );
   },
 
   won(m: EntityManager, f: ForecastFilter, factors: Factors): Promise<SumRow[]> {
-    const p = period(`(d.closed_at AT TIME ZONE 'UTC')`, f.quarter);
     return m.query(
-      `SELECT ${p} AS period, ${group(f.groupBy)} AS grp, grouping(${p}) = 1 AS grand, count(*)::int AS n,
-              round(sum(d.amount * x.factor))::text AS amount, '0' AS weighted
-         FROM deals d
-         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = d.currency
-        WHERE d.status = 'won'
-          AND ($2::date IS NULL OR d.closed_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
-          AND ($3::date IS NULL OR d.closed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
-          AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
-          AND ($5::text IS NULL OR d.owner_id = $5::text)
-        GROUP BY GROUPING SETS ((${p}, ${group(f.groupBy)}), ())
+      `WITH c AS (
+         SELECT ${truncate(`(d.closed_at AT TIME ZONE 'UTC')`, f.quarter)} AS period, ${group(f.groupBy)} AS grp,
+                d.currency, count(*) AS n, sum(d.amount) AS amount
+           FROM deals d
+          WHERE d.status = 'won' AND d.currency = ANY($6::text[])
+            AND ($2::date IS NULL OR d.closed_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
+            AND ($3::date IS NULL OR d.closed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
+            AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
+            AND ($5::text IS NULL OR d.owner_id = $5::text)
+          GROUP BY 1, 2, 3)
+       SELECT ${label(f.quarter)} AS period, c.grp, grouping(c.period) = 1 AS grand, sum(c.n)::int AS n,
+              round(sum(c.amount * x.factor))::text AS amount, '0' AS weighted
+         FROM c
+         JOIN jsonb_to_recordset($1::jsonb) AS x(currency text, factor numeric) ON x.currency = c.currency
+        GROUP BY GROUPING SETS ((c.period, c.grp), ())
         ORDER BY 3, 1, 2`,
-      [JSON.stringify(factors), f.from, f.to, f.pipelineId, f.ownerId],
+      [JSON.stringify(factors), f.from, f.to, f.pipelineId, f.ownerId, factors.map((x) => x.currency)],
     );
   },
 
