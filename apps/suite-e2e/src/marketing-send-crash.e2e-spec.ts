@@ -129,6 +129,7 @@ describe('marketing: a send killed mid-campaign resumes after a restart and mail
     expect(rows).toHaveLength(AUDIENCE);
     const sent = rows.filter((r) => r.status === 'sent');
     const interrupted = rows.filter((r) => r.reason === 'interrupted');
+    expect(rows.filter((r) => r.status !== 'sent' && r.reason !== 'interrupted')).toEqual([]);
     expect(sent.length + interrupted.length).toBe(AUDIENCE);
     // Every message marked sent reached the relay; only the ones in flight at the kill are in doubt, and none is retried.
     expect(sent.every((r) => received.get(r.address as string) === 1)).toBe(true);

@@ -396,16 +396,21 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
-  /** Nothing to claim: done, or wait for deferred messages and ones still in flight. */
+  /** Nothing to claim: done, or wait for deferred messages, ones another sender holds and ones still in flight. */
   private async finishOrWait(campaignId: string): Promise<void> {
-    const [{ deferred, inflight }]: { deferred: Date | null; inflight: number }[] = await this.dataSource.query(
-      `SELECT min(not_before) FILTER (WHERE status = 'pending') AS deferred,
-              count(*) FILTER (WHERE status = 'sending')::int AS inflight
-         FROM campaign_messages WHERE campaign_id = $1`,
-      [campaignId],
-    );
-    if (deferred || inflight) {
-      const startAfter = deferred ?? new Date(Date.now() + this.settings.SEND_LEASE_SECONDS * 1000);
+    const [{ deferred, waiting, inflight }]: { deferred: Date | null; waiting: number; inflight: number }[] =
+      await this.dataSource.query(
+        `SELECT min(not_before) FILTER (WHERE status = 'pending' AND not_before > now()) AS deferred,
+                count(*) FILTER (WHERE status = 'pending' AND (not_before IS NULL OR not_before <= now()))::int AS waiting,
+                count(*) FILTER (WHERE status = 'sending')::int AS inflight
+           FROM campaign_messages WHERE campaign_id = $1`,
+        [campaignId],
+      );
+    if (waiting || deferred || inflight) {
+      // Claimable rows locked by another sender's batch: look again shortly; in flight: after the lease.
+      const startAfter = waiting
+        ? new Date(Date.now() + 1000)
+        : (deferred ?? new Date(Date.now() + this.settings.SEND_LEASE_SECONDS * 1000));
       await this.jobs.send(CAMPAIGN_SEND_JOB, { campaignId }, { startAfter });
       return;
     }

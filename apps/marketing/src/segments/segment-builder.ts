@@ -86,16 +86,24 @@ export class SegmentBuilder {
     const params: unknown[] = [id];
     const predicate = compileFilter(seg.definition, params);
     const n = params.length;
+    // Chunk bounds in one pass over the key; a first build has no members to drop.
+    const bounds: string[] = (
+      await this.dataSource.query(
+        `SELECT contact_id FROM (SELECT contact_id, row_number() OVER (ORDER BY contact_id) AS rn FROM contact_mirror) x
+          WHERE rn % $1 = 0 ORDER BY contact_id`,
+        [CHUNK],
+      )
+    ).map((r: { contact_id: string }) => r.contact_id);
+    bounds.push('ffffffff-ffff-ffff-ffff-ffffffffffff');
+    const [{ had }]: { had: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM segment_members WHERE segment_id = $1) AS had`,
+      [id],
+    );
     let after = '00000000-0000-0000-0000-000000000000';
     let entered = 0;
     let left = 0;
     let done = 0;
-    for (;;) {
-      const [bound]: { contact_id: string }[] = await this.dataSource.query(
-        `SELECT contact_id FROM contact_mirror WHERE contact_id > $1 ORDER BY contact_id OFFSET ${CHUNK - 1} LIMIT 1`,
-        [after],
-      );
-      const upto = bound?.contact_id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    for (const upto of bounds) {
       const range = `m.contact_id > $${n + 1}::uuid AND m.contact_id <= $${n + 2}::uuid`;
       const stillCurrent = await inTransaction(this.dataSource, async (manager: EntityManager) => {
         const [cur]: { definition_version: number }[] = await manager.query(
@@ -103,15 +111,18 @@ export class SegmentBuilder {
           [id],
         );
         if (cur?.definition_version !== version) return false;
-        const [{ removed }]: { removed: number }[] = await manager.query(
-          `WITH gone AS (
-             DELETE FROM segment_members sm USING contact_mirror m
-              WHERE sm.segment_id = $1 AND m.contact_id = sm.contact_id AND ${range}
-                AND NOT (m.status = 'active' AND COALESCE(${predicate}, false))
-             RETURNING 1)
-           SELECT count(*)::int AS removed FROM gone`,
-          [...params, after, upto],
-        );
+        if (had) {
+          const [{ removed }]: { removed: number }[] = await manager.query(
+            `WITH gone AS (
+               DELETE FROM segment_members sm USING contact_mirror m
+                WHERE sm.segment_id = $1 AND m.contact_id = sm.contact_id AND ${range}
+                  AND NOT (m.status = 'active' AND COALESCE(${predicate}, false))
+               RETURNING 1)
+             SELECT count(*)::int AS removed FROM gone`,
+            [...params, after, upto],
+          );
+          left += Number(removed);
+        }
         const [{ added }]: { added: number }[] = await manager.query(
           `WITH fresh AS (
              INSERT INTO segment_members (segment_id, contact_id)
@@ -122,14 +133,12 @@ export class SegmentBuilder {
            SELECT count(*)::int AS added FROM fresh`,
           [...params, after, upto],
         );
-        left += Number(removed);
         entered += Number(added);
         done = Math.min(total, done + CHUNK);
         await manager.query(`UPDATE segments SET build_done = $2 WHERE id = $1`, [id, done]);
         return true;
       });
       if (!stillCurrent) return;
-      if (!bound) break;
       after = upto;
     }
     // Contacts changed while the chunks ran: the live path may have seen the old definition.
