@@ -109,7 +109,7 @@ export async function startDocumentsApp(name: string, env: Record<string, string
           ...(opts.bytes !== undefined ? { 'content-type': opts.contentType ?? 'application/octet-stream' } : {}),
           ...opts.headers,
         },
-        body: body as BodyInit | undefined,
+        body: body as RequestInit['body'],
       });
       const bytes = Buffer.from(await res.arrayBuffer());
       const type = res.headers.get('content-type') ?? '';
