@@ -273,10 +273,10 @@ async function scale() {
   const res = await fetch(`${app.url}/analytics/scores/recompute`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ publish: false, calibrationEnd: '2026-06-30' }),
+    body: JSON.stringify({ publish: false, calibrationEnd: '2027-01-31' }),
   });
   const recompute = { ...(await res.json()), wallSeconds: (performance.now() - t0) / 1000, status: res.status };
-  const model = await (await fetch(`${app.url}/analytics/clv/model?calibrationEnd=2026-06-30`, { headers })).json();
+  const model = await (await fetch(`${app.url}/analytics/clv/model?calibrationEnd=2027-01-31`, { headers })).json();
   const someone = await (async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -290,15 +290,15 @@ async function scale() {
   const reports = {
     rfm: '/analytics/rfm',
     'rfm ?country=FR': '/analytics/rfm?country=FR',
-    'clv/model (cached)': '/analytics/clv/model?calibrationEnd=2026-06-30',
+    'clv/model (cached)': '/analytics/clv/model?calibrationEnd=2027-01-31',
     'clv/distribution': '/analytics/clv/distribution',
     'clv/top': '/analytics/clv/top?limit=50',
-    'customer clv': `/analytics/customers/${someone}/clv?calibrationEnd=2026-06-30`,
+    'customer clv': `/analytics/customers/${someone}/clv?calibrationEnd=2027-01-31`,
     'customer scores': `/analytics/customers/${someone}/scores`,
     cohorts: '/analytics/cohorts?from=2024-01-01&to=2024-12-31&months=12',
-    'trends country': '/analytics/trends?dimension=country&from=2025-07-01&to=2026-06-30',
-    attribution: '/analytics/attribution?from=2026-01-01&to=2026-06-30',
-    roi: '/analytics/roi?from=2026-01-01&to=2026-06-30',
+    'trends country': '/analytics/trends?dimension=country&from=2025-07-01&to=2027-01-31',
+    attribution: '/analytics/attribution?from=2026-01-01&to=2027-01-31',
+    roi: '/analytics/roi?from=2026-01-01&to=2027-01-31',
     'funnels lifecycle': '/analytics/funnels/lifecycle',
     'funnels deals': '/analytics/funnels/deals',
     'support kpis': '/analytics/support/kpis',

@@ -81,7 +81,8 @@ export class CustomerScoring {
     const histories = historiesSql(fromSummary);
     const customers = await inTransaction(this.dataSource, async (m) => {
       await m.query(`CREATE TEMP TABLE history_figures
-        (x int, tx int, t int, p_alive float8, expected float8, discounted float8, churn float8) ON COMMIT DROP`);
+        (x int, tx int, t int, p_alive float8, expected float8, discounted float8, churn float8,
+         PRIMARY KEY (x, tx, t)) ON COMMIT DROP`);
       if (model) {
         const combos: { x: number; tx: number; t: number }[] = await m.query(
           `SELECT DISTINCT x, tx, t FROM (${histories}) h WHERE t >= 0`,
@@ -98,6 +99,8 @@ export class CustomerScoring {
           `INSERT INTO history_figures SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])`,
           cols,
         );
+        // Without statistics the planner takes the temp table for tiny and joins it row by row.
+        await m.query(`ANALYZE history_figures`);
       }
       const gg = model?.spend?.params;
       const spendSql = gg
