@@ -140,6 +140,14 @@ async function bench() {
   };
   const dbName = `bench_sales_board_${id}`;
   const running = [];
+  const cleanup = async () => {
+    for (const p of running.reverse()) await p.stop();
+    running.length = 0;
+    await h.dropDatabase(dbName);
+    await h.deleteStreams(namespace);
+  };
+  // Interrupted (Ctrl-C, a timeout): still stop the servers and drop the database.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup().finally(() => process.exit(130)));
   try {
     if (opts.build) h.build(['sales']);
     const url = await h.createDatabase(dbName);
@@ -228,9 +236,7 @@ async function bench() {
       `  worst sales p99 ${h.fmt(worst)} ms (target < ${opts.target} ms): ${worst < opts.target ? 'met' : 'NOT met'}`,
     );
   } finally {
-    for (const p of running.reverse()) await p.stop();
-    await h.dropDatabase(dbName);
-    await h.deleteStreams(namespace);
+    await cleanup();
   }
 }
 
