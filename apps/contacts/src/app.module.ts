@@ -24,6 +24,9 @@ import { PersonEmail } from './people/person-email.entity';
 import { PersonPhone } from './people/person-phone.entity';
 import { Person } from './people/person.entity';
 import { SearchModule } from './search/search.module';
+import { ImportsModule } from './imports/imports.module';
+import { JobsModule } from '@crm/jobs';
+import { Imports1764100004000 } from './migrations/1764100004000-imports';
 
 export const entities = [
   ...messagingEntities,
@@ -46,6 +49,7 @@ export const migrations = [
   SearchAtScale1764100001000,
   ExternalIds1764100002000,
   SearchWordsUnblocked1764100003000,
+  Imports1764100004000,
 ];
 
 @Module({
@@ -53,6 +57,8 @@ export const migrations = [
     PlatformModule.forRoot({ serviceName: 'contacts' }),
     PersistenceModule.forRoot({ entities, migrations }),
     MessagingModule.forRoot({ service: 'contacts' }),
+    JobsModule.forRoot(),
+    ImportsModule,
     PeopleModule,
     AccountsModule,
     CustomFieldsModule,

@@ -1,3 +1,4 @@
+import { installJobSchema } from '@crm/jobs';
 import { ensureDatabase, postgresOptions, runMigrations } from '@crm/persistence';
 import { loadConfig, runService, ServiceConfig } from '@crm/platform';
 import { AppModule, entities, migrations } from './app.module';
@@ -6,6 +7,7 @@ export async function migrate(): Promise<void> {
   const { DATABASE_URL } = loadConfig(ServiceConfig);
   await ensureDatabase(DATABASE_URL);
   await runMigrations(postgresOptions({ url: DATABASE_URL, entities, migrations }));
+  await installJobSchema(DATABASE_URL);
 }
 
 export function main(): Promise<void> {

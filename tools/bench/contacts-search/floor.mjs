@@ -17,7 +17,7 @@ app.get('/contacts', async (req, reply) => {
   let rows = [];
   for (const entry of statements) {
     // An entry given as a function takes the ids the statement before it found (the exact probes).
-    const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id)) : entry;
+    const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id ?? r.id)) : entry;
     if (s.threshold !== undefined) {
       const c = await pool.connect();
       try {

@@ -158,9 +158,14 @@ export function floorStatements(name, f) {
     case 'accounts':
       return [
         {
-          sql: `SELECT a.* FROM accounts a WHERE a.id IN (SELECT id FROM accounts WHERE name ILIKE $1 OR name % $2) ORDER BY a.id DESC LIMIT 51`,
+          sql: `SELECT id FROM accounts WHERE name ILIKE $1 OR name % $2
+                UNION SELECT account_id FROM account_external_ids WHERE lower(external_id) = lower($2) LIMIT 1000`,
           params: ['%hopper%', 'hopper'],
         },
+        (ids) => ({
+          sql: `SELECT a.* FROM accounts a WHERE a.id = ANY($1) ORDER BY a.id DESC LIMIT 51`,
+          params: [ids],
+        }),
       ];
     default:
       return undefined;

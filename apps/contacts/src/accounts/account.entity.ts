@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ExternalId } from '@crm/contracts';
 
 export const SIZE_BANDS = ['1-10', '11-50', '51-200', '201-1000', '1001-5000', '5000+'] as const;
 
@@ -14,6 +15,8 @@ export class Account {
   @Column({ type: 'int' }) version!: number;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** Not a column: from account_external_ids, filled in by AccountsService. */
+  externalIds?: ExternalId[];
 }
 
 @Entity({ name: 'person_accounts' })

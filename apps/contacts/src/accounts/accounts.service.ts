@@ -13,6 +13,7 @@ import { notFound } from '../shared/normalise';
 import { Account } from './account.entity';
 import type { CreateAccountDto, LinkContactDto, UpdateAccountDto } from './dto/account.dto';
 import { contactsError } from '../shared/contacts-errors';
+import { ACCOUNT_IDS, prepareExternalIds, replaceExternalIds } from '../external-ids/external-ids';
 
 export interface AccountPerson {
   id: string;
@@ -33,10 +34,27 @@ function payload(a: Account): AccountPayload {
     sizeBand: a.sizeBand,
     country: a.country,
     city: a.city,
+    externalIds: a.externalIds ?? [],
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
 }
+
+/** Fills in the accounts' external ids, one query for all of them. */
+async function withExternalIds(m: EntityManager, accounts: Account[]): Promise<Account[]> {
+  if (!accounts.length) return accounts;
+  const rows: { account_id: string; source: string; external_id: string }[] = await m.query(
+    `SELECT account_id, source, external_id FROM account_external_ids WHERE account_id = ANY($1::uuid[]) ORDER BY source, external_id`,
+    [accounts.map((a) => a.id)],
+  );
+  for (const a of accounts) {
+    a.externalIds = rows.filter((r) => r.account_id === a.id).map((r) => ({ source: r.source, id: r.external_id }));
+  }
+  return accounts;
+}
+
+/** An account search pages through at most this many matches. */
+const ACCOUNT_MATCHES = 1000;
 
 function badCursor(): DomainError {
   return contactsError('CURSOR_INVALID', 'The cursor is not valid', {
@@ -68,6 +86,8 @@ export class AccountsService {
         updatedAt: now,
       });
       await m.getRepository(Account).insert(account);
+      account.externalIds = prepareExternalIds(dto.externalIds);
+      await replaceExternalIds(m, ACCOUNT_IDS, account.id, account.externalIds, { fresh: true });
       await this.events.publish(m, {
         type: CONTACTS_EVENTS.accountCreated,
         subject: account.id,
@@ -81,7 +101,7 @@ export class AccountsService {
   async get(id: string): Promise<Account> {
     const account = await this.dataSource.getRepository(Account).findOneBy({ id });
     if (!account) throw notFound('ACCOUNT', id);
-    return account;
+    return (await withExternalIds(this.dataSource.manager, [account]))[0];
   }
 
   update(id: string, dto: UpdateAccountDto): Promise<Account> {
@@ -98,6 +118,12 @@ export class AccountsService {
       account.version += 1;
       account.updatedAt = new Date();
       await m.getRepository(Account).save(account);
+      if (dto.externalIds) {
+        account.externalIds = prepareExternalIds(dto.externalIds);
+        await replaceExternalIds(m, ACCOUNT_IDS, id, account.externalIds);
+      } else {
+        await withExternalIds(m, [account]);
+      }
       // People are found by their company's name: keep their search text in step.
       if (renamed) {
         const linked: { person_id: string }[] = await m.query(
@@ -147,20 +173,24 @@ export class AccountsService {
       .createQueryBuilder('a')
       .orderBy('a.id', 'DESC')
       .take(limit + 1);
-    if (q)
-      // Matches from the trigram index first (% is similarity above pg_trgm.similarity_threshold, 0.3),
-      // not a walk of every account by id comparing each name.
-      qb.andWhere('a.id IN (SELECT m.id FROM accounts m WHERE m.name ILIKE :like OR m.name % :q)', {
-        like: `%${q.replace(/[%_\\]/g, '\\$&')}%`,
-        q,
-      });
+    if (q) {
+      // The matches first, from the trigram index (% is similarity above pg_trgm.similarity_threshold, 0.3)
+      // and the external ids, at most ACCOUNT_MATCHES of them; then the page of those. In one statement
+      // Postgres walks every account by id comparing each name instead.
+      const matches: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM accounts WHERE name ILIKE $1 OR name % $2
+         UNION SELECT account_id FROM account_external_ids WHERE lower(external_id) = lower($2) LIMIT ${ACCOUNT_MATCHES}`,
+        [`%${q.replace(/[%_\\]/g, '\\$&')}%`, q],
+      );
+      qb.andWhere('a.id = ANY(:ids)', { ids: matches.map((r) => r.id) });
+    }
     if (page.cursor) {
       const [after] = decodeCursor(page.cursor, 1);
       if (!isUuid(after)) throw badCursor();
       qb.andWhere('a.id < :after', { after });
     }
     const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
+    const items = await withExternalIds(this.dataSource.manager, rows.slice(0, limit));
     return { items, nextCursor: rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null };
   }
 

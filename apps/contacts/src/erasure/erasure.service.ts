@@ -101,6 +101,7 @@ async function anonymise(m: EntityManager, person: Person, now: Date): Promise<n
   let records = 1;
   records += affected(await m.query(`DELETE FROM person_emails WHERE person_id = $1`, [id]));
   records += affected(await m.query(`DELETE FROM person_phones WHERE person_id = $1`, [id]));
+  records += affected(await m.query(`DELETE FROM person_external_ids WHERE person_id = $1`, [id]));
   records += affected(await m.query(`DELETE FROM consents WHERE person_id = $1`, [id]));
   // Free text about a person is personal data: activities keep only their type and time.
   records += affected(

@@ -37,6 +37,7 @@ export class MergeService {
       const source = locked.get(sourceId) as Person;
 
       await moveContactPoints(m, targetId, sourceId);
+      await moveExternalIds(m, targetId, sourceId);
       await m.query(`UPDATE activities SET person_id = $1 WHERE person_id = $2`, [targetId, sourceId]);
       await moveAccountLinks(m, targetId, sourceId);
       await moveConsent(m, targetId, sourceId);
@@ -96,6 +97,16 @@ async function moveContactPoints(m: EntityManager, targetId: string, sourceId: s
       WHERE person_id = $2`,
     [targetId, sourceId],
   );
+}
+
+/** The source's external ids now name the target (a repeat of one the target has is dropped). */
+async function moveExternalIds(m: EntityManager, targetId: string, sourceId: string): Promise<void> {
+  await m.query(
+    `DELETE FROM person_external_ids s WHERE s.person_id = $2
+       AND EXISTS (SELECT 1 FROM person_external_ids t WHERE t.person_id = $1 AND t.source = s.source AND t.external_id = s.external_id)`,
+    [targetId, sourceId],
+  );
+  await m.query(`UPDATE person_external_ids SET person_id = $1 WHERE person_id = $2`, [targetId, sourceId]);
 }
 
 async function moveAccountLinks(m: EntityManager, targetId: string, sourceId: string): Promise<void> {

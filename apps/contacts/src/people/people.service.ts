@@ -21,6 +21,7 @@ import { Person } from './person.entity';
 import { refreshSearchText } from './search-text';
 import { loadPersonView, toPayload, toView, type PersonView } from './person-view';
 import { contactsError } from '../shared/contacts-errors';
+import { PERSON_IDS, prepareExternalIds, replaceExternalIds } from '../external-ids/external-ids';
 
 @Injectable()
 export class PeopleService {
@@ -34,6 +35,7 @@ export class PeopleService {
   async create(dto: CreatePersonDto): Promise<PersonView> {
     const emails = prepareEmails(dto.emails ?? []);
     const phones = preparePhones(dto.phones ?? [], dto.country);
+    const externalIds = prepareExternalIds(dto.externalIds);
     await this.customFields.check(this.dataSource.manager, dto.customFields ?? {}, false);
     return inTransaction(this.dataSource, async (m) => {
       const account = dto.accountId ? await findAccount(m, dto.accountId) : null;
@@ -93,6 +95,7 @@ export class PeopleService {
       );
       await insertEmails(m, person.id, emails);
       await insertPhones(m, person.id, phones);
+      await replaceExternalIds(m, PERSON_IDS, person.id, externalIds, { fresh: true });
       if (account) {
         await m.query(`INSERT INTO person_accounts (person_id, account_id, is_primary) VALUES ($1, $2, true)`, [
           person.id,
@@ -104,6 +107,7 @@ export class PeopleService {
         emails,
         phones,
         account ? { id: account.id, name: account.name, role: null, title: null } : null,
+        externalIds,
       );
       await this.events.publish(m, {
         type: CONTACTS_EVENTS.contactCreated,
@@ -147,6 +151,7 @@ export class PeopleService {
       if (dto.emails) await replaceEmails(m, id, prepareEmails(dto.emails));
       const country = dto.country === undefined ? person.country : dto.country;
       if (dto.phones) await replacePhones(m, id, preparePhones(dto.phones, country));
+      if (dto.externalIds) await replaceExternalIds(m, PERSON_IDS, id, prepareExternalIds(dto.externalIds));
       if (dto.accountId) {
         await m.query(`UPDATE person_accounts SET is_primary = false WHERE person_id = $1`, [id]);
         await m.query(

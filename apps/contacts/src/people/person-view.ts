@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { ContactPayload, ContactView } from '@crm/contracts';
+import type { ContactPayload, ContactView, ExternalId } from '@crm/contracts';
+import { externalIdsJson, PERSON_IDS } from '../external-ids/external-ids';
 import type { Person, AcquisitionSource, PostalAddress, SocialProfile } from './person.entity';
 
 /** The person as the API and the customer 360 show it. */
-export type PersonView = ContactView;
+export type PersonView = ContactView & { externalIds: ExternalId[] };
 
 /** Loads a person with emails, phones and primary account in one query; null if unknown. */
 export async function loadPersonView(manager: EntityManager, id: string): Promise<PersonView | null> {
@@ -15,7 +16,8 @@ export async function loadPersonView(manager: EntityManager, id: string): Promis
                         FROM person_phones ph WHERE ph.person_id = p.id), '[]') AS phones_json,
             (SELECT json_build_object('id', a.id, 'name', a.name, 'role', pa.role, 'title', pa.title)
                FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id
-              WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC, a.name LIMIT 1) AS account_json
+              WHERE pa.person_id = p.id ORDER BY pa.is_primary DESC, a.name LIMIT 1) AS account_json,
+            ${externalIdsJson(PERSON_IDS, 'p.id')} AS external_ids_json
        FROM people p WHERE p.id = $1`,
     [id],
   );
@@ -48,6 +50,7 @@ interface PersonRow {
   emails_json: PersonView['emails'];
   phones_json: PersonView['phones'];
   account_json: PersonView['account'];
+  external_ids_json: ExternalId[];
 }
 
 function rowToView(r: PersonRow): PersonView {
@@ -75,6 +78,7 @@ function rowToView(r: PersonRow): PersonView {
     source: r.source,
     socialProfiles: r.social_profiles,
     account: r.account_json,
+    externalIds: r.external_ids_json,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -85,6 +89,7 @@ export function toView(
   emails: PersonView['emails'],
   phones: PersonView['phones'],
   account: PersonView['account'],
+  externalIds: ExternalId[] = [],
 ): PersonView {
   return {
     id: p.id,
@@ -110,6 +115,7 @@ export function toView(
     source: p.source,
     socialProfiles: p.socialProfiles,
     account,
+    externalIds,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -145,6 +151,7 @@ export function toPayload(v: PersonView): ContactPayload {
       firstTouchAt: v.source.firstTouchAt ?? null,
     },
     customFields: v.customFields,
+    externalIds: v.externalIds,
     createdAt: v.createdAt,
     updatedAt: v.updatedAt,
   };

@@ -14,10 +14,14 @@ export type ContactsErrorCode =
   | 'CONTACT_MERGED'
   | 'CONTACT_ERASED'
   | 'CONTACT_EMAIL_TAKEN'
+  | 'CONTACT_EXTERNAL_ID_TAKEN'
+  | 'ACCOUNT_EXTERNAL_ID_TAKEN'
   | 'ACCOUNT_IN_USE'
   | 'CUSTOM_FIELD_EXISTS'
   | 'VERSION_CONFLICT'
-  | 'CURSOR_INVALID';
+  | 'CURSOR_INVALID'
+  | 'IMPORT_NOT_FOUND'
+  | 'IMPORT_TOO_LARGE';
 
 export const CONTACTS_ERRORS: ErrorCatalogue<ContactsErrorCode> = {
   CONTACT_NOT_FOUND: 'not_found',
@@ -28,10 +32,14 @@ export const CONTACTS_ERRORS: ErrorCatalogue<ContactsErrorCode> = {
   CONTACT_MERGED: 'gone',
   CONTACT_ERASED: 'conflict',
   CONTACT_EMAIL_TAKEN: 'conflict',
+  CONTACT_EXTERNAL_ID_TAKEN: 'conflict',
+  ACCOUNT_EXTERNAL_ID_TAKEN: 'conflict',
   ACCOUNT_IN_USE: 'conflict',
   CUSTOM_FIELD_EXISTS: 'conflict',
   VERSION_CONFLICT: 'precondition_failed',
   CURSOR_INVALID: 'invalid',
+  IMPORT_NOT_FOUND: 'not_found',
+  IMPORT_TOO_LARGE: 'too_large',
 };
 
 /** `throw contactsError('CONTACT_NOT_FOUND', 'No contact 42')`: the kind comes from the catalogue. */

@@ -1,3 +1,4 @@
+import { installJobSchema } from '@crm/jobs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect } from 'nats';
 import { Client } from 'pg';
@@ -46,6 +47,7 @@ export interface ContactsTestApp {
 export async function startContactsApp(name: string): Promise<ContactsTestApp> {
   const database: TestDatabase = await createTestDatabase(`contacts_${name}`);
   await runMigrations(postgresOptions({ url: database.url, entities, migrations }));
+  await installJobSchema(database.url);
   const namespace = randomNamespace();
   Object.assign(process.env, {
     DATABASE_URL: database.url,

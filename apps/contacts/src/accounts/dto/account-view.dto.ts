@@ -1,3 +1,4 @@
+import { ExternalIdView } from '../../external-ids/external-ids';
 import { ApiProperty } from '@nestjs/swagger';
 import { LIFECYCLE_STAGES } from '../../people/person.entity';
 import { SIZE_BANDS } from '../account.entity';
@@ -11,6 +12,8 @@ export class AccountViewDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 2 }) country!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 100 }) city!: string | null;
   @ApiProperty({ minimum: 1, format: 'int32' }) version!: number;
+  @ApiProperty({ type: [ExternalIdView], maxItems: 20, description: 'Ids in other systems' })
+  externalIds!: ExternalIdView[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

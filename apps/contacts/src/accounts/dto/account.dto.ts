@@ -10,7 +10,10 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '@crm/platform';
+import { ExternalIdDto } from '../../external-ids/external-ids';
 import { IsNotBlank } from '../../shared/validators';
 import { SIZE_BANDS } from '../account.entity';
 
@@ -36,6 +39,18 @@ export class CreateAccountDto {
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) city?: string;
+
+  @ApiPropertyOptional({
+    type: () => [ExternalIdDto],
+    maxItems: 20,
+    description: 'Ids in other systems, unique per source; a PATCH replaces them all',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ExternalIdDto)
+  externalIds?: ExternalIdDto[];
 }
 
 /** Every field but name may be cleared with null. */
@@ -60,7 +75,7 @@ export class LinkContactDto {
 }
 
 export class AccountListQuery extends PageQueryDto {
-  @ApiPropertyOptional({ maxLength: 200, description: 'Name contains, or is similar to' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Name contains, or is similar to; or an external id' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

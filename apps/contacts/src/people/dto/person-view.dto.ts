@@ -1,3 +1,4 @@
+import { ExternalIdView } from '../../external-ids/external-ids';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LIFECYCLE_STAGES } from '../person.entity';
 import { PHONE_TYPES, SOCIAL_NETWORKS, SOURCE_CHANNELS } from './person.dto';
@@ -70,6 +71,8 @@ export class PersonViewDto {
   customFields!: Record<string, unknown>;
   @ApiProperty({ type: AcquisitionSourceView }) source!: AcquisitionSourceView;
   @ApiProperty({ type: [SocialProfileView], maxItems: 10 }) socialProfiles!: SocialProfileView[];
+  @ApiProperty({ type: [ExternalIdView], maxItems: 20, description: 'Ids in other systems' })
+  externalIds!: ExternalIdView[];
   @ApiProperty({ type: PrimaryAccountView, nullable: true, description: 'The primary account link' })
   account!: PrimaryAccountView | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -23,6 +23,7 @@ import {
 } from 'class-validator';
 import { IsNotBlank, IsNotFutureDate } from '../../shared/validators';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../person.entity';
+import { ExternalIdDto } from '../../external-ids/external-ids';
 
 export const SOURCE_CHANNELS = [
   'web',
@@ -222,6 +223,18 @@ export class CreatePersonDto {
   @ValidateNested({ each: true })
   @Type(() => SocialProfileDto)
   socialProfiles?: SocialProfileDto[];
+
+  @ApiPropertyOptional({
+    type: () => [ExternalIdDto],
+    maxItems: 20,
+    description: 'Ids in other systems, unique per source among active contacts; a PATCH replaces them all',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ExternalIdDto)
+  externalIds?: ExternalIdDto[];
 }
 
 /** Fields a PATCH may clear with null; the others must be left out or given a value. */
