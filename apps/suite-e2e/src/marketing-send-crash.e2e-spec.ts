@@ -13,6 +13,7 @@ describe('marketing: a send killed mid-campaign resumes after a restart and mail
   let smtp: SMTPServer;
   let db: Client;
   const received = new Map<string, number>();
+  let sendEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -42,16 +43,15 @@ describe('marketing: a send killed mid-campaign resumes after a restart and mail
       `INSERT INTO consent_mirror (contact_id, channel, purpose, granted, decided_at)
        SELECT contact_id, 'email', 'marketing', true, now() FROM contact_mirror`,
     );
-    await suite.services['marketing']
-      .start({
-        SMTP_URL: `smtp://127.0.0.1:${port}`,
-        SEND_BATCH_SIZE: '25',
-        SEND_CONCURRENCY: '4',
-        SEND_LEASE_SECONDS: '3',
-      })
-      .catch((e: Error) => {
-        if (!/did not come up/.test(e.message)) throw e;
-      });
+    sendEnv = {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SEND_BATCH_SIZE: '25',
+      SEND_CONCURRENCY: '4',
+      SEND_LEASE_SECONDS: '3',
+    };
+    await suite.services['marketing'].start(sendEnv).catch((e: Error) => {
+      if (!/did not come up/.test(e.message)) throw e;
+    });
     await suite.services['marketing'].waitReady(120_000);
   });
 
@@ -103,7 +103,7 @@ describe('marketing: a send killed mid-campaign resumes after a restart and mail
     const atKill = total();
     expect(atKill).toBeLessThan(AUDIENCE);
 
-    await marketing.start().catch((e: Error) => {
+    await marketing.start(sendEnv).catch((e: Error) => {
       if (!/did not come up/.test(e.message)) throw e;
     });
     await marketing.waitReady(120_000);

@@ -24,6 +24,8 @@ const SWEEP_JOB = 'marketing-campaign-sweep';
 /** A send job hands over to a fresh one after this long, so no job outlives its expiry. */
 const JOB_SLICE_MS = 50_000;
 const FLUSH_EVERY = 100;
+/** Errors raised before the relay took the message (no connection, no greeting): safe to send again later. */
+const NOT_HANDED_OVER = new Set(['ECONNREFUSED', 'ECONNECTION', 'EDNS', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 interface Claimed extends MirrorContact {
   id: string;
@@ -305,6 +307,7 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
     const sender = this.senders[c.channel];
     let buffer: Sent[] = [];
     let failed: { id: string; reason: string }[] = [];
+    const retry: string[] = [];
     let flushing = Promise.resolve();
     const flush = () => {
       const [sent, fails] = [buffer, failed];
@@ -334,12 +337,20 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
           const { providerId } = await sender.send(message);
           buffer.push({ id: r.id, contactId: r.contact_id, variant: r.variant, providerId });
         } catch (error) {
-          failed.push({ id: r.id, reason: `provider: ${(error as Error).message}`.slice(0, 300) });
+          // Never connected: the message was not handed over, so it waits for the relay to come back.
+          if (NOT_HANDED_OVER.has(String((error as { code?: unknown }).code))) retry.push(r.id);
+          else failed.push({ id: r.id, reason: `provider: ${(error as Error).message}`.slice(0, 300) });
         }
         if (buffer.length + failed.length >= FLUSH_EVERY) await flush();
       }),
     );
     await flush();
+    if (retry.length)
+      await this.dataSource.query(
+        `UPDATE campaign_messages SET status = 'pending', claimed_at = NULL, not_before = now() + interval '30 seconds',
+           updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'sending'`,
+        [retry],
+      );
   }
 
   /** Marks accepted messages sent (with their sent touchpoint and event) and failed ones failed. */
