@@ -12,7 +12,10 @@ import { BLOB_STORE, type BlobStore } from '../storage/blob-store';
 import { DOCUMENTS_CONFIG, type DocumentsConfig } from '../shared/documents-config';
 import { documentsError } from '../shared/documents-errors';
 import { EXTRACT_JOB } from './extraction.constants';
-import { extractText, NoTextError } from './extract-text';
+import type * as Extractors from './extract-text';
+
+let extractors: Promise<typeof Extractors> | undefined;
+const loadExtractors = () => (extractors ??= import('./extract-text'));
 
 interface Outcome {
   status: 'done' | 'failed' | 'skipped';
@@ -82,6 +85,8 @@ export class ExtractionService implements OnModuleInit {
     } else {
       // Storage errors throw from here: the job is tried again later.
       const bytes = await readAll(await this.store.read(v.storage_key), this.config.EXTRACT_MAX_BYTES);
+      // The extractors (pdf.js, mammoth, mailparser) load on the first extraction, not at start-up.
+      const { extractText, NoTextError } = await loadExtractors();
       try {
         const text = storable(
           await extractText(v.media_type, bytes, this.config.EXTRACT_TIMEOUT_MS),

@@ -3,10 +3,11 @@ import { HealthRegistry } from '@crm/platform';
 import { DOCUMENTS_CONFIG, type DocumentsConfig } from '../shared/documents-config';
 import { BLOB_STORE, type BlobStore } from './blob-store';
 import { LocalDiskStore } from './local-disk-store';
-import { S3Store } from './s3-store';
 
-export function blobStoreFor(c: DocumentsConfig): BlobStore {
+/** The AWS SDK is loaded only when S3 is configured: it is most of the start-up time otherwise. */
+export async function blobStoreFor(c: DocumentsConfig): Promise<BlobStore> {
   if (c.STORAGE_DRIVER === 's3') {
+    const { S3Store } = await import('./s3-store');
     return new S3Store({
       bucket: c.S3_BUCKET as string,
       endpoint: c.S3_ENDPOINT,
