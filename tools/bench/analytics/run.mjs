@@ -219,9 +219,12 @@ async function seedScale(url) {
   const started = performance.now();
   try {
     await c.query(`SET synchronous_commit = off`);
+    // Ids shaped like UUIDv4 (version and variant set), as the routes' id checks want.
+    await c.query(`CREATE FUNCTION pg_temp.uid(t text) RETURNS uuid IMMUTABLE LANGUAGE sql
+      AS $$ SELECT overlay(overlay(md5(t) placing '4' from 13) placing '8' from 17)::uuid $$`);
     await c.query(
       `INSERT INTO customer_facts (contact_id, version, lifecycle_stage, country, acquisition_channel, status, contact_created_at, updated_at)
-      SELECT md5('c' || g)::uuid, 1, 'customer', (ARRAY['FR','DE','IT','ES','GB'])[1 + g % 5],
+      SELECT pg_temp.uid('c' || g), 1, 'customer', (ARRAY['FR','DE','IT','ES','GB'])[1 + g % 5],
              (ARRAY['web','referral','event','social'])[1 + g % 4], 'active', '2024-01-01'::timestamptz + (g % 1000) * interval '1 day', now()
         FROM generate_series(1, $1::int) g`,
       [opts.customers],
@@ -229,7 +232,7 @@ async function seedScale(url) {
     // Each customer's orders: a count from 1 up to about twice the mean, on days spread over three years.
     await c.query(
       `INSERT INTO orders (order_id, version, customer_id, status, channel, currency, total_minor, refunded_minor, placed_at, placed_day, lines)
-      SELECT md5('o' || g || '-' || k)::uuid, 1, md5('c' || g)::uuid, 'placed', 'web', 'EUR', 1000 + (g * 31 + k * 17) % 9000, 0,
+      SELECT pg_temp.uid('o' || g || '-' || k), 1, pg_temp.uid('c' || g), 'placed', 'web', 'EUR', 1000 + (g * 31 + k * 17) % 9000, 0,
              d::timestamptz, d, '[]'
         FROM generate_series(1, $1::int) g
         CROSS JOIN LATERAL generate_series(1, 1 + (abs(hashint4(g)) % (2 * $2::int - 1))) k

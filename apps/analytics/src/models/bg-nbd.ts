@@ -159,6 +159,8 @@ function conditionalCore(params: BgNbdParams, x: number, T: number, t: number): 
   return { numerator: (c / (a - 1)) * (1 - scaled) };
 }
 
+export const LOG_BOUND = 14;
+
 export interface BgNbdFit {
   params: BgNbdParams;
   logLikelihood: number;
@@ -177,7 +179,9 @@ export function fitBgNbd(data: BgNbdData): BgNbdFit {
     a: Math.exp(v[2]),
     b: Math.exp(v[3]),
   });
-  const negLl = (v: number[]) => -bgNbdLogLikelihood(toParams(v), data);
+  // Parameters kept within e^-14..e^14: past that the likelihood is flat (a point mass) and the simplex only drifts.
+  const negLl = (v: number[]) =>
+    v.some((x) => Math.abs(x) > LOG_BOUND) ? Number.POSITIVE_INFINITY : -bgNbdLogLikelihood(toParams(v), data);
   const scale = Math.max(data.meanT, 1e-3);
   const starts = [
     [0, Math.log(scale / 4), 0, 0],

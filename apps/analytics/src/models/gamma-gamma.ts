@@ -1,4 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { LOG_BOUND } from './bg-nbd';
 import { minimiseWithRestarts } from './nelder-mead';
 
 /**
@@ -58,7 +59,8 @@ export function fitGammaGamma(data: readonly SpendHistory[]): GammaGammaFit {
   const customers = usable.reduce((s, h) => s + (h.count ?? 1), 0);
   const mean = usable.reduce((s, h) => s + (h.count ?? 1) * h.mean, 0) / customers;
   const toParams = (w: number[]): GammaGammaParams => ({ p: Math.exp(w[0]), q: Math.exp(w[1]), v: Math.exp(w[2]) });
-  const negLl = (w: number[]) => -gammaGammaLogLikelihood(toParams(w), usable);
+  const negLl = (w: number[]) =>
+    w.some((x) => Math.abs(x) > LOG_BOUND) ? Number.POSITIVE_INFINITY : -gammaGammaLogLikelihood(toParams(w), usable);
   const starts = [
     [0, 0, Math.log(mean)],
     [Math.log(5), Math.log(3), Math.log(mean)],
