@@ -296,7 +296,8 @@ function installDependencies() {
 }
 
 function build(services) {
-  const names = services.map((s) => s.name);
+  // The web console (apps/console) is static files the gateway serves: built with it.
+  const names = [...services.map((s) => s.name), ...(services.some((s) => s.gateway) ? ['console'] : [])];
   const logFile = join(LOGS, 'build.log');
   say(`building ${names.join(', ')} (Nx cache; output in ${relative(ROOT, logFile)})`);
   const started = Date.now();
@@ -418,7 +419,7 @@ async function main() {
   };
   const envFor = (svc) => ({
     ...common,
-    ...(svc.gateway ? gatewayEnv(runnable) : {}),
+    ...(svc.gateway ? { ...gatewayEnv(runnable), CONSOLE_LOCAL_SIGNIN: 'true' } : {}),
     // Local mode: webhooks may go to a plain-http receiver (https only in compose and Kubernetes).
     ...(svc.gateway ? { WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP || 'true' } : {}),
     PORT: String(svc.port),
@@ -467,6 +468,7 @@ async function main() {
     '',
   ];
   if (gw) {
+    lines.push(`  console     http://localhost:${gw.port}/   (local sign-in: pick a name and a role)`);
     lines.push(`  gateway     http://localhost:${gw.port}/api/v1/...`);
     lines.push(
       `              API docs http://localhost:${gw.port}/api/docs   OpenAPI http://localhost:${gw.port}/api/openapi.json`,
