@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Client, Pool } from 'pg';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { Agent, request } from 'undici';
 import { metricsRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
 import { guardedLookup } from './target-guard';
@@ -16,7 +16,26 @@ import type { WebhookSettings } from './webhook-settings';
 import { WEBHOOK_SETTINGS } from './webhook-tokens';
 import { DELIVERIES_CHANNEL } from './webhooks.service';
 
+/** The pool of the running dispatcher, for the pending-deliveries gauge read at each scrape. */
+let pendingProbe: Pool | undefined;
+
 const metrics = {
+  pending: new Gauge({
+    name: 'crm_webhook_pending_deliveries',
+    help: 'Deliveries waiting to be sent or retried (read from the database at each scrape)',
+    registers: [metricsRegistry],
+    async collect() {
+      if (!pendingProbe) return;
+      try {
+        const { rows } = await pendingProbe.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`,
+        );
+        this.set(rows[0].n);
+      } catch {
+        // database away: readiness says so; keep the last value
+      }
+    },
+  }),
   attempts: new Counter({
     name: 'crm_webhook_attempts_total',
     help: 'Webhook delivery attempts by outcome (delivered, failed: will retry, dead: retry period over)',
@@ -89,6 +108,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       max: 4,
     });
     this.pool.on('error', () => undefined);
+    pendingProbe = this.pool;
     this.agent = new Agent({
       connect: { lookup: guardedLookup(settings.allowedTargets), timeout: settings.timeoutMs },
       headersTimeout: settings.timeoutMs,
@@ -107,6 +127,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     await this.running;
     await Promise.allSettled(this.inFlight.values());
     await this.agent.close().catch(() => undefined);
+    if (pendingProbe === this.pool) pendingProbe = undefined;
     await this.pool.end().catch(() => undefined);
   }
 

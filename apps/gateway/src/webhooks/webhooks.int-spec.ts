@@ -239,6 +239,9 @@ describe('webhooks: events from the streams to a real receiver', () => {
     const log = await call<{
       items: { status: string; attempts: number; lastStatus: number; responseExcerpt: string }[];
     }>('GET', `/api/v1/webhooks/${sub.id}/deliveries`);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/crm_webhook_attempts_total\{outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/crm_webhook_pending_deliveries \d+/);
     expect(log.body.items[0]).toMatchObject({
       status: 'delivered',
       attempts: 1,
