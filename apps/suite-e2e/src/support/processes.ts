@@ -142,7 +142,8 @@ export class ServiceProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
-    const deadline = Date.now() + 30_000;
+    // Generous: with six apps starting on two busy cores a start can take over 30 s.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       if (this.child.exitCode !== null)
         throw new Error(`${this.o.app} exited with ${this.child.exitCode}:\n${this.logs}`);
@@ -157,7 +158,7 @@ export class ServiceProcess {
     }
   }
 
-  async waitReady(timeoutMs = 20_000): Promise<void> {
+  async waitReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = await fetch(`${this.baseUrl}/health/ready`).catch(() => undefined);
