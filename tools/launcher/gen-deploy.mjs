@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PLANNED, SERVICES, serviceUrls } from './services.mjs';
+import { PLANNED, SERVICES, erasureParticipants, serviceUrls } from './services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHECK = process.argv.includes('--check');
@@ -58,6 +58,7 @@ ${[...COMPOSE_ENV, `DATABASE_URL: ${dbUrl(s)}`].map((l) => `      ${l}`).join('\
     ];
     const env = [...COMPOSE_ENV, `PORT: "${s.port}"`, `DATABASE_URL: ${dbUrl(s)}`];
     if (s.gateway) env.push(`SERVICE_URLS: ${serviceUrls(apps, (b) => b.name)}`);
+    if (s.name === 'contacts') env.push(`ERASURE_PARTICIPANTS: ${erasureParticipants(apps)}`);
     return `  ${s.name}:
 ${build(s)}
     restart: unless-stopped
@@ -332,6 +333,8 @@ data:
   LOG_LEVEL: info
   # where the gateway finds each service (name=url, comma-separated)
   SERVICE_URLS: ${serviceUrls(apps, (b) => b.name)}
+  # the services that must confirm a contact's erasure (read by contacts)
+  ERASURE_PARTICIPANTS: ${erasureParticipants(apps)}
 `;
 }
 

@@ -35,6 +35,19 @@ export function serviceUrls(services = SERVICES, host = () => '127.0.0.1') {
     .join(',');
 }
 
+/**
+ * The services that must confirm a contact's erasure before contacts calls it complete: every
+ * other service that is deployed (each keeps some of the person's data and sends a receipt).
+ */
+export function erasureParticipants(services = SERVICES) {
+  return (
+    services
+      .filter((s) => !s.gateway && s.name !== 'contacts')
+      .map((s) => s.name)
+      .join(',') || 'none'
+  );
+}
+
 /** The environment the gateway gets on top of the common one. */
 export function gatewayEnv(services = SERVICES, host = () => '127.0.0.1') {
   return { SERVICE_URLS: serviceUrls(services, host) };

@@ -28,7 +28,7 @@ import {
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICES, gatewayEnv, selectServices } from './services.mjs';
+import { SERVICES, erasureParticipants, gatewayEnv, selectServices } from './services.mjs';
 import { reexecUnderNode24 } from '../node/ensure-node.mjs';
 
 // Under an older Node this re-runs the launcher under Node 24 (fetched into .node/ if needed).
@@ -422,6 +422,10 @@ async function main() {
     ...(svc.gateway ? { ...gatewayEnv(runnable), CONSOLE_LOCAL_SIGNIN: 'true' } : {}),
     // Local mode: webhooks may go to a plain-http receiver (https only in compose and Kubernetes).
     ...(svc.gateway ? { WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP || 'true' } : {}),
+    // An erasure is complete once every service started here has confirmed its part.
+    ...(svc.name === 'contacts'
+      ? { ERASURE_PARTICIPANTS: process.env.ERASURE_PARTICIPANTS || erasureParticipants(runnable) }
+      : {}),
     PORT: String(svc.port),
     DATABASE_URL: infra.databaseUrl(pgs, svc.database),
   });
