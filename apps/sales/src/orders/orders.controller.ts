@@ -41,7 +41,12 @@ export class OrdersController {
     summary:
       'Place an order from any channel (201); the same external id on the channel, or the same Idempotency-Key, answers the first order (200) and publishes nothing again; emits crm.sales.order.placed',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried create answer the first order' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+    description: 'Makes a retried create answer the first order',
+  })
   @ApiCreatedResponse({ type: OrderViewDto, description: 'The order placed' })
   @ApiOkResponse({ type: OrderViewDto, description: 'The order placed before with this external id or key' })
   @ApiProblem(409, 'ORDER_EXTERNAL_ID_CONFLICT: the external id was used for a different order')

@@ -62,6 +62,7 @@ export class OrderLineDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: 1000,
+    items: { type: 'string', minLength: 1, maxLength: 100 },
     description: 'At most one per unit, each at most 100 characters',
   })
   @IsOptional()
@@ -137,10 +138,13 @@ export class CreateOrderDto {
   @IsUUID(undefined, { message: 'must be a UUID' })
   dealId?: string;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217, upper case' }) @IsCurrency() currency!: string;
+  @ApiProperty({ example: 'EUR', minLength: 3, maxLength: 3, description: 'ISO 4217, upper case' })
+  @IsCurrency()
+  currency!: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
+    maxLength: 40,
     description: 'When the sale happened (imported history may be years old); not in the future. Left out: now',
   })
   @IsOptional()
@@ -220,19 +224,23 @@ export class OrderListQuery extends PageQueryDto {
   @IsGivenOnce()
   @IsUUID(undefined, { message: 'must be a UUID' })
   dealId?: string;
-  @ApiPropertyOptional({ example: 'EUR' }) @IsOptional() @IsGivenOnce() @IsCurrency() currency?: string;
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3 })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsCurrency()
+  currency?: string;
   @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @IsGivenOnce()
   @IsString()
   @MaxLength(100)
   location?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Placed at or after' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Placed at or after', maxLength: 40 })
   @IsOptional()
   @IsGivenOnce()
   @IsISO8601({ strict: true }, { message: 'must be a date or date-time' })
   placedFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Placed before' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Placed before', maxLength: 40 })
   @IsOptional()
   @IsGivenOnce()
   @IsISO8601({ strict: true }, { message: 'must be a date or date-time' })

@@ -76,7 +76,7 @@ export class SetPriceDto {
 }
 
 export class PriceBookListQuery extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'EUR' })
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3 })
   @IsOptional()
   @IsGivenOnce()
   @IsCurrency()

@@ -89,7 +89,7 @@ export class QuoteTermsDto {
 export class CreateQuoteDto extends QuoteTermsDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'must be a UUID' }) dealId!: string;
 
-  @ApiPropertyOptional({ example: 'EUR', description: "Left out: the deal's currency" })
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3, description: "Left out: the deal's currency" })
   @IsOptional()
   @IsCurrency()
   currency?: string;
@@ -168,17 +168,21 @@ export class QuoteListQuery extends PageQueryDto {
   @IsGivenOnce()
   @IsUUID(undefined, { message: 'must be a UUID' })
   accountId?: string;
-  @ApiPropertyOptional({ example: 'EUR' }) @IsOptional() @IsGivenOnce() @IsCurrency() currency?: string;
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3 })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsCurrency()
+  currency?: string;
   @ApiPropertyOptional({ description: 'Only the current revision of each quote', enum: ['true', 'false'] })
   @IsOptional()
   @IsIn(['true', 'false'])
   current?: 'true' | 'false';
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after', maxLength: 40 })
   @IsOptional()
   @IsGivenOnce()
   @IsISO8601({ strict: true }, { message: 'must be a date or date-time' })
   createdFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before', maxLength: 40 })
   @IsOptional()
   @IsGivenOnce()
   @IsISO8601({ strict: true }, { message: 'must be a date or date-time' })
