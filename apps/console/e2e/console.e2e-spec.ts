@@ -130,7 +130,7 @@ describe('the console in a real browser', () => {
       .getByRole('table', { name: 'Contacts' })
       .getByRole('link', { name: `Grace Hopper${runId}` })
       .waitFor();
-    expect(page.url()).toContain('q=Grase');
+    await page.waitForURL(/q=Grase/);
     await accessible('contacts-list-search');
     await page.getByLabel('Search everything').first().fill(`Hoper${runId}`);
     await page.getByLabel('Search everything').first().press('Enter');
@@ -145,12 +145,16 @@ describe('the console in a real browser', () => {
     const token = await suite.token(['admin']);
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        api('POST', '/api/v1/contacts', token, { firstName: `Page${i}`, lastName: `Scroll${runId}`, tags: ['scroll'] }),
+        api('POST', '/api/v1/contacts', token, {
+          firstName: `Page${i}`,
+          lastName: `Scroll${runId}`,
+          tags: [`scroll${runId}`],
+        }),
       ),
     );
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await page.getByLabel('Search', { exact: true }).fill('');
-    await page.getByLabel('Tags').fill('scroll');
+    await page.getByLabel('Tags').fill(`scroll${runId}`);
     const rows = page.getByRole('table', { name: 'Contacts' }).locator('tbody tr');
     await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Contacts"] tbody tr').length === 50);
     await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
@@ -176,6 +180,7 @@ describe('the console in a real browser', () => {
     await page.goto(`${suite.baseUrl}/contacts/${a.body.id}`);
     await page
       .getByRole('table', { name: 'Possible duplicates' })
+      .getByRole('row', { name: new RegExp(`Katherin Johnson${runId}`) })
       .getByRole('link', { name: 'Compare and merge' })
       .click();
     await page.getByRole('table', { name: 'Side by side' }).waitFor();

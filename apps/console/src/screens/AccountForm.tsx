@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, unwrap, type Account, type Schemas } from '../api/client';
@@ -84,7 +84,7 @@ export function AccountForm({ id }: { id?: string }) {
           </Alert>
         )}
         {save.error && !problem?.errors && problem?.code !== 'VERSION_CONFLICT' && <ErrorNotice error={save.error} />}
-        <SimpleGrid cols={2}>
+        <div className="two-columns">
           {text('name', 'Name')}
           {text('domain', 'Domain')}
           {text('industry', 'Industry')}
@@ -98,7 +98,7 @@ export function AccountForm({ id }: { id?: string }) {
           />
           {text('country', 'Country (ISO code)')}
           {text('city', 'City')}
-        </SimpleGrid>
+        </div>
         <Group>
           <Button type="submit" loading={save.isPending}>
             {id ? 'Save' : 'Create'}

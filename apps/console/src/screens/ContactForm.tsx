@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Loader,
-  Select,
-  SimpleGrid,
-  Stack,
-  TagsInput,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Select, Stack, TagsInput, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, unwrap, type Person, type Schemas } from '../api/client';
@@ -186,7 +174,7 @@ export function ContactForm({ id }: { id?: string }) {
           !['VERSION_CONFLICT', 'CONTACT_EMAIL_TAKEN'].includes(problem?.code ?? '') && (
             <ErrorNotice error={save.error} />
           )}
-        <SimpleGrid cols={2}>
+        <div className="two-columns">
           <TextInput label="First name" required {...field('firstName')} maxLength={200} />
           <TextInput label="Last name" required {...field('lastName')} maxLength={200} />
           <TextInput label="Email" type="email" {...field('email')} />
@@ -216,7 +204,7 @@ export function ContactForm({ id }: { id?: string }) {
             onChange={(tags) => setValues((x) => ({ ...x, tags }))}
             error={errors['tags']}
           />
-        </SimpleGrid>
+        </div>
         <Group>
           <Button type="submit" loading={save.isPending}>
             {id ? 'Save' : 'Create'}

@@ -1,17 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Person, type Schemas } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -79,7 +66,7 @@ export function Customer360({ id }: { id: string }) {
           is current.
         </Alert>
       )}
-      <SimpleGrid cols={2}>
+      <div className="two-columns">
         <Card withBorder>
           <Title order={3} size="h4">
             Profile
@@ -111,7 +98,7 @@ export function Customer360({ id }: { id: string }) {
             )}
           </Card>
         )}
-      </SimpleGrid>
+      </div>
       <Consent id={id} current={customer.consent as unknown as ConsentDecision[]} />
       {can('contacts:admin') && !erased && <Duplicates id={id} />}
       <Timeline id={id} />

@@ -40,7 +40,15 @@ export function EraseContact({ id, name, erased }: { id: string; name: string; e
       <Button color="red" variant="light" onClick={() => setOpen(true)}>
         {erased ? 'Erasure receipt' : 'Erase…'}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={started ? 'Erasure receipt' : `Erase ${name}?`}>
+      {/* No scroll lock (it injects a <style> element the CSP refuses) and no fade (the check reads the final colours). */}
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={started ? 'Erasure receipt' : `Erase ${name}?`}
+        lockScroll={false}
+        transitionProps={{ duration: 0 }}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         {!started && (
           <Stack>
             <Alert color="red">
