@@ -97,12 +97,15 @@ async function startProcess(app, main, env) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const r = await fetch(`${url}/health/ready`).catch(() => undefined);
     if (r?.ok) break;
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${app} not ready after 30 s`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // not left running behind a failed bench
+      throw new Error(`${app} not ready after 60 s`);
+    }
     await new Promise((res) => setTimeout(res, 200));
   }
   return {
