@@ -6,6 +6,7 @@
 //   3. search p50/p99 over 100,000 indexed documents (seeded with generate_series, bounded),
 //      through the service's HTTP API and the same SQL run directly on pg (the floor).
 //   node tools/bench/documents/run.mjs [--small 20] [--large 3] [--docs 100000] [--queries 300] [--no-build]
+//     [--no-uploads] [--no-search]
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +29,7 @@ import {
   NATS_URL,
 } from '../lib/harness.mjs';
 
-const opts = args({ small: 20, large: 3, docs: 100_000, queries: 300, build: true });
+const opts = args({ small: 20, large: 3, docs: 100_000, queries: 300, build: true, uploads: true, search: true });
 const MB = 1024 * 1024;
 const id = runId();
 const namespace = `b${id}`;
@@ -197,21 +198,24 @@ async function main() {
   const token = await devToken(secret);
   const gw = `${gateway.url}/api/v1`;
 
-  const small = await uploads(gw, token, MB, opts.small);
-  const large = await uploads(gw, token, 100 * MB, opts.large);
-  console.log('\nupload and download through the gateway vs the same bytes to/from local disk (MB/s)');
-  for (const [label, r] of [
-    ['1 MB', small],
-    ['100 MB', large],
-  ]) {
+  if (opts.uploads) {
+    const small = await uploads(gw, token, MB, opts.small);
+    const large = await uploads(gw, token, 100 * MB, opts.large);
+    console.log('\nupload and download through the gateway vs the same bytes to/from local disk (MB/s)');
+    for (const [label, r] of [
+      ['1 MB', small],
+      ['100 MB', large],
+    ]) {
+      console.log(
+        `  ${label.padEnd(7)} upload ${fmt(r.upload)} vs ${fmt(r.floorUpload)} (${fmt((100 * r.upload) / r.floorUpload)}%)` +
+          `   download ${fmt(r.download)} vs ${fmt(r.floorDownload)} (${fmt((100 * r.download) / r.floorDownload)}%)`,
+      );
+    }
     console.log(
-      `  ${label.padEnd(7)} upload ${fmt(r.upload)} vs ${fmt(r.floorUpload)} (${fmt((100 * r.upload) / r.floorUpload)}%)` +
-        `   download ${fmt(r.download)} vs ${fmt(r.floorDownload)} (${fmt((100 * r.download) / r.floorDownload)}%)`,
+      `  target: 100 MB upload >= 50% of the local copy: ${large.upload >= large.floorUpload / 2 ? 'met' : 'NOT met'}`,
     );
   }
-  console.log(
-    `  target: 100 MB upload >= 50% of the local copy: ${large.upload >= large.floorUpload / 2 ? 'met' : 'NOT met'}`,
-  );
+  if (!opts.search) return;
 
   const t0 = performance.now();
   await seed(documentsDb, opts.docs);
