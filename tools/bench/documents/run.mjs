@@ -121,7 +121,7 @@ async function seed(url, n) {
     await c.query(
       `WITH g AS (
          SELECT i, gen_random_uuid() AS doc, gen_random_uuid() AS ver,
-                (SELECT string_agg('w' || (1 + floor(random() * 5000 + i * 0))::int, ' ') FROM generate_series(1, 60)) AS body
+                /* correlated by the WHERE: one text per row */ (SELECT string_agg('w' || (1 + floor(random() * 5000))::int, ' ') FROM generate_series(1, 60) AS k WHERE k > i * 0) AS body
            FROM generate_series($1::int, $2::int) AS i),
        d AS (
          INSERT INTO documents (id, version, title, type, tags, language, created_by, created_at, updated_at,
