@@ -105,7 +105,7 @@ export function MergeContacts({ id, otherId }: { id: string; otherId: string }) 
       <Alert color="yellow">The other record is folded in and then answers as merged; this cannot be undone.</Alert>
       {merge.error && <ErrorNotice error={merge.error} />}
       <Group>
-        <Button color="orange" onClick={() => merge.mutate()} loading={merge.isPending}>
+        <Button color="red" onClick={() => merge.mutate()} loading={merge.isPending}>
           Merge into {people[keep].displayName}
         </Button>
         <Button variant="default" component={Link} to={`/contacts/${id}`}>
