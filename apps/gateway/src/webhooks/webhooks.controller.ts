@@ -92,8 +92,12 @@ export class WebhooksController {
   @Post(':id/deliveries/:deliveryId/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue a dead delivery again, with a fresh retry period' })
-  @ApiAcceptedResponse({ description: 'Queued' })
-  async replay(@Param() p: DeliveryIdParams): Promise<void> {
+  @ApiAcceptedResponse({
+    description: 'Queued',
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+  })
+  async replay(@Param() p: DeliveryIdParams): Promise<Record<string, never>> {
     await this.webhooks.replay(p.id, p.deliveryId);
+    return {};
   }
 }

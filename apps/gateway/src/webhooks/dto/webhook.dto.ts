@@ -30,6 +30,7 @@ export class CreateWebhookDto {
     type: [String],
     minItems: 1,
     maxItems: 50,
+    items: { type: 'string', minLength: 1, maxLength: 200 },
     example: ['crm.sales.order.*', 'crm.*.erasure.completed'],
     description: 'Event type patterns: `*` is one segment (a lone `*` every event), a last `>` the rest',
   })
@@ -93,18 +94,19 @@ export class DeliveriesQueryDto extends PageQueryDto {
 }
 
 export class WebhookOwnerDto {
-  @ApiProperty() subject!: string;
+  @ApiProperty({ maxLength: 200 }) subject!: string;
   @ApiProperty({ enum: ['user', 'service', 'api-key'] }) kind!: string;
 }
 
 export class WebhookViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() url!: string;
-  @ApiProperty({ type: [String] }) events!: string[];
+  @ApiProperty({ maxLength: 2000 }) url!: string;
+  @ApiProperty({ type: [String], maxItems: 50, items: { type: 'string', maxLength: 200 } }) events!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) filter!: EventFilter;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 500 }) description!: string | null;
   @ApiProperty({ enum: ['active', 'paused', 'disabled'] }) status!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was disabled' }) statusReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 1000, description: 'Why it was disabled' })
+  statusReason!: string | null;
   @ApiProperty({ type: WebhookOwnerDto }) owner!: WebhookOwnerDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) previousSecretValidUntil!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastSuccessAt!: string | null;
@@ -114,11 +116,11 @@ export class WebhookViewDto {
 }
 
 export class CreatedWebhookDto extends WebhookViewDto {
-  @ApiProperty({ description: 'The signing secret, shown this once' }) secret!: string;
+  @ApiProperty({ maxLength: 100, description: 'The signing secret, shown this once' }) secret!: string;
 }
 
 export class RotatedSecretDto {
-  @ApiProperty({ description: 'The new signing secret, shown this once' }) secret!: string;
+  @ApiProperty({ maxLength: 100, description: 'The new signing secret, shown this once' }) secret!: string;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -136,17 +138,22 @@ export class PingDto {
 
 export class DeliveryViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() eventId!: string;
-  @ApiProperty() eventType!: string;
-  @ApiProperty() subject!: string;
+  @ApiProperty({ maxLength: 200 }) eventId!: string;
+  @ApiProperty({ maxLength: 200 }) eventType!: string;
+  @ApiProperty({ maxLength: 200 }) subject!: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) nextAttemptAt!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastAttemptAt!: string | null;
   @ApiProperty({ nullable: true, type: Number }) lastStatus!: number | null;
-  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 500 }) lastError!: string | null;
   @ApiProperty({ nullable: true, type: Number }) lastLatencyMs!: number | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The first bytes of the receiver’s answer' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 65536,
+    description: 'The first bytes of the receiver’s answer',
+  })
   responseExcerpt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deliveredAt!: string | null;
