@@ -31,9 +31,10 @@ export interface RateLimit {
 
 export const GATEWAY_SETTINGS = Symbol('crm:gateway-settings');
 
-type Problems = { variable: string; message: string }[];
+export type Problems = { variable: string; message: string }[];
 
-function int(
+/** A whole-number setting within bounds; a bad value is added to `problems` and the fallback used. */
+export function int(
   env: NodeJS.ProcessEnv,
   problems: Problems,
   name: string,

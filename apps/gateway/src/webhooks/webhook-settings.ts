@@ -1,4 +1,5 @@
 import { ConfigError } from '@crm/platform';
+import { int, type Problems } from '../config/gateway-settings';
 import { RoutingTable, SERVICES } from '../routing/routing-table';
 
 export interface WebhookSettings {
@@ -24,19 +25,6 @@ export interface WebhookSettings {
   pollMs: number;
   /** The suite's own services (`host:port`), never a target unless allowed. */
   suiteHosts: string[];
-}
-
-type Problems = { variable: string; message: string }[];
-
-function int(env: NodeJS.ProcessEnv, p: Problems, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    p.push({ variable: name, message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
-    return fallback;
-  }
-  return n;
 }
 
 function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {

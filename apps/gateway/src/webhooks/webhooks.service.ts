@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { validationFailed, type Principal, type FieldProblem } from '@crm/platform';
-import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, inTransaction, returnedRows, uuidv7 } from '@crm/persistence';
 import { webhookError } from '../shared/webhook-errors';
 import { refusedUrl, resolvePublic, TargetRefused, type TargetPolicy } from './target-guard';
 import { isPattern, newSecret, type EventFilter } from './webhook-rules';
@@ -62,12 +62,6 @@ interface SubscriptionRow {
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-/** TypeORM answers an UPDATE ... RETURNING with [rows, count]. */
-function returned<T>(result: unknown): T[] {
-  const r = result as unknown[];
-  return (Array.isArray(r[0]) ? r[0] : r) as T[];
-}
 
 function toView(r: SubscriptionRow): WebhookView {
   return {
@@ -214,7 +208,7 @@ export class WebhooksService {
     return inTransaction(this.dataSource, async (m) => {
       const current = await this.locked(m, id, version);
       const status = dto.status ?? current.status;
-      const rows = returned<SubscriptionRow>(
+      const rows = returnedRows<SubscriptionRow>(
         await m.query(
           `UPDATE webhook_subscriptions SET url = $2, patterns = $3, filter = $4, description = $5, status = $6,
            status_reason = CASE WHEN $6 = 'disabled' THEN status_reason ELSE NULL END,
@@ -250,7 +244,7 @@ export class WebhooksService {
     return inTransaction(this.dataSource, async (m) => {
       await this.locked(m, id, undefined);
       const secret = newSecret();
-      const rows = returned<{ previous_secret_until: Date | null; version: number }>(
+      const rows = returnedRows<{ previous_secret_until: Date | null; version: number }>(
         await m.query(
           `UPDATE webhook_subscriptions SET previous_secret = secret, secret = $2,
            previous_secret_until = now() + make_interval(hours => $3), version = version + 1, updated_at = now()
