@@ -66,7 +66,7 @@ describe('the customer 360 and search when services fail', () => {
   });
 
   it('finds the person in one search, grouped by kind', async () => {
-    const res = await call<{ results: Record<string, { id: string }[]>; missing: unknown[] }>(
+    const res = await call<{ results: Record<string, { id: string }[]>; missing: { part: string }[] }>(
       gw(),
       'GET',
       `/api/v1/search?q=${encodeURIComponent(`Lovelace${s.namespace}`)}`,
