@@ -17,8 +17,10 @@ export class ImportMappingDto {
   @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) name!: string;
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'CSV header -> firstName, lastName, email, phone, country, city, tags, externalId, cf.<key>, ...',
+    additionalProperties: { type: 'string', maxLength: 53 },
+    maxProperties: 500,
+    description:
+      'At most 500 columns. CSV header -> firstName, lastName, email, phone, country, city, tags, externalId, cf.<key>, ...',
   })
   @IsObject()
   columns!: Record<string, string>;

@@ -612,6 +612,7 @@ function checkMapping(mapping: ImportMapping): void {
     .filter(([, f]) => !(IMPORT_FIELDS as readonly string[]).includes(f) && !/^cf\.[a-z][a-z0-9_]{0,49}$/.test(f))
     .map(([col, f]) => ({ field: `columns.${col}`, message: `"${f}" is not a field an import can fill` }));
   const fields = Object.values(mapping.columns ?? {});
+  if (fields.length > 500) problems.push({ field: 'columns', message: 'maps at most 500 columns' });
   for (const required of ['firstName', 'lastName'])
     if (!fields.includes(required)) problems.push({ field: 'columns', message: `no column is mapped to ${required}` });
   if (problems.length) throw validationFailed(problems);
