@@ -3,7 +3,10 @@
 // events to the same receiver (tools/bench/webhooks/floor-relay.mjs).
 // Figures: delivered events/s and the lag from publish (the JetStream ack of the producer's relay,
 // which follows the producer's commit) to the receiver, p50/p99.
+// Stages (from the deliveries table, before the database is dropped): event time to the delivery
+// row (intake), and row to its recorded delivery (dispatch).
 //   node tools/bench/webhooks/run.mjs [--rate 500] [--seconds 10] [--subjects 500] [--no-build]
+//     [--cpu-prof DIR]  (the gateway writes a V8 CPU profile there on exit)
 // Target: p99 < 500 ms at 500 events/s.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -25,7 +28,7 @@ import {
   WORKSPACE,
 } from '../lib/harness.mjs';
 
-const opts = args({ rate: 500, seconds: 10, subjects: 500, build: true, target: 500 });
+const opts = args({ rate: 500, seconds: 10, subjects: 500, build: true, target: 500, 'cpu-prof': '' });
 const id = runId();
 const namespace = `w${id}`;
 const secret = randomBytes(32).toString('hex');
@@ -96,6 +99,27 @@ function figures(sent, arrived) {
   };
 }
 
+/** Per-stage lags from the deliveries table (times from the event's `time` and Postgres' clock, same machine). */
+async function stageLags(databaseUrl) {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT EXTRACT(EPOCH FROM created_at - (event->>'time')::timestamptz) * 1000 AS intake,
+              EXTRACT(EPOCH FROM delivered_at - created_at) * 1000 AS dispatch
+         FROM webhook_deliveries WHERE status = 'delivered'`,
+    );
+    const of = (k) => {
+      const v = rows.map((r) => Number(r[k]));
+      return { p50: percentile(v, 50), p99: percentile(v, 99) };
+    };
+    return { intake: of('intake'), dispatch: of('dispatch') };
+  } finally {
+    await c.end();
+  }
+}
+
 async function main() {
   if (opts.build) build(['gateway']);
   const nc = await connect({ servers: NATS_URL });
@@ -133,6 +157,7 @@ async function main() {
     WEBHOOK_STREAMS: 'sales',
     WEBHOOK_ALLOWED_TARGETS: `127.0.0.1:${rx.port}`,
     WEBHOOK_ALLOW_HTTP: 'true',
+    ...(opts['cpu-prof'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts['cpu-prof']}` } : {}),
   });
   running.push(gateway);
   const token = await devToken(secret);
@@ -145,6 +170,7 @@ async function main() {
   const sent = await publishLoad(js, `${namespace}.crm.sales.order.placed`);
   await waitAll(rx.arrived, sent, 'gateway');
   const g = figures(sent, rx.arrived);
+  const stages = await stageLags(databaseUrl);
 
   const row = (label, r) =>
     `  ${label.padEnd(40)} ${fmt(r.rps, 0).padStart(6)} events/s   p50 ${fmt(r.p50).padStart(7)} ms   p99 ${fmt(r.p99).padStart(7)} ms`;
@@ -154,6 +180,10 @@ async function main() {
   console.log(
     `  gateway p99 ${fmt(g.p99)} ms (target < ${opts.target} ms at ${opts.rate} events/s: ${g.p99 < opts.target ? 'MET' : 'MISSED'}); ` +
       `p99 vs floor ${fmt(g.p99 / f.p99, 1)}x, throughput ${fmt((g.rps / f.rps) * 100, 0)}% of the floor`,
+  );
+  console.log(
+    `  stages: intake (event time -> delivery row) p50 ${fmt(stages.intake.p50)} p99 ${fmt(stages.intake.p99)} ms; ` +
+      `dispatch (row -> delivered) p50 ${fmt(stages.dispatch.p50)} p99 ${fmt(stages.dispatch.p99)} ms`,
   );
   await nc.close();
   await floorRx.close();
