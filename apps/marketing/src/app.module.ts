@@ -10,13 +10,15 @@ import { PromotionsModule } from './promotions/promotions.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { TemplatesModule } from './templates/templates.module';
 import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
+import { PartnerSharing1764100002000 } from './migrations/1764100002000-partner-sharing';
+import { PartnersModule } from './partners/partners.module';
 import { analyticsEventHandlers, contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
 import { SegmentsModule } from './segments/segments.module';
 import { SettingsModule } from './shared/settings.module';
 
 // marketing's tables are read and written with SQL in repositories; only the messaging tables are entities.
 export const entities = [...messagingEntities];
-export const migrations = [...messagingMigrations, MarketingSchema1764100001000];
+export const migrations = [...messagingMigrations, MarketingSchema1764100001000, PartnerSharing1764100002000];
 
 @Module({
   imports: [
@@ -41,6 +43,7 @@ export const migrations = [...messagingMigrations, MarketingSchema1764100001000]
     LoyaltyModule,
     SurveysModule,
     CustomersModule,
+    PartnersModule,
   ],
 })
 export class AppModule {}

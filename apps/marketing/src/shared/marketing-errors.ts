@@ -21,7 +21,17 @@ export type MarketingErrorCode =
   | 'SURVEY_ALREADY_ANSWERED'
   | 'LINK_SIGNATURE_INVALID'
   | 'VERSION_CONFLICT'
-  | 'CURSOR_INVALID';
+  | 'CURSOR_INVALID'
+  | 'PARTNER_NOT_FOUND'
+  | 'AGREEMENT_NOT_FOUND'
+  | 'AGREEMENT_TRANSITION_INVALID'
+  | 'AGREEMENT_NOT_IN_FORCE'
+  | 'AUDIENCE_BELOW_THRESHOLD'
+  | 'PARTNER_UNREACHABLE'
+  | 'PARTNER_REFUSED'
+  | 'PARTNER_SIGNATURE_INVALID'
+  | 'PARTNER_AUDIENCE_NOT_FOUND'
+  | 'PARTNER_SHARE_NOT_FOUND';
 
 export const MARKETING_ERRORS: ErrorCatalogue<MarketingErrorCode> = {
   SEGMENT_NOT_FOUND: 'not_found',
@@ -41,6 +51,16 @@ export const MARKETING_ERRORS: ErrorCatalogue<MarketingErrorCode> = {
   LINK_SIGNATURE_INVALID: 'forbidden',
   VERSION_CONFLICT: 'precondition_failed',
   CURSOR_INVALID: 'invalid',
+  PARTNER_NOT_FOUND: 'not_found',
+  AGREEMENT_NOT_FOUND: 'not_found',
+  AGREEMENT_TRANSITION_INVALID: 'conflict',
+  AGREEMENT_NOT_IN_FORCE: 'conflict',
+  AUDIENCE_BELOW_THRESHOLD: 'unprocessable',
+  PARTNER_UNREACHABLE: 'bad_gateway',
+  PARTNER_REFUSED: 'bad_gateway',
+  PARTNER_SIGNATURE_INVALID: 'unauthenticated',
+  PARTNER_AUDIENCE_NOT_FOUND: 'not_found',
+  PARTNER_SHARE_NOT_FOUND: 'not_found',
 };
 
 /** `throw marketingError('SEGMENT_NOT_FOUND', 'No segment 42')`: the kind comes from the catalogue. */

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { loadConfig } from '@crm/platform';
 
 export const MARKETING_SETTINGS = Symbol('marketing:settings');
@@ -68,6 +68,37 @@ export class MarketingSettings {
   @Min(0)
   @Max(365)
   ATTRIBUTION_WINDOW_DAYS = 7;
+
+  /** Partner suites are reached over HTTPS only; `true` allows http:// base URLs (local suites, specs). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'PARTNER_ALLOW_HTTP must be true or false' })
+  PARTNER_ALLOW_HTTP = 'false';
+
+  /** Timeout of one request to a partner suite. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  PARTNER_TIMEOUT_MS = 15_000;
+
+  /** A signed exchange request older or newer than this many seconds is refused (replays). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  PARTNER_SIGNATURE_WINDOW_SECONDS = 300;
+
+  /** Deletion notices to partners: first retry after this many seconds, doubling, up to PARTNER_NOTICE_RETRIES. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PARTNER_NOTICE_RETRY_SECONDS = 30;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  PARTNER_NOTICE_RETRIES = 12;
 }
 
 export function loadMarketingSettings(env: NodeJS.ProcessEnv = process.env): MarketingSettings {
