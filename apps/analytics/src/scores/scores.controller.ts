@@ -14,6 +14,15 @@ import {
 import { ClvModelService } from './clv-model.service';
 import { CustomerClvService } from './customer-clv.service';
 import { CustomerScoring } from './customer-scoring.service';
+import {
+  ClvDistributionDto,
+  ClvModelDto,
+  CustomerClvDto,
+  CustomerScoresDto,
+  RecomputeResultDto,
+  RfmDistributionDto,
+  TopCustomersDto,
+} from './dto/score-answers.dto';
 import { ScoreReportsService } from './score-reports.service';
 
 class CustomerIdParams {
@@ -33,36 +42,6 @@ class RecomputeDto {
   @IsOptional()
   @IsIn([true, false, 'true', 'false'])
   publish?: boolean | 'true' | 'false';
-}
-
-class ParamsDto {
-  @ApiProperty() r!: number;
-  @ApiProperty() alpha!: number;
-  @ApiProperty() a!: number;
-  @ApiProperty() b!: number;
-}
-
-class ClvModelDto {
-  @ApiProperty({ enum: ['bg-nbd'] }) model!: string;
-  @ApiProperty({ type: ParamsDto }) params!: ParamsDto;
-  @ApiProperty() logLikelihood!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) customers!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) repeatCustomers!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) repeatTransactions!: number;
-  @ApiProperty({ description: '{ model: "gamma-gamma", params: { p, q, v }, customers }, null without repeat buyers' })
-  spend!: object | null;
-  @ApiProperty({ format: 'date-time', maxLength: 40 }) fittedAt!: string;
-}
-
-class CustomerClvDto {
-  @ApiProperty({ description: 'repeat purchases (distinct purchase days after the first)' }) frequency!: number;
-  @ApiProperty({ description: 'time of the last repeat purchase since the first, in units' }) recency!: number;
-  @ApiProperty({ description: 'time from the first purchase to the calibration end, in units' }) T!: number;
-  @ApiProperty() pAlive!: number;
-  @ApiProperty() expectedPurchases!: number;
-  @ApiProperty({ nullable: true, description: 'minor units' }) expectedSpendPerTransaction!: number | null;
-  @ApiProperty({ nullable: true, description: 'discounted, minor units' }) clv!: number | null;
-  @ApiProperty() churnRisk!: number;
 }
 
 @ApiTags('analytics')
@@ -98,6 +77,7 @@ export class ScoresController {
   @Get('customers/:id/scores')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: "One customer's RFM scores and segment, CLV, P(alive) and churn risk" })
+  @ApiOkResponse({ type: CustomerScoresDto })
   async customerScores(@Param() p: CustomerIdParams) {
     const s = await this.reports.customerScores(p.id);
     if (!s) throw analyticsError('CUSTOMER_HAS_NO_ORDERS', `Customer ${p.id} has no scores (no order yet)`);
@@ -107,6 +87,7 @@ export class ScoresController {
   @Get('rfm')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'RFM distribution: customers per segment and per R, F and M score' })
+  @ApiOkResponse({ type: RfmDistributionDto })
   rfm(@Query() q: ReportFiltersDto) {
     checkRange(q);
     return this.reports.rfmDistribution(q);
@@ -115,6 +96,7 @@ export class ScoresController {
   @Get('clv/distribution')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'Deciles and totals of customer lifetime value' })
+  @ApiOkResponse({ type: ClvDistributionDto })
   clvDistribution(@Query() q: ReportFiltersDto) {
     checkRange(q);
     return this.reports.clvDistribution(q);
@@ -123,6 +105,7 @@ export class ScoresController {
   @Get('clv/top')
   @RequirePermission('analytics:read')
   @ApiOperation({ summary: 'The customers with the highest expected value' })
+  @ApiOkResponse({ type: TopCustomersDto })
   top(@Query() q: TopQueryDto) {
     checkRange(q);
     return this.reports.top(q);
@@ -132,6 +115,7 @@ export class ScoresController {
   @HttpCode(200)
   @RequirePermission('analytics:admin')
   @ApiOperation({ summary: 'Recompute every RFM score and CLV now, and publish the ones that changed' })
+  @ApiOkResponse({ type: RecomputeResultDto })
   recompute(@Body() body: RecomputeDto) {
     return this.scoring.recomputeAll(
       body?.calibrationEnd ?? todayUtc(),
