@@ -65,3 +65,4 @@ export {
   DISCARD_AT_MOST,
   type RefusedBodySettings,
 } from './bootstrap/refused-body';
+export { reclaimStreamBuffers } from './streams/reclaim-stream-buffers';

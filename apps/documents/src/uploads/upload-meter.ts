@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { reclaimStreamBuffers } from '@crm/platform';
 import { SNIFF_BYTES } from './media-type';
 
 export class UploadTooLargeError extends Error {
@@ -20,6 +21,7 @@ export class UploadMeter extends Transform {
   head: Buffer = Buffer.alloc(0);
   private held: Buffer[] = [];
   private inspected = false;
+  private readonly reclaim = reclaimStreamBuffers();
 
   constructor(
     private readonly limit: number,
@@ -30,6 +32,7 @@ export class UploadMeter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
+    this.reclaim(chunk.length);
     if (this.size > this.limit) return callback(new UploadTooLargeError(this.limit));
     this.hash.update(chunk);
     if (this.inspected) return callback(null, chunk);

@@ -1,4 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
+import { reclaimStreamBuffers } from '@crm/platform';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -13,9 +14,11 @@ export class BodyTooLargeError extends Error {
  */
 export function limitBody(source: Readable, limit: number): Readable {
   let seen = 0;
+  const reclaim = reclaimStreamBuffers();
   const guard = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
+      reclaim(chunk.length);
       if (seen > limit) callback(new BodyTooLargeError(limit));
       else callback(null, chunk);
     },
