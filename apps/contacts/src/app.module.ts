@@ -27,6 +27,7 @@ import { SearchModule } from './search/search.module';
 import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from '@crm/jobs';
 import { Imports1764100004000 } from './migrations/1764100004000-imports';
+import { ImportsSetBased1764100012000 } from './migrations/1764100012000-imports-set-based';
 
 export const entities = [
   ...messagingEntities,
@@ -50,6 +51,7 @@ export const migrations = [
   ExternalIds1764100002000,
   SearchWordsUnblocked1764100003000,
   Imports1764100004000,
+  ImportsSetBased1764100012000,
 ];
 
 @Module({

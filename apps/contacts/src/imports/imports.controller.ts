@@ -28,6 +28,15 @@ export class ImportMappingDto {
   @IsOptional()
   @Matches(EXTERNAL_SOURCE)
   externalSource?: string;
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: 'Source recorded with the decisions of consent.<channel>.<purpose> columns (default import)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  consentSource?: string;
   @ApiPropertyOptional({ maxLength: 3, description: 'Separator of several tags in one cell (default |)' })
   @IsOptional()
   @IsString()
@@ -82,6 +91,7 @@ export class ImportsController implements OnModuleInit {
       columns: dto.columns,
       externalSource: dto.externalSource,
       tagSeparator: dto.tagSeparator,
+      consentSource: dto.consentSource,
     });
   }
 

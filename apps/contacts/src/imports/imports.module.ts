@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module';
-import { PeopleModule } from '../people/people.module';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 
-@Module({ imports: [PeopleModule, CustomFieldsModule], controllers: [ImportsController], providers: [ImportsService] })
+@Module({ imports: [CustomFieldsModule], controllers: [ImportsController], providers: [ImportsService] })
 export class ImportsModule {}

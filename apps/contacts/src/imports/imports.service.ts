@@ -1,56 +1,36 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
 import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CONTACTS_EVENTS } from '@crm/contracts';
 import { JobRunner } from '@crm/jobs';
-import { EventPublisher } from '@crm/messaging';
+import { currentTraceHeaders, OUTBOX_CHANNEL } from '@crm/messaging';
 import { inTransaction, uuidv7 } from '@crm/persistence';
-import { DomainError, unstorableText, validationFailed } from '@crm/platform';
+import { DomainError, validationFailed } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
-import { PERSON_IDS, prepareExternalIds, replaceExternalIds } from '../external-ids/external-ids';
-import { insertEmails, insertPhones, prepareEmails, preparePhones } from '../people/contact-points';
-import { CreatePersonDto } from '../people/dto/person.dto';
-import { PeopleService } from '../people/people.service';
-import { toPayload, toView } from '../people/person-view';
-import type { Person } from '../people/person.entity';
 import { contactsError } from '../shared/contacts-errors';
-import { searchText } from '../shared/normalise';
+import {
+  CONSENT_COLUMN,
+  CUSTOM_FIELD_COLUMN,
+  IMPORT_FIELDS,
+  RowPreparer,
+  STAGED_COLUMNS,
+  stagedLine,
+  type ImportMapping,
+  type Problem,
+} from './import-rows';
+import { writeBatch } from './import-writer';
 
-/** Fields a CSV column can be mapped to; `cf.<key>` maps to a custom field. */
-export const IMPORT_FIELDS = [
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'country',
-  'region',
-  'city',
-  'locale',
-  'occupation',
-  'birthDate',
-  'lifecycleStage',
-  'ownerId',
-  'tags',
-  'externalId',
-  'sourceChannel',
-  'sourceCampaign',
-  'utmSource',
-  'utmMedium',
-  'utmCampaign',
-] as const;
-
-export interface ImportMapping {
-  /** CSV header -> field (one of IMPORT_FIELDS or `cf.<key>`). */
-  columns: Record<string, string>;
-  /** Source system of the `externalId` column (default `import`). */
-  externalSource?: string;
-  /** Separator of several tags in one cell (default `|`). */
-  tagSeparator?: string;
-}
+export { IMPORT_FIELDS, type ImportMapping } from './import-rows';
 
 export interface ImportStatus {
   id: string;
@@ -72,35 +52,75 @@ export interface ImportStatus {
 }
 
 const JOB = 'contacts-import';
-/** Rows staged per statement while the file streams in, and rows written per transaction (the checkpoint). */
-const STAGE_BATCH = 2000;
-const WRITE_BATCH = 500;
+/** Staged rows written per transaction (the checkpoint): IMPORT_BATCH_ROWS, default 10,000. */
+const WRITE_BATCH = Math.max(1, Number(process.env['IMPORT_BATCH_ROWS'] ?? 10_000));
+/** How often running imports whose worker died are looked for (IMPORT_RESUME_MS, default 3 s). */
+const RESUME_EVERY_MS = Math.max(200, Number(process.env['IMPORT_RESUME_MS'] ?? 3000));
+/** Failed attempts at one batch before the import is failed. */
+const MAX_ATTEMPTS = 5;
+/** Refused rows recorded per statement while the file streams in. */
+const ERROR_FLUSH = 1000;
 
-interface Problem {
-  column: string;
-  value: string | null;
-  message: string;
+interface ImportRow {
+  status: string;
+  next_row: number;
+  rows_total: number;
+  dry_run: boolean;
+  on_match: 'skip' | 'update';
+  mapping: ImportMapping;
+  requested_by: string;
 }
 
 @Injectable()
-export class ImportsService implements OnModuleInit {
+export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Imports');
+  /** Imports this process is writing, and the promise of each. */
+  private readonly running = new Map<string, Promise<void>>();
+  private resumer?: NodeJS.Timeout;
+  private stopping = false;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobRunner,
-    private readonly events: EventPublisher,
-    private readonly people: PeopleService,
     private readonly customFields: CustomFieldsService,
   ) {}
 
   onModuleInit(): void {
-    // Idempotent: every batch commits its rows with the checkpoint, so a job run again (after a crash,
-    // or by pg-boss once the dead worker's job expired) continues where the last commit left off.
+    // Idempotent: every batch commits its rows with the checkpoint, so a job run again (by pg-boss once
+    // the dead worker's job expired, or by the resumer below) continues where the last commit left off.
     this.jobs.register<{ importId: string }>({
       name: JOB,
       handler: ({ importId }) => this.run(importId),
       retryLimit: 5,
-      expireInSeconds: 600,
+      expireInSeconds: 3600,
     });
+  }
+
+  /**
+   * A worker holds an advisory lock on its import while it writes; a running import whose lock is free
+   * lost its worker (process killed) and is taken up again here within RESUME_EVERY_MS.
+   */
+  onApplicationBootstrap(): void {
+    this.resumer = setInterval(() => void this.resumeOrphans(), RESUME_EVERY_MS);
+    this.resumer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.resumer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async resumeOrphans(): Promise<void> {
+    if (this.stopping || !this.jobs.started || !this.dataSource.isInitialized) return;
+    try {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM imports WHERE status = 'running' ORDER BY created_at LIMIT 20`,
+      );
+      for (const r of rows) if (!this.running.has(r.id)) void this.run(r.id).catch(() => undefined);
+    } catch (error) {
+      this.logger.warn(`looking for imports to resume failed: ${(error as Error).message}`);
+    }
   }
 
   async saveMapping(name: string, mapping: ImportMapping): Promise<{ id: string; name: string } & ImportMapping> {
@@ -113,7 +133,11 @@ export class ImportsService implements OnModuleInit {
         id,
         name,
         JSON.stringify(mapping.columns),
-        JSON.stringify({ externalSource: mapping.externalSource, tagSeparator: mapping.tagSeparator }),
+        JSON.stringify({
+          externalSource: mapping.externalSource,
+          tagSeparator: mapping.tagSeparator,
+          consentSource: mapping.consentSource,
+        }),
       ],
     );
     return { id: rows[0].id, name, ...mapping };
@@ -127,9 +151,9 @@ export class ImportsService implements OnModuleInit {
   }
 
   /**
-   * Streams the CSV into import_rows (UTF-8 with or without BOM; `,` `;` or tab, detected from the header
-   * line unless given; quoted fields; CRLF), then queues the job. Nothing of the file is held in memory
-   * beyond one batch.
+   * Streams the CSV (UTF-8 with or without BOM; `,` `;` or tab, detected from the header line unless
+   * given; quoted fields; CRLF) through the API's checks into import_staged with one COPY, then queues
+   * the job. Nothing of the file is held in memory beyond the parser's buffer and one COPY chunk.
    */
   async upload(
     body: Readable,
@@ -148,7 +172,7 @@ export class ImportsService implements OnModuleInit {
       [id, o.dryRun, o.onMatch, JSON.stringify(o.mapping), o.by],
     );
     try {
-      const total = await this.stage(id, body, o.delimiter, o.maxBytes);
+      const total = await this.stage(id, body, o);
       await inTransaction(this.dataSource, async (m) => {
         await m.query(`UPDATE imports SET status = 'queued', rows_total = $2, updated_at = now() WHERE id = $1`, [
           id,
@@ -157,13 +181,19 @@ export class ImportsService implements OnModuleInit {
         await this.jobs.send(JOB, { importId: id }, { singletonKey: id }, m);
       });
     } catch (error) {
+      await this.dataSource.query(`DELETE FROM import_staged WHERE import_id = $1`, [id]).catch(() => undefined);
       await this.dataSource.query(`DELETE FROM imports WHERE id = $1`, [id]);
       throw error;
     }
     return this.status(id);
   }
 
-  private async stage(id: string, body: Readable, delimiter: string | undefined, maxBytes: number): Promise<number> {
+  private async stage(
+    id: string,
+    body: Readable,
+    o: { mapping: ImportMapping; delimiter?: string; maxBytes: number },
+  ): Promise<number> {
+    const { maxBytes } = o;
     const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let bytes = 0;
     const tooLarge = () => contactsError('IMPORT_TOO_LARGE', `The file is over ${maxBytes} bytes`);
@@ -177,7 +207,7 @@ export class ImportsService implements OnModuleInit {
     bytes = head.length;
     if (bytes > maxBytes) throw tooLarge();
     const detected =
-      delimiter ??
+      o.delimiter ??
       sniff(
         head
           .toString('utf8')
@@ -208,27 +238,63 @@ export class ImportsService implements OnModuleInit {
       fed = error;
       parser.destroy(error instanceof Error ? error : new Error(String(error)));
     });
-    let batch: { row: number; data: Record<string, string> }[] = [];
+    const preparer = new RowPreparer(o.mapping, await this.customFields.definitions());
     let row = 0;
-    const flush = async () => {
-      if (!batch.length) return;
+    let errors: (Problem & { row: number })[] = [];
+    const flushErrors = async () => {
+      if (!errors.length) return;
+      const batch = errors;
+      errors = [];
       await this.dataSource.query(
-        `INSERT INTO import_rows (import_id, row_no, data) SELECT $1, r, d FROM unnest($2::int[], $3::jsonb[]) AS x(r, d)`,
-        [id, batch.map((b) => b.row), batch.map((b) => JSON.stringify(b.data))],
+        `INSERT INTO import_errors (import_id, row_no, column_name, value, message)
+         SELECT $1, r, c, v, msg FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS x(r, c, v, msg)
+         ON CONFLICT DO NOTHING`,
+        [
+          id,
+          batch.map((e) => e.row),
+          batch.map((e) => e.column),
+          batch.map((e) => e.value),
+          batch.map((e) => e.message),
+        ],
       );
-      batch = [];
     };
-    try {
+    async function* lines(): AsyncGenerator<string> {
+      let out = '';
       for await (const record of parser as AsyncIterable<Record<string, string>>) {
         row += 1;
-        batch.push({ row, data: record });
-        if (batch.length >= STAGE_BATCH) await flush();
+        const { row: staged, problems } = await preparer.prepare(record);
+        if (problems.length) {
+          const seen = new Set<string>();
+          for (const p of problems) {
+            if (seen.has(p.column)) continue;
+            seen.add(p.column);
+            errors.push({ ...p, row });
+          }
+          if (errors.length >= ERROR_FLUSH) await flushErrors();
+        }
+        out += stagedLine(id, row, staged);
+        if (out.length >= 65536) {
+          yield out;
+          out = '';
+        }
       }
-      await flush();
+      if (out) yield out;
+    }
+    const qr = this.dataSource.createQueryRunner();
+    try {
+      const client = (await qr.connect()) as PoolClient;
+      await pipeline(
+        Readable.from(lines()),
+        client.query(copyFrom(`COPY import_staged (${STAGED_COLUMNS}) FROM STDIN`)),
+      );
+      await flushErrors();
     } catch (error) {
       if (fed instanceof DomainError) throw fed;
       if (error instanceof DomainError) throw error;
+      if ((error as { code?: string }).code) throw error;
       throw validationFailed([{ field: 'file', message: `is not readable CSV: ${(error as Error).message}` }]);
+    } finally {
+      await qr.release();
     }
     if (row === 0) throw validationFailed([{ field: 'file', message: 'has no rows under its header' }]);
     return row;
@@ -277,10 +343,12 @@ export class ImportsService implements OnModuleInit {
 
   async cancel(id: string): Promise<ImportStatus> {
     await this.status(id);
-    await this.dataSource.query(
-      `UPDATE imports SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running')`,
+    const cancelled: unknown[] = await this.dataSource.query(
+      `UPDATE imports SET status = 'cancelled', finished_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
     );
+    if (cancelled.length) await this.dropStaged(id);
     return this.status(id);
   }
 
@@ -306,310 +374,139 @@ export class ImportsService implements OnModuleInit {
     }
   }
 
-  /** The job: batches of rows, each written with its checkpoint in one transaction. */
-  async run(id: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now() WHERE id = $1 AND status = 'queued'`,
-      [id],
-    );
-    for (;;) {
-      const more = await inTransaction(this.dataSource, (m) => this.batch(m, id));
-      if (!more) return;
+  /**
+   * The job: batches of staged rows, each written with its checkpoint in one transaction, while this
+   * worker holds the import's advisory lock (a second worker, or the resumer, finds it taken and leaves).
+   */
+  run(id: string): Promise<void> {
+    const known = this.running.get(id);
+    if (known) return known;
+    const work = this.work(id).finally(() => this.running.delete(id));
+    this.running.set(id, work);
+    return work;
+  }
+
+  private async work(id: string): Promise<void> {
+    const lock = this.dataSource.createQueryRunner();
+    const key = `contacts-import:${id}`;
+    let locked = false;
+    try {
+      await lock.connect();
+      const got: { ok: boolean }[] = await lock.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [
+        key,
+      ]);
+      locked = got[0].ok;
+      if (!locked) return;
+      await this.dataSource.query(
+        `UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+          WHERE id = $1 AND status = 'queued'`,
+        [id],
+      );
+      for (;;) {
+        if (this.stopping) return;
+        const step = await this.step(id);
+        if (step === 'more') continue;
+        if (step === 'finished') await this.dropStaged(id);
+        return;
+      }
+    } finally {
+      if (locked) await lock.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key]).catch(() => undefined);
+      await lock.release();
     }
   }
 
-  private async batch(m: EntityManager, id: string): Promise<boolean> {
-    const imports: { status: string; next_row: number; dry_run: boolean; on_match: string; mapping: ImportMapping }[] =
-      await m.query(`SELECT status, next_row, dry_run, on_match, mapping FROM imports WHERE id = $1 FOR UPDATE`, [id]);
-    const imp = imports[0];
-    if (!imp || imp.status !== 'running') return false;
-    const rows: { row_no: number; data: Record<string, string> }[] = await m.query(
-      `SELECT row_no, data FROM import_rows WHERE import_id = $1 AND row_no >= $2 ORDER BY row_no LIMIT ${WRITE_BATCH}`,
-      [id, imp.next_row],
+  /** One batch; a unique violation (a contact created meanwhile with the same email) is tried again. */
+  private async step(id: string): Promise<'more' | 'finished' | 'stopped'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const wroteEvents = { value: false };
+        const step = await inTransaction(this.dataSource, (m) => this.batch(m, id, wroteEvents));
+        if (wroteEvents.value) await this.dataSource.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+        return step;
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
+        const failed: { attempts: number }[] = await this.dataSource.query(
+          `UPDATE imports SET attempts = attempts + 1, last_error = $2, updated_at = now(),
+                  status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END,
+                  finished_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE finished_at END
+            WHERE id = $1 RETURNING attempts`,
+          [id, (error as Error).message.slice(0, 500), MAX_ATTEMPTS],
+        );
+        this.logger.error(`import ${id}: batch failed (attempt ${failed[0]?.attempts}): ${(error as Error).message}`);
+        if ((failed[0]?.attempts ?? MAX_ATTEMPTS) >= MAX_ATTEMPTS) {
+          await this.dropStaged(id);
+          return 'stopped';
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async batch(
+    m: EntityManager,
+    id: string,
+    wroteEvents: { value: boolean },
+  ): Promise<'more' | 'finished' | 'stopped'> {
+    const imports: ImportRow[] = await m.query(
+      `SELECT status, next_row, rows_total, dry_run, on_match, mapping, requested_by FROM imports WHERE id = $1 FOR UPDATE`,
+      [id],
     );
-    if (!rows.length) {
+    const imp = imports[0];
+    if (!imp || imp.status !== 'running') return 'stopped';
+    if (imp.next_row > imp.rows_total) {
       await m.query(`UPDATE imports SET status = 'completed', finished_at = now(), updated_at = now() WHERE id = $1`, [
         id,
       ]);
-      return false;
+      return 'finished';
     }
-    const counts = { valid: 0, written: 0, updated: 0, skipped: 0, failed: 0 };
-    const errors: (Problem & { row: number })[] = [];
-    const prepared: { row: number; dto: CreatePersonDto }[] = [];
-    for (const r of rows) {
-      const { dto, problems } = await this.prepare(m, r.data, imp.mapping);
-      if (problems.length) {
-        counts.failed += 1;
-        errors.push(...problems.map((p) => ({ ...p, row: r.row_no })));
-      } else {
-        counts.valid += 1;
-        prepared.push({ row: r.row_no, dto });
-      }
+    const to = Math.min(imp.next_row + WRITE_BATCH, imp.rows_total + 1);
+    const r = await writeBatch(m, {
+      importId: id,
+      from: imp.next_row,
+      to,
+      externalSource: imp.mapping.externalSource ?? 'import',
+      consentSource: imp.mapping.consentSource ?? 'import',
+      onMatch: imp.on_match,
+      dryRun: imp.dry_run,
+      requestedBy: imp.requested_by,
+      headers: JSON.stringify(currentTraceHeaders()),
+    });
+    if (r.read !== to - imp.next_row) {
+      // The staged rows are gone (the import was cancelled, or its rows were removed): stop, do not skip them.
+      throw new Error(`import ${id}: ${to - imp.next_row - r.read} staged rows missing from ${imp.next_row}`);
     }
-    // Matches: by external id first, then by primary email, in two indexed lookups for the batch.
-    const source = imp.mapping.externalSource ?? 'import';
-    const byExternal = new Map<string, string>();
-    const ext = prepared.map((p) => p.dto.externalIds?.[0]?.id).filter((x): x is string => !!x);
-    if (ext.length) {
-      const found: { external_id: string; person_id: string }[] = await m.query(
-        `SELECT external_id, person_id FROM person_external_ids WHERE active AND source = $1 AND external_id = ANY($2)`,
-        [source, ext],
-      );
-      for (const f of found) byExternal.set(f.external_id, f.person_id);
-    }
-    const byEmail = new Map<string, string>();
-    const emails = prepared.map((p) => p.dto.emails?.[0]?.address?.toLowerCase()).filter((x): x is string => !!x);
-    if (emails.length) {
-      const found: { address: string; person_id: string }[] = await m.query(
-        `SELECT address, person_id FROM person_emails WHERE active AND address = ANY($1)`,
-        [emails],
-      );
-      for (const f of found) byEmail.set(f.address, f.person_id);
-    }
-    for (const p of prepared) {
-      const email = p.dto.emails?.[0]?.address?.toLowerCase();
-      const extId = p.dto.externalIds?.[0]?.id;
-      const match = (extId && byExternal.get(extId)) || (email && byEmail.get(email)) || undefined;
-      const emailOwner = email ? byEmail.get(email) : undefined;
-      if (match && emailOwner && emailOwner !== match) {
-        // The email rule holds: a row matched to one contact cannot take another's email.
-        counts.failed += 1;
-        counts.valid -= 1;
-        errors.push({
-          row: p.row,
-          column: header(imp.mapping, 'email'),
-          value: email ?? null,
-          message: `${email} already belongs to another contact`,
-        });
-        continue;
-      }
-      if (match) {
-        if (imp.on_match === 'skip' || imp.dry_run) {
-          counts.skipped += imp.on_match === 'skip' ? 1 : 0;
-          counts.updated += imp.on_match === 'update' ? 1 : 0;
-          continue;
-        }
-        await this.updateMatched(m, match, p.dto);
-        counts.updated += 1;
-        continue;
-      }
-      if (!imp.dry_run) {
-        const personId = await this.insert(m, p.dto);
-        if (email) byEmail.set(email, personId);
-        if (extId) byExternal.set(extId, personId);
-      }
-      counts.written += 1;
-    }
-    if (errors.length) {
+    if (r.clashes.length) {
+      const column = header(imp.mapping, 'email');
       await m.query(
         `INSERT INTO import_errors (import_id, row_no, column_name, value, message)
-         SELECT $1, r, c, v, msg FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS x(r, c, v, msg)
+         SELECT $1, r, $2, v, v || ' already belongs to another contact' FROM unnest($3::int[], $4::text[]) AS x(r, v)
          ON CONFLICT DO NOTHING`,
-        [
-          id,
-          errors.map((e) => e.row),
-          errors.map((e) => e.column),
-          errors.map((e) => e.value),
-          errors.map((e) => e.message),
-        ],
+        [id, column, r.clashes.map((c) => c.row), r.clashes.map((c) => c.email)],
       );
     }
     await m.query(
       `UPDATE imports SET next_row = $2, rows_read = rows_read + $3, valid = valid + $4, written = written + $5,
               updated = updated + $6, skipped = skipped + $7, failed = failed + $8, updated_at = now() WHERE id = $1`,
-      [
-        id,
-        rows[rows.length - 1].row_no + 1,
-        rows.length,
-        counts.valid,
-        counts.written,
-        counts.updated,
-        counts.skipped,
-        counts.failed,
-      ],
+      [id, to, r.read, r.valid, r.written, r.updated, r.skipped, r.failed],
     );
-    return true;
+    wroteEvents.value = !imp.dry_run && r.written + r.updated > 0;
+    return 'more';
   }
 
-  /** A CSV row as the CreatePersonDto the API takes, checked by the API's own validation. */
-  private async prepare(
-    m: EntityManager,
-    data: Record<string, string>,
-    mapping: ImportMapping,
-  ): Promise<{ dto: CreatePersonDto; problems: Problem[] }> {
-    const body: Record<string, unknown> = {};
-    const source: Record<string, string> = {};
-    const custom: Record<string, unknown> = {};
-    const columnOf: Record<string, string> = {};
-    const problems: Problem[] = [];
-    for (const [col, field] of Object.entries(mapping.columns)) {
-      const value = data[col];
-      if (value === undefined || value === '') continue;
-      const bad = unstorableText(value);
-      if (bad) {
-        problems.push({ column: col, value: null, message: bad });
-        continue;
-      }
-      columnOf[field] = col;
-      if (field === 'email') body['emails'] = [{ address: value }];
-      else if (field === 'phone') body['phones'] = [{ number: value }];
-      else if (field === 'tags')
-        body['tags'] = value
-          .split(mapping.tagSeparator ?? '|')
-          .map((t) => t.trim())
-          .filter(Boolean);
-      else if (field === 'externalId')
-        body['externalIds'] = [{ source: mapping.externalSource ?? 'import', id: value }];
-      else if (field === 'sourceChannel') source['channel'] = value;
-      else if (field === 'sourceCampaign') source['campaign'] = value;
-      else if (field.startsWith('utm')) source[field] = value;
-      else if (field.startsWith('cf.')) custom[field.slice(3)] = value;
-      else body[field] = value;
-    }
-    if (Object.keys(source).length) body['source'] = source;
-    if (Object.keys(custom).length) body['customFields'] = custom;
-    const dto = plainToInstance(CreatePersonDto, body);
-    const failures = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    for (const f of flatten(failures)) {
-      const top = f.path.split('.')[0];
-      const field =
-        top === 'emails'
-          ? 'email'
-          : top === 'phones'
-            ? 'phone'
-            : top === 'externalIds'
-              ? 'externalId'
-              : top === 'source'
-                ? `source${cap(f.path.split('.')[1] ?? '')}`
-                : top;
-      const col = columnOf[field] ?? columnOf[top] ?? field;
-      problems.push({ column: col, value: data[col] ?? null, message: f.message });
-    }
-    if (!problems.length) {
-      try {
-        preparePhones(dto.phones ?? [], dto.country);
-        if (dto.customFields) await this.customFields.check(m, dto.customFields, false);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        for (const e of (error.extra?.['errors'] as { field: string; message: string }[] | undefined) ?? []) {
-          const field = e.field.startsWith('phones')
-            ? 'phone'
-            : e.field.startsWith('customFields.')
-              ? `cf.${e.field.slice(13)}`
-              : e.field;
-          const col = columnOf[field] ?? field;
-          problems.push({ column: col, value: data[col] ?? null, message: e.message });
-        }
-      }
-    }
-    return { dto, problems };
-  }
-
-  private async insert(m: EntityManager, dto: CreatePersonDto): Promise<string> {
-    const emails = prepareEmails(dto.emails ?? []);
-    const phones = preparePhones(dto.phones ?? [], dto.country);
-    const externalIds = prepareExternalIds(dto.externalIds);
-    const now = new Date();
-    const id = uuidv7();
-    const firstName = dto.firstName.trim();
-    const lastName = dto.lastName.trim();
-    const person = {
-      id,
-      firstName,
-      lastName,
-      displayName: `${firstName} ${lastName}`,
-      birthDate: dto.birthDate ?? null,
-      country: dto.country?.toUpperCase() ?? null,
-      region: dto.region ?? null,
-      city: dto.city ?? null,
-      locale: dto.locale ?? null,
-      occupation: dto.occupation ?? null,
-      address: null,
-      lifecycleStage: dto.lifecycleStage ?? 'lead',
-      ownerId: dto.ownerId ?? null,
-      tags: [...new Set(dto.tags ?? [])],
-      customFields: dto.customFields ?? {},
-      source: dto.source ? { ...dto.source, firstTouchAt: dto.source.firstTouchAt ?? now.toISOString() } : {},
-      socialProfiles: [],
-      status: 'active',
-      mergedInto: null,
-      searchText: searchText([firstName, lastName, ...emails.map((e) => e.address)]),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    } as unknown as Person;
-    await m.query(
-      `INSERT INTO people (id, first_name, last_name, display_name, birth_date, country, region, city, locale, occupation,
-         lifecycle_stage, owner_id, tags, custom_fields, source, status, search_text, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, 1, $17, $17)`,
-      [
-        id,
-        firstName,
-        lastName,
-        person.displayName,
-        person.birthDate,
-        person.country,
-        person.region,
-        person.city,
-        person.locale,
-        person.occupation,
-        person.lifecycleStage,
-        person.ownerId,
-        person.tags,
-        JSON.stringify(person.customFields),
-        JSON.stringify(person.source),
-        person.searchText,
-        now,
-      ],
-    );
-    await insertEmails(m, id, emails);
-    await insertPhones(m, id, phones);
-    await replaceExternalIds(m, PERSON_IDS, id, externalIds, { fresh: true });
-    const view = toView(person, emails, phones, null, externalIds);
-    await this.events.publish(m, {
-      type: CONTACTS_EVENTS.contactCreated,
-      subject: id,
-      version: 1,
-      data: toPayload(view),
-    });
-    return id;
-  }
-
-  /** onMatch=update: the mapped fields replace the contact's (as a PATCH would), contact.updated goes out. */
-  private async updateMatched(m: EntityManager, id: string, dto: CreatePersonDto): Promise<void> {
-    await m.query(
-      `UPDATE people SET first_name = $2, last_name = $3, display_name = $2 || ' ' || $3,
-              country = COALESCE($4, country), city = COALESCE($5, city), lifecycle_stage = COALESCE($6, lifecycle_stage),
-              owner_id = COALESCE($7, owner_id), tags = COALESCE($8, tags),
-              custom_fields = custom_fields || $9::jsonb, version = version + 1, updated_at = now()
-        WHERE id = $1 AND status = 'active'`,
-      [
-        id,
-        dto.firstName.trim(),
-        dto.lastName.trim(),
-        dto.country?.toUpperCase() ?? null,
-        dto.city ?? null,
-        dto.lifecycleStage ?? null,
-        dto.ownerId ?? null,
-        dto.tags ?? null,
-        JSON.stringify(dto.customFields ?? {}),
-      ],
-    );
-    const ext = prepareExternalIds(dto.externalIds);
-    if (ext.length) {
-      await m.query(
-        `INSERT INTO person_external_ids (person_id, source, external_id) SELECT $1, $2, $3
-         ON CONFLICT DO NOTHING`,
-        [id, ext[0].source, ext[0].id],
-      );
-    }
-    await this.people.publishChange(m, id, CONTACTS_EVENTS.contactUpdated);
+  /** The staged rows hold personal data: they go once the import has ended. */
+  private async dropStaged(id: string): Promise<void> {
+    await this.dataSource
+      .query(`DELETE FROM import_staged WHERE import_id = $1`, [id])
+      .catch((error: Error) => this.logger.warn(`import ${id}: staged rows not removed: ${error.message}`));
   }
 }
 
 function checkMapping(mapping: ImportMapping): void {
   const problems = Object.entries(mapping.columns ?? {})
-    .filter(([, f]) => !(IMPORT_FIELDS as readonly string[]).includes(f) && !/^cf\.[a-z][a-z0-9_]{0,49}$/.test(f))
+    .filter(
+      ([, f]) =>
+        !(IMPORT_FIELDS as readonly string[]).includes(f) && !CUSTOM_FIELD_COLUMN.test(f) && !CONSENT_COLUMN.test(f),
+    )
     .map(([col, f]) => ({ field: `columns.${col}`, message: `"${f}" is not a field an import can fill` }));
   const fields = Object.values(mapping.columns ?? {});
   if (fields.length > 500) problems.push({ field: 'columns', message: 'maps at most 500 columns' });
@@ -621,16 +518,6 @@ function checkMapping(mapping: ImportMapping): void {
 function header(mapping: ImportMapping, field: string): string {
   return Object.entries(mapping.columns).find(([, f]) => f === field)?.[0] ?? field;
 }
-
-function flatten(errors: ValidationError[], prefix = ''): { path: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ path, message }));
-    return [...own, ...flatten(e.children ?? [], path)];
-  });
-}
-
-const cap = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
 /** The delimiter of a header line: the most frequent of `,` `;` and tab outside quotes. */
 export function sniff(line: string): string {
