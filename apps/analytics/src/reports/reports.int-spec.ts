@@ -359,4 +359,26 @@ describe('analytics reports on hand-made data (real Postgres and NATS)', () => {
     ]);
     expect((res.body['series'] as { month: string }[]).map((s) => s.month)).toEqual(['2026-11']);
   });
+
+  it('answers every report in the shape its API reference declares', async () => {
+    const asked: [string, string][] = [
+      ['/analytics/cohorts', '?from=2026-01-01&to=2026-03-31&months=3'],
+      ['/analytics/cohorts', '?by=acquisition&from=2026-01-01&to=2026-12-31'],
+      ['/analytics/trends', '?dimension=country&from=2026-01-01&to=2026-03-31'],
+      ['/analytics/trends', '?dimension=category&from=2026-01-01&to=2026-12-31'],
+      ['/analytics/trends', '?dimension=ageBand&from=2026-01-01&to=2026-12-31'],
+      ['/analytics/attribution', '?from=2026-06-01&to=2026-06-30&lookbackDays=30&halfLifeDays=7'],
+      ['/analytics/attribution', '?conversion=deal&from=2026-01-01&to=2026-12-31'],
+      ['/analytics/roi', '?from=2026-06-01&to=2026-06-30'],
+      ['/analytics/funnels/lifecycle', '?from=2026-04-01&to=2026-04-30'],
+      ['/analytics/funnels/deals', `?from=2026-07-01&to=2026-07-31&pipelineId=${pipeline}`],
+      ['/analytics/support/kpis', '?by=team&from=2026-11-01&to=2026-11-30'],
+      ['/analytics/support/kpis', '?by=agent&from=2026-01-01&to=2026-12-31'],
+    ];
+    for (const [route, query] of asked) {
+      const res = await t.get(`${route}${query}`);
+      const violations = await t.answerViolations('GET', route, res.body);
+      expect({ route, query, status: res.status, violations }).toEqual({ route, query, status: 200, violations: [] });
+    }
+  });
 });

@@ -93,6 +93,7 @@ describe('analytics orders, RFM and CLV (real Postgres and NATS)', () => {
     const res = await t.post('/analytics/scores/recompute', {});
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ customers: 5, published: 5 });
+    expect(await t.answerViolations('POST', '/analytics/scores/recompute', res.body)).toEqual([]);
 
     const scores = async (id: string) => (await t.get(`/analytics/customers/${id}/scores`)).body;
     expect(await scores(A)).toMatchObject({ r: 3, f: 5, m: 4, segment: 'loyal', recencyDays: 28, frequency: 4 });
@@ -100,9 +101,11 @@ describe('analytics orders, RFM and CLV (real Postgres and NATS)', () => {
     expect(await scores(C)).toMatchObject({ r: 2, f: 4, m: 5, segment: 'at_risk' });
     expect(await scores(D)).toMatchObject({ r: 1, f: 2, m: 1, segment: 'hibernating' });
     expect(await scores(E)).toMatchObject({ r: 4, f: 3, m: 3, segment: 'potential_loyalist' });
+    expect(await t.answerViolations('GET', '/analytics/customers/{id}/scores', await scores(A))).toEqual([]);
 
     const rfm = await t.get('/analytics/rfm');
     expect(rfm.status).toBe(200);
+    expect(await t.answerViolations('GET', '/analytics/rfm', rfm.body)).toEqual([]);
     expect(rfm.body).toMatchObject({
       customers: 5,
       scores: { r: { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 }, f: { 1: 0, 2: 2, 3: 1, 4: 1, 5: 1 } },
@@ -129,6 +132,7 @@ describe('analytics orders, RFM and CLV (real Postgres and NATS)', () => {
   it('fits BG/NBD and Gamma-Gamma over the customers and gives one customer the model figures', async () => {
     const model = await t.get('/analytics/clv/model');
     expect(model.status).toBe(200);
+    expect(await t.answerViolations('GET', '/analytics/clv/model', model.body)).toEqual([]);
     // Repeat purchases are purchase days after the first: A 2, C 2, E 1.
     expect(model.body).toMatchObject({
       model: 'bg-nbd',
@@ -143,6 +147,7 @@ describe('analytics orders, RFM and CLV (real Postgres and NATS)', () => {
 
     const clv = await t.get(`/analytics/customers/${A}/clv?horizon=39&unit=week`);
     expect(clv.status).toBe(200);
+    expect(await t.answerViolations('GET', '/analytics/customers/{id}/clv', clv.body)).toEqual([]);
     // A: first purchase 70 days ago, repeat days 56 and 28 days ago.
     expect(clv.body).toMatchObject({ frequency: 2, recency: 6, T: 10, horizon: 39 });
     expect(clv.body['pAlive']).toBeGreaterThan(0);
@@ -155,8 +160,10 @@ describe('analytics orders, RFM and CLV (real Postgres and NATS)', () => {
     });
     const top = await t.get('/analytics/clv/top?limit=2');
     expect((top.body['items'] as unknown[]).length).toBe(2);
+    expect(await t.answerViolations('GET', '/analytics/clv/top', top.body)).toEqual([]);
     const dist = await t.get('/analytics/clv/distribution');
     expect(dist.body).toMatchObject({ customers: 5 });
+    expect(await t.answerViolations('GET', '/analytics/clv/distribution', dist.body)).toEqual([]);
   });
 
   it('re-scores a customer when an order arrives and publishes the new segment', async () => {

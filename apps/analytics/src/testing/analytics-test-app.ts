@@ -14,6 +14,7 @@ import {
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
 import { createServiceApp, signDevToken } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
+import { answerViolations, type OpenApiDocument } from './answer-conformance';
 
 export const SECRET = 'analytics-spec-secret-0123456789abcdef';
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -96,6 +97,14 @@ export class AnalyticsTestApp {
     const res = await fetch(`${this.base}${path}`, { headers: { authorization: `Bearer ${this.tokens[role]}` } });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  private document?: OpenApiDocument;
+
+  /** Where an answer strays from its route's declared 200 schema (route as the document spells it: `/analytics/customers/{id}/scores`). */
+  async answerViolations(method: string, route: string, body: unknown): Promise<string[]> {
+    this.document ??= (await (await fetch(`${this.base}/openapi.json`)).json()) as OpenApiDocument;
+    return answerViolations(this.document, method, route, body);
   }
 
   async post(path: string, body: unknown, role = 'admin'): Promise<{ status: number; body: Record<string, unknown> }> {

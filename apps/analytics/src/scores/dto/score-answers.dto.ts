@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { RFM_SEGMENTS } from '../../models/rfm';
+import { MODEL_UNITS } from '../../shared/analytics-settings';
 import { COUNT, DAY, MINOR, RATIO, TIMESTAMP, UUID } from '../../shared/answer-schema';
 
 const SCORE = { type: 'integer', format: 'int32', minimum: 1, maximum: 5 } as const;
@@ -13,27 +14,47 @@ class ParamsDto {
   @ApiProperty() b!: number;
 }
 
+class SpendParamsDto {
+  @ApiProperty() p!: number;
+  @ApiProperty() q!: number;
+  @ApiProperty() v!: number;
+}
+
+class SpendModelDto {
+  @ApiProperty({ enum: ['gamma-gamma'] }) model!: string;
+  @ApiProperty({ type: SpendParamsDto }) params!: SpendParamsDto;
+  @ApiProperty({ ...COUNT, description: 'Repeat buyers the spend model was fitted on' }) customers!: number;
+}
+
 export class ClvModelDto {
   @ApiProperty({ enum: ['bg-nbd'] }) model!: string;
+  @ApiProperty(DAY) calibrationEnd!: string;
+  @ApiProperty({ enum: MODEL_UNITS }) unit!: string;
   @ApiProperty({ type: ParamsDto }) params!: ParamsDto;
   @ApiProperty() logLikelihood!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) customers!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) repeatCustomers!: number;
-  @ApiProperty({ format: 'int32', minimum: 0, maximum: 2147483647 }) repeatTransactions!: number;
-  @ApiProperty({ description: '{ model: "gamma-gamma", params: { p, q, v }, customers }, null without repeat buyers' })
-  spend!: object | null;
-  @ApiProperty({ format: 'date-time', maxLength: 40 }) fittedAt!: string;
+  @ApiProperty(COUNT) customers!: number;
+  @ApiProperty(COUNT) repeatCustomers!: number;
+  @ApiProperty(COUNT) repeatTransactions!: number;
+  @ApiProperty({ ...COUNT, description: 'Distinct (x, t_x, T) histories the fit ran on' }) distinctHistories!: number;
+  @ApiProperty({ type: SpendModelDto, nullable: true, description: 'null without repeat buyers' })
+  spend!: SpendModelDto | null;
+  @ApiProperty(TIMESTAMP) fittedAt!: string;
 }
 
 export class CustomerClvDto {
+  @ApiProperty(UUID) customerId!: string;
+  @ApiProperty(DAY) calibrationEnd!: string;
+  @ApiProperty({ enum: MODEL_UNITS }) unit!: string;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 5200, description: 'in units' })
+  horizon!: number;
   @ApiProperty({ description: 'repeat purchases (distinct purchase days after the first)' }) frequency!: number;
   @ApiProperty({ description: 'time of the last repeat purchase since the first, in units' }) recency!: number;
   @ApiProperty({ description: 'time from the first purchase to the calibration end, in units' }) T!: number;
-  @ApiProperty() pAlive!: number;
+  @ApiProperty(RATIO) pAlive!: number;
   @ApiProperty() expectedPurchases!: number;
-  @ApiProperty({ nullable: true, description: 'minor units' }) expectedSpendPerTransaction!: number | null;
-  @ApiProperty({ nullable: true, description: 'discounted, minor units' }) clv!: number | null;
-  @ApiProperty() churnRisk!: number;
+  @ApiProperty({ ...MINOR, nullable: true, description: 'minor units' }) expectedSpendPerTransaction!: number | null;
+  @ApiProperty({ ...MINOR, nullable: true, description: 'discounted, minor units' }) clv!: number | null;
+  @ApiProperty(RATIO) churnRisk!: number;
 }
 
 export class CustomerScoresDto {
