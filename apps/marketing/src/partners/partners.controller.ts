@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiIfMatch,
   ApiProblem,
   CurrentPrincipal,
+  forwardedPrefix,
   PageQueryDto,
   RequirePermission,
   type Principal,
@@ -67,8 +69,16 @@ export class PartnersController {
     summary:
       'Make a draft agreement (purposes, shareable fields, validity, k threshold); a new shared key is answered once',
   })
-  createAgreement(@Param() { id }: IdParams, @Body() dto: CreateAgreementDto, @CurrentPrincipal() p?: Principal) {
-    return this.partners.createAgreement(id, dto, actorOf(p));
+  async createAgreement(
+    @Param() { id }: IdParams,
+    @Body() dto: CreateAgreementDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() p?: Principal,
+  ) {
+    const agreement = await this.partners.createAgreement(id, dto, actorOf(p));
+    void reply.header('location', `${forwardedPrefix(req.headers)}/partner-agreements/${agreement.id}`);
+    return agreement;
   }
 
   @Get('partners/:id/agreements')

@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DeletionNoticesService } from './deletion-notices.service';
+import { ExchangeController } from './exchange.controller';
+import { ExchangeRawBody, ExchangeSignatureGuard } from './exchange-signature.guard';
+import { PartnerAudiencesService } from './partner-audiences.service';
+import { PartnerClient } from './partner-client';
 import { PartnersController } from './partners.controller';
 import { PartnersService } from './partners.service';
+import { ShareLogService } from './share-log.service';
+import { SharingController } from './sharing.controller';
+import { SharingService } from './sharing.service';
 
+// Global: the contact event handlers (listed with the mirror's) queue deletion notices through it.
+@Global()
 @Module({
-  controllers: [PartnersController],
-  providers: [PartnersService],
-  exports: [PartnersService],
+  controllers: [PartnersController, SharingController, ExchangeController],
+  providers: [
+    PartnersService,
+    PartnerClient,
+    SharingService,
+    ShareLogService,
+    PartnerAudiencesService,
+    DeletionNoticesService,
+    ExchangeRawBody,
+    ExchangeSignatureGuard,
+  ],
+  exports: [PartnersService, DeletionNoticesService, PartnerAudiencesService],
 })
 export class PartnersModule {}

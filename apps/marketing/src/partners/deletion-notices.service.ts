@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { JobRunner } from '@crm/jobs';
+import { uuidv7 } from '@crm/persistence';
+import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
+import { PartnerClient, partnerProblem } from './partner-client';
+import { findAgreement, findPartner, type AgreementRow, type PartnerRow } from './partners.repository';
+
+export const DELETION_NOTICE_JOB = 'marketing-partner-deletion-notice';
+
+interface NoticeRow {
+  id: string;
+  agreement_id: string;
+  partner_id: string;
+  contact_id: string;
+  reason: 'consent_withdrawn' | 'erased';
+  email_hashes: string[];
+  phone_hashes: string[];
+  status: string;
+  attempts: number;
+  created_at: Date;
+}
+
+/**
+ * Deletion notices: when a contact withdraws partner-sharing consent (or is
+ * erased), every partner that received them gets a signed notice naming the
+ * hashes it holds, as a durable job retried with backoff; each attempt, its
+ * error and the partner's answer are recorded on the notice.
+ */
+@Injectable()
+export class DeletionNoticesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings,
+    private readonly client: PartnerClient,
+    private readonly jobs: JobRunner,
+  ) {
+    jobs.register<{ noticeId: string }>({
+      name: DELETION_NOTICE_JOB,
+      retryLimit: settings.PARTNER_NOTICE_RETRIES,
+      retryDelaySeconds: settings.PARTNER_NOTICE_RETRY_SECONDS,
+      retryBackoff: true,
+      pollingIntervalSeconds: 1,
+      handler: ({ noticeId }) => this.deliver(noticeId),
+    });
+  }
+
+  /**
+   * One notice per agreement for the shares of this contact no notice has
+   * covered yet, queued in the caller's transaction (the event's).
+   */
+  async queue(m: EntityManager, contactId: string, reason: NoticeRow['reason']): Promise<number> {
+    const pending: {
+      agreement_id: string;
+      partner_id: string;
+      share_ids: string[];
+      email_hashes: string[];
+      phone_hashes: string[];
+    }[] = await m.query(
+      `SELECT s.agreement_id, s.partner_id, array_agg(s.id) AS share_ids,
+              COALESCE(array_agg(DISTINCT c.email_hash) FILTER (WHERE c.email_hash IS NOT NULL), '{}') AS email_hashes,
+              COALESCE(array_agg(DISTINCT c.phone_hash) FILTER (WHERE c.phone_hash IS NOT NULL), '{}') AS phone_hashes
+         FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id
+        WHERE c.contact_id = $1 AND s.kind = 'share'
+          AND NOT EXISTS (SELECT 1 FROM partner_deletion_notices n WHERE n.contact_id = $1 AND s.id = ANY(n.share_ids))
+        GROUP BY s.agreement_id, s.partner_id`,
+      [contactId],
+    );
+    for (const p of pending) {
+      if (!p.email_hashes.length && !p.phone_hashes.length) continue;
+      const id = uuidv7();
+      await m.query(
+        `INSERT INTO partner_deletion_notices (id, agreement_id, partner_id, contact_id, reason, email_hashes, phone_hashes, share_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, p.agreement_id, p.partner_id, contactId, reason, p.email_hashes, p.phone_hashes, p.share_ids],
+      );
+      await this.jobs.send(DELETION_NOTICE_JOB, { noticeId: id }, { id }, m);
+    }
+    return pending.length;
+  }
+
+  private async record(id: string, outcome: { error?: string; deleted?: number }): Promise<void> {
+    if (outcome.error !== undefined) {
+      await this.dataSource.query(
+        `UPDATE partner_deletion_notices SET attempts = attempts + 1, last_error = $2,
+           status = CASE WHEN attempts + 1 > $3 THEN 'failed' ELSE status END WHERE id = $1`,
+        [id, outcome.error.slice(0, 500), this.settings.PARTNER_NOTICE_RETRIES],
+      );
+      return;
+    }
+    // Once the partner has deleted, the hashes of an erased contact are not kept here either.
+    await this.dataSource.query(
+      `UPDATE partner_deletion_notices SET attempts = attempts + 1, status = 'delivered', delivered_at = now(),
+         partner_deleted = $2, last_error = NULL,
+         email_hashes = CASE WHEN reason = 'erased' THEN '{}' ELSE email_hashes END,
+         phone_hashes = CASE WHEN reason = 'erased' THEN '{}' ELSE phone_hashes END
+       WHERE id = $1`,
+      [id, outcome.deleted ?? 0],
+    );
+  }
+
+  /** One attempt; a failure is recorded and thrown, so the job is retried with backoff. */
+  async deliver(id: string): Promise<void> {
+    const [n]: NoticeRow[] = await this.dataSource.query(`SELECT * FROM partner_deletion_notices WHERE id = $1`, [id]);
+    if (!n || n.status === 'delivered') return;
+    const agreement = (await findAgreement(this.dataSource.manager, n.agreement_id)) as AgreementRow;
+    const partner = (await findPartner(this.dataSource.manager, n.partner_id)) as PartnerRow;
+    let error: string | undefined;
+    let deleted: number | undefined;
+    try {
+      const answer = await this.client.post<{ deleted?: unknown }>(partner, agreement, 'deletions', {
+        noticeId: n.id,
+        issuedAt: n.created_at.toISOString(),
+        emailHashes: n.email_hashes,
+        phoneHashes: n.phone_hashes,
+      });
+      if (answer.status === 200 && typeof answer.body?.deleted === 'number') deleted = answer.body.deleted;
+      else error = partnerProblem(answer);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    await this.record(id, error === undefined ? { deleted } : { error });
+    if (error !== undefined) throw new Error(`deletion notice ${id} not delivered: ${error}`);
+  }
+}

@@ -1,0 +1,133 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { AGE_BANDS, AGREEMENT_PURPOSES, SHAREABLE_FIELDS } from '../shareable-fields';
+
+const HASH = /^[0-9a-f]{64}$/;
+const HASH_MESSAGE = 'must be a lower-case hex HMAC-SHA256 (64 characters)';
+
+export class MatchRecordDto {
+  @ApiPropertyOptional({ pattern: HASH.source })
+  @IsOptional()
+  @Matches(HASH, { message: HASH_MESSAGE })
+  emailHash?: string;
+
+  @ApiPropertyOptional({ pattern: HASH.source })
+  @IsOptional()
+  @Matches(HASH, { message: HASH_MESSAGE })
+  phoneHash?: string;
+}
+
+export class MatchRequestDto {
+  @ApiProperty({ type: [MatchRecordDto], minItems: 1, maxItems: 2000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => MatchRecordDto)
+  records!: MatchRecordDto[];
+}
+
+/** One shared record: keyed hashes and coarse attributes; any other property is refused (no free text). */
+export class SharedRecordDto extends MatchRecordDto {
+  @ApiPropertyOptional({ pattern: '^[A-Z]{2}$' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code' })
+  country?: string;
+
+  @ApiPropertyOptional({ enum: AGE_BANDS })
+  @IsOptional()
+  @IsIn(AGE_BANDS, { message: `must be one of ${AGE_BANDS.join(', ')}` })
+  ageBand?: string;
+
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,40}$' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a segment code (letters, digits, - or _)' })
+  rfmSegment?: string;
+}
+
+export class AudienceChunkDto {
+  @ApiProperty({ format: 'uuid', description: "The sender's share id" })
+  @IsUUID('all', { message: 'must be a UUID' })
+  shareId!: string;
+
+  @ApiProperty({ minimum: 0 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  chunk!: number;
+
+  @ApiProperty({ minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  chunks!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
+  sharedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
+  expiresAt!: string;
+
+  @ApiProperty({ enum: AGREEMENT_PURPOSES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(AGREEMENT_PURPOSES, { each: true })
+  purposes!: string[];
+
+  @ApiProperty({ enum: SHAREABLE_FIELDS, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SHAREABLE_FIELDS, { each: true })
+  fields!: string[];
+
+  @ApiProperty({ type: [SharedRecordDto], minItems: 1, maxItems: 2000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => SharedRecordDto)
+  records!: SharedRecordDto[];
+}
+
+export class DeletionNoticeDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'must be a UUID' })
+  noticeId!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
+  issuedAt!: string;
+
+  @ApiProperty({ type: [String], maxItems: 100 })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(HASH, { each: true, message: HASH_MESSAGE })
+  emailHashes!: string[];
+
+  @ApiProperty({ type: [String], maxItems: 100 })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(HASH, { each: true, message: HASH_MESSAGE })
+  phoneHashes!: string[];
+}

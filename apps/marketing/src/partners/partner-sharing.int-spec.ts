@@ -1,0 +1,519 @@
+import { waitFor } from '@crm/messaging';
+import { uuidv7 } from '@crm/persistence';
+import { startMarketingApp, type MarketingTestApp } from '../testing/marketing-test-app';
+import { SmtpReceiver } from '../testing/smtp-receiver';
+
+jest.setTimeout(180_000);
+
+interface Problem {
+  status: number;
+  code: string;
+  errors?: { field: string; message: string }[];
+}
+
+const ENV = { PARTNER_ALLOW_HTTP: 'true', PARTNER_NOTICE_RETRY_SECONDS: '1' };
+const email = (i: number) => `person${i}@example.com`;
+
+/**
+ * Two suites in one test: two marketing instances, each on its own database
+ * and event namespace. A shares with B; B holds some of the same people
+ * under its own contact ids.
+ */
+describe('partner sharing between two suites (real Postgres and NATS, signed HTTP between them)', () => {
+  let a: MarketingTestApp;
+  let b: MarketingTestApp;
+  const smtp = new SmtpReceiver();
+  // A's contacts 1..8: 1-6 granted partner_sharing, 7 did not, 8 granted but is a minor.
+  const aIds = Array.from({ length: 9 }, () => uuidv7());
+  // B's own ids for people 1-4 and 7, and two people A does not know.
+  const bIds = Array.from({ length: 11 }, () => uuidv7());
+  const inB = [1, 2, 3, 4, 7, 9, 10];
+  let agreementA: string;
+  let agreementB: string;
+  let partnerOnA: string;
+  let segmentAll: string;
+  const exchangeBodies: string[] = [];
+  const realFetch = globalThis.fetch;
+
+  const consent = (t: MarketingTestApp, contactId: string, purpose: string, granted: boolean, decidedAt?: string) =>
+    t.publish('contacts', {
+      type: 'crm.contacts.consent.changed',
+      subject: contactId,
+      version: 1,
+      data: {
+        contactId,
+        channel: 'email',
+        purpose,
+        granted,
+        source: 'form',
+        decidedAt: decidedAt ?? new Date().toISOString(),
+      },
+    });
+
+  const staticSegment = async (t: MarketingTestApp, contactIds: string[]) => {
+    const seg = await t.call<{ id: string }>('POST', '/segments', {
+      body: { name: `list ${uuidv7()}`, kind: 'static' },
+    });
+    expect(seg.status).toBe(201);
+    expect((await t.call('POST', `/segments/${seg.body.id}/members`, { body: { contactIds } })).status).toBe(200);
+    return seg.body.id;
+  };
+
+  const bMembers = async (segmentId: string) =>
+    (
+      await b.db.query<{ contact_id: string }>(
+        `SELECT contact_id FROM segment_members WHERE segment_id = $1 ORDER BY contact_id`,
+        [segmentId],
+      )
+    ).rows.map((r) => r.contact_id);
+
+  beforeAll(async () => {
+    await smtp.start();
+    a = await startMarketingApp('partners_a', ENV);
+    b = await startMarketingApp('partners_b', {
+      ...ENV,
+      SMTP_URL: smtp.url,
+      TRACKING_BASE_URL: 'http://tracking.test',
+    });
+    // Every request between the suites, as it went over the wire.
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (String(input).includes('/partner-exchange/')) exchangeBodies.push(String(init?.body ?? ''));
+      return realFetch(input, init);
+    });
+    for (let i = 1; i <= 8; i++)
+      await a.contact(
+        aIds[i],
+        1,
+        {
+          primaryEmail: i === 3 ? ` Person3@Example.COM ` : email(i),
+          birthDate: i === 8 ? '2015-05-01' : '1980-02-03',
+          country: 'FR',
+        },
+        'created',
+      );
+    for (const i of inB) await b.contact(bIds[i], 1, { primaryEmail: email(i) }, 'created');
+    for (let i = 1; i <= 6; i++) await consent(a, aIds[i], 'partner_sharing', true, '2026-01-01T00:00:00Z');
+    await consent(a, aIds[8], 'partner_sharing', true, '2026-01-01T00:00:00Z');
+    await consent(a, aIds[7], 'marketing', true, '2026-01-01T00:00:00Z');
+    for (const i of inB) await consent(b, bIds[i], 'marketing', true, '2026-01-01T00:00:00Z');
+    await waitFor(
+      () => a.count('consent_mirror'),
+      (n) => n === 8,
+    );
+    await waitFor(
+      () => b.count('consent_mirror'),
+      (n) => n === inB.length,
+    );
+    await waitFor(
+      async () => (await a.db.query(`SELECT count(*)::int AS n FROM contact_mirror WHERE status = 'active'`)).rows[0].n,
+      (n) => n === 8,
+    );
+    await waitFor(
+      async () => (await b.db.query(`SELECT count(*)::int AS n FROM contact_mirror WHERE status = 'active'`)).rows[0].n,
+      (n) => n === inB.length,
+    );
+
+    // A makes the agreement; B records the same exchange id and key.
+    const pa = await a.call<{ id: string }>('POST', '/partners', {
+      body: { name: 'Bee Travel', contactEmail: 'dpo@bee.example', baseUrl: b.base },
+    });
+    expect(pa.status).toBe(201);
+    partnerOnA = pa.body.id;
+    const ag = await a.call<{ id: string; exchangeId: string; sharedKey: string; status: string }>(
+      'POST',
+      `/partners/${partnerOnA}/agreements`,
+      {
+        body: {
+          name: 'Travel x Shop 2026',
+          purposes: ['marketing'],
+          fields: ['emailHash', 'country', 'ageBand'],
+          validUntil: '2027-12-31T00:00:00Z',
+          minAudienceSize: 3,
+        },
+      },
+    );
+    expect(ag.status).toBe(201);
+    expect(ag.body.status).toBe('draft');
+    expect(ag.body.sharedKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    agreementA = ag.body.id;
+    const pb = await b.call<{ id: string }>('POST', '/partners', { body: { name: 'Ay Shop', baseUrl: a.base } });
+    const bg = await b.call<{ id: string; sharedKey?: string }>('POST', `/partners/${pb.body.id}/agreements`, {
+      body: {
+        name: 'Shop x Travel 2026',
+        purposes: ['marketing'],
+        fields: ['emailHash', 'country', 'ageBand'],
+        validUntil: '2027-12-31T00:00:00Z',
+        minAudienceSize: 3,
+        exchangeId: ag.body.exchangeId,
+        sharedKey: ag.body.sharedKey,
+      },
+    });
+    expect(bg.status).toBe(201);
+    expect(bg.body.sharedKey).toBeUndefined();
+    agreementB = bg.body.id;
+    segmentAll = await staticSegment(a, aIds.slice(1));
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await a?.close();
+    await b?.close();
+    await smtp.stop();
+  });
+
+  it('refuses to move anything under an agreement that is not active yet', async () => {
+    const res = await a.call<Problem>('POST', `/partner-agreements/${agreementA}/match`, {
+      body: { segmentId: segmentAll },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('AGREEMENT_NOT_IN_FORCE');
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    for (const [t, id] of [
+      [a, agreementA],
+      [b, agreementB],
+    ] as const)
+      expect((await t.call<{ status: string }>('POST', `/partner-agreements/${id}/activate`)).body.status).toBe(
+        'active',
+      );
+  });
+
+  it('audits every change to partners and agreements with who made it', async () => {
+    const patched = await a.call<{ contactName: string }>('PATCH', `/partners/${partnerOnA}`, {
+      body: { contactName: 'Dana' },
+    });
+    expect(patched.status).toBe(200);
+    const trail = await a.call<{ items: { action: string; actor: string; changes: Record<string, unknown> }[] }>(
+      'GET',
+      `/partner-audit?entityId=${agreementA}`,
+    );
+    expect(trail.body.items.map((e) => e.action)).toEqual(['created', 'activate']);
+    expect(trail.body.items[0].actor).toBe('spec-admin');
+    expect(JSON.stringify(trail.body)).not.toContain('sharedKey');
+    const partnerTrail = await a.call<{ items: { action: string; changes: Record<string, unknown> }[] }>(
+      'GET',
+      `/partner-audit?entityId=${partnerOnA}`,
+    );
+    expect(partnerTrail.body.items.map((e) => e.action)).toEqual(['created', 'updated']);
+    expect(partnerTrail.body.items[1].changes).toEqual({ contactName: { from: null, to: 'Dana' } });
+  });
+
+  it('refuses fields outside the allow-list and agreements without an identifier to match on', async () => {
+    const bad = await a.call<Problem>('POST', `/partners/${partnerOnA}/agreements`, {
+      body: { name: 'x', purposes: ['marketing'], fields: ['firstName'], validUntil: '2027-01-01T00:00:00Z' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.field)).toContain('fields');
+    const noId = await a.call<Problem>('POST', `/partners/${partnerOnA}/agreements`, {
+      body: { name: 'x', purposes: ['marketing'], fields: ['country'], validUntil: '2027-01-01T00:00:00Z' },
+    });
+    expect(noId.status).toBe(400);
+    expect(noId.body.errors?.map((e) => e.field)).toEqual(['fields']);
+  });
+
+  it('checks permissions: the marketing role cannot see partners, admin can', async () => {
+    const marketer = await a.token(['marketing']);
+    expect((await a.call('GET', '/partners', { token: marketer })).status).toBe(403);
+    expect(
+      (
+        await a.call('POST', `/partner-agreements/${agreementA}/shares`, {
+          token: marketer,
+          body: { segmentId: segmentAll },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await a.call('GET', '/partners', { token: null })).status).toBe(401);
+    expect((await a.call('GET', '/partners')).status).toBe(200);
+  });
+
+  it('counts the overlap without raw emails leaving: 6 consented, 4 of them are also B contacts', async () => {
+    const before = exchangeBodies.length;
+    const res = await a.call<{ audience: number; matched: number; shareable: boolean }>(
+      'POST',
+      `/partner-agreements/${agreementA}/match`,
+      { body: { segmentId: segmentAll } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ audience: 6, matched: 4, shareable: true });
+    const sent = exchangeBodies.slice(before).join('\n');
+    expect(sent).not.toContain('@');
+    expect(sent.toLowerCase()).not.toContain('person');
+    expect(await b.count('partner_audiences')).toBe(0);
+  });
+
+  it('refuses a share below the k threshold, on the consented audience and on the match', async () => {
+    const small = await staticSegment(a, [aIds[1], aIds[2], aIds[7]]);
+    const res = await a.call<Problem & { minAudienceSize: number }>(
+      'POST',
+      `/partner-agreements/${agreementA}/shares`,
+      { body: { segmentId: small } },
+    );
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'AUDIENCE_BELOW_THRESHOLD', minAudienceSize: 3 });
+    const fewMatches = await staticSegment(a, [aIds[1], aIds[5], aIds[6]]);
+    const res2 = await a.call<Problem>('POST', `/partner-agreements/${agreementA}/shares`, {
+      body: { segmentId: fewMatches },
+    });
+    expect(res2.status).toBe(422);
+    expect(res2.body.code).toBe('AUDIENCE_BELOW_THRESHOLD');
+    expect(await b.count('partner_audiences')).toBe(0);
+    expect(await a.count('partner_share_contacts')).toBe(0);
+  });
+
+  let audienceOnB: string;
+  let partnerSegment: string;
+
+  it('shares only consented adults; B keeps the 4 it matched as a partner audience segment with provenance', async () => {
+    const before = exchangeBodies.length;
+    const res = await a.call<{ status: string; audience: number; matched: number; partnerAudienceId: string }>(
+      'POST',
+      `/partner-agreements/${agreementA}/shares`,
+      { body: { segmentId: segmentAll } },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'delivered', audience: 6, matched: 4 });
+    audienceOnB = res.body.partnerAudienceId;
+    const shared = (
+      await a.db.query<{ contact_id: string }>(`SELECT contact_id FROM partner_share_contacts ORDER BY contact_id`)
+    ).rows.map((r) => r.contact_id);
+    expect(shared).toEqual(aIds.slice(1, 7).sort());
+    const payloads = exchangeBodies.slice(before).map((s) => JSON.parse(s) as { records: Record<string, unknown>[] });
+    const records = payloads[payloads.length - 1].records;
+    expect(records).toHaveLength(6);
+    for (const r of records) expect(Object.keys(r).sort()).toEqual(['ageBand', 'country', 'emailHash']);
+    expect(exchangeBodies.slice(before).join('\n')).not.toContain('@');
+
+    const aud = await b.call<{
+      status: string;
+      members: number;
+      segmentId: string;
+      provenance: { partnerName: string; purposes: string[] };
+      expiresAt: string;
+    }>('GET', `/partner-audiences/${audienceOnB}`);
+    expect(aud.body).toMatchObject({
+      status: 'active',
+      members: 4,
+      provenance: { partnerName: 'Ay Shop', purposes: ['marketing'] },
+    });
+    partnerSegment = aud.body.segmentId;
+    expect(await bMembers(partnerSegment)).toEqual([bIds[1], bIds[2], bIds[3], bIds[4]].sort());
+    // Person 7 is B's contact too, but never consented at A: not in the export, not in B's audience.
+    const attrs = await b.db.query(`SELECT country, age_band FROM partner_audience_members WHERE audience_id = $1`, [
+      audienceOnB,
+    ]);
+    expect(attrs.rows.every((r) => r.country === 'FR' && r.age_band === '45-54')).toBe(true);
+  });
+
+  it('B runs a campaign to the partner audience', async () => {
+    const tpl = await b.call<{ id: string }>('POST', '/templates', {
+      body: { name: 'Offer', channel: 'email', subject: 'Hello', body: '<p>Partner offer</p>' },
+    });
+    const created = await b.call<{ id: string }>('POST', '/campaigns', {
+      body: { name: 'Partner offer', channel: 'email', templateId: tpl.body.id, segmentIds: [partnerSegment] },
+    });
+    expect(created.status).toBe(201);
+    await b.call('POST', `/campaigns/${created.body.id}/schedule`, { body: {} });
+    await waitFor(
+      async () => (await b.call<{ status: string }>('GET', `/campaigns/${created.body.id}`)).body.status,
+      (s) => s === 'done',
+      30_000,
+      200,
+    );
+    expect(smtp.mails.flatMap((m) => m.to).sort()).toEqual([email(1), email(2), email(3), email(4)]);
+  });
+
+  it('refuses an exchange request whose signature does not match', async () => {
+    const res = await realFetch(`${b.base}/partner-exchange/v1/deletions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-crm-partner-agreement': uuidv7(),
+        'x-crm-partner-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-crm-partner-signature': 'sha256=00',
+      },
+      body: JSON.stringify({
+        noticeId: uuidv7(),
+        issuedAt: new Date().toISOString(),
+        emailHashes: [],
+        phoneHashes: [],
+      }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as Problem).code).toBe('PARTNER_SIGNATURE_INVALID');
+  });
+
+  it('consent withdrawal sends a signed deletion notice and B deletes the contact', async () => {
+    await consent(a, aIds[1], 'partner_sharing', false);
+    const notice = await waitFor(
+      async () =>
+        (
+          await a.db.query(`SELECT status, partner_deleted FROM partner_deletion_notices WHERE contact_id = $1`, [
+            aIds[1],
+          ])
+        ).rows[0],
+      (n) => n?.status === 'delivered',
+      20_000,
+    );
+    expect(notice.partner_deleted).toBe(1);
+    expect(await bMembers(partnerSegment)).toEqual([bIds[2], bIds[3], bIds[4]].sort());
+    expect(
+      Number(
+        (await b.db.query(`SELECT count(*) FROM partner_audience_members WHERE contact_id = $1`, [bIds[1]])).rows[0]
+          .count,
+      ),
+    ).toBe(0);
+  });
+
+  it('retries a deletion notice the partner did not receive, recording each failure', async () => {
+    await a.call('PATCH', `/partners/${partnerOnA}`, { body: { baseUrl: 'http://127.0.0.1:59998' } });
+    await consent(a, aIds[2], 'partner_sharing', false);
+    const failed = await waitFor(
+      async () =>
+        (
+          await a.db.query(`SELECT status, attempts, last_error FROM partner_deletion_notices WHERE contact_id = $1`, [
+            aIds[2],
+          ])
+        ).rows[0],
+      (n) => n?.attempts >= 1,
+      20_000,
+    );
+    expect(failed.status).toBe('pending');
+    expect(failed.last_error).toContain('did not answer: ECONNREFUSED');
+    await a.call('PATCH', `/partners/${partnerOnA}`, { body: { baseUrl: b.base } });
+    await waitFor(
+      async () =>
+        (await a.db.query(`SELECT status FROM partner_deletion_notices WHERE contact_id = $1`, [aIds[2]])).rows[0]
+          .status,
+      (s) => s === 'delivered',
+      30_000,
+    );
+    expect(await bMembers(partnerSegment)).toEqual([bIds[3], bIds[4]].sort());
+  });
+
+  it('shows where one contact went: the share and the delivered notice', async () => {
+    const view = await a.call<{
+      shares: { partner: { name: string }; fields: string[]; status: string }[];
+      deletionNotices: { reason: string; status: string; partnerDeleted: number }[];
+    }>('GET', `/partner-shares/contacts/${aIds[1]}`);
+    expect(view.status).toBe(200);
+    expect(view.body.shares).toEqual([
+      expect.objectContaining({
+        partner: { id: partnerOnA, name: 'Bee Travel' },
+        fields: ['emailHash', 'country', 'ageBand'],
+        status: 'delivered',
+      }),
+    ]);
+    expect(view.body.deletionNotices).toEqual([
+      expect.objectContaining({ reason: 'consent_withdrawn', status: 'delivered', partnerDeleted: 1 }),
+    ]);
+    const never = await a.call<{ shares: unknown[] }>('GET', `/partner-shares/contacts/${aIds[7]}`);
+    expect(never.body.shares).toEqual([]);
+  });
+
+  it('leaves withdrawn contacts out of later shares; expiry deletes the received audience', async () => {
+    for (const [t, id] of [
+      [a, agreementA],
+      [b, agreementB],
+    ] as const)
+      expect((await t.call('PATCH', `/partner-agreements/${id}`, { body: { minAudienceSize: 2 } })).status).toBe(200);
+    const res = await a.call<{
+      shareId: string;
+      audience: number;
+      matched: number;
+      partnerAudienceId: string;
+      expiresAt: string;
+    }>('POST', `/partner-agreements/${agreementA}/shares`, {
+      body: { segmentId: segmentAll, expiresAt: new Date(Date.now() + 5000).toISOString() },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ audience: 4, matched: 2 });
+    const inShare = (
+      await a.db.query<{ contact_id: string }>(
+        `SELECT contact_id FROM partner_share_contacts WHERE share_id = $1 ORDER BY contact_id`,
+        [res.body.shareId],
+      )
+    ).rows.map((r) => r.contact_id);
+    expect(inShare).toEqual(aIds.slice(3, 7).sort());
+    const aud = await b.call<{ status: string; members: number; segmentId: string }>(
+      'GET',
+      `/partner-audiences/${res.body.partnerAudienceId}`,
+    );
+    expect(aud.body).toMatchObject({ status: 'active', members: 2 });
+    expect(await bMembers(aud.body.segmentId)).toEqual([bIds[3], bIds[4]].sort());
+    const expired = await waitFor(
+      async () =>
+        (
+          await b.call<{ status: string; members: number; segmentId: string | null }>(
+            'GET',
+            `/partner-audiences/${res.body.partnerAudienceId}`,
+          )
+        ).body,
+      (x) => x.status === 'expired',
+      30_000,
+      250,
+    );
+    expect(expired).toMatchObject({ members: 0, segmentId: null });
+    expect((await b.call('GET', `/segments/${aud.body.segmentId}`)).status).toBe(404);
+    // The first audience (no expiry yet) keeps its members.
+    expect((await b.call<{ members: number }>('GET', `/partner-audiences/${audienceOnB}`)).body.members).toBe(2);
+  });
+
+  it('keeps a complete share log: every match and share, refused or not, with counts', async () => {
+    const log = await a.call<{
+      items: {
+        kind: string;
+        status: string;
+        contacts: number;
+        matched: number | null;
+        partner: { name: string };
+        agreementId: string;
+        actor: string;
+      }[];
+    }>('GET', `/partner-shares?agreementId=${agreementA}`);
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((e) => [e.kind, e.status, e.contacts, e.matched])).toEqual([
+      ['share', 'delivered', 4, 2],
+      ['share', 'delivered', 6, 4],
+      ['share', 'refused', 3, 1],
+      ['share', 'refused', 2, null],
+      ['match', 'counted', 6, 4],
+    ]);
+    expect(
+      log.body.items.every(
+        (e) => e.partner.name === 'Bee Travel' && e.agreementId === agreementA && e.actor === 'spec-admin',
+      ),
+    ).toBe(true);
+    const page = await a.call<{ items: unknown[]; nextCursor: string }>('GET', `/partner-shares?limit=2`);
+    expect(page.body.items).toHaveLength(2);
+    const rest = await a.call<{ items: unknown[]; nextCursor: string | null }>(
+      'GET',
+      `/partner-shares?limit=10&cursor=${page.body.nextCursor}`,
+    );
+    expect(rest.body.items).toHaveLength(3);
+  });
+
+  it('erasing a shared contact notifies the partner', async () => {
+    await a.publish('contacts', {
+      type: 'crm.contacts.contact.erased',
+      subject: aIds[3],
+      version: 2,
+      data: { id: aIds[3], status: 'erased', erasureRequestId: uuidv7(), tags: [] },
+    });
+    const notice = await waitFor(
+      async () =>
+        (
+          await a.db.query(`SELECT status, reason, email_hashes FROM partner_deletion_notices WHERE contact_id = $1`, [
+            aIds[3],
+          ])
+        ).rows[0],
+      (n) => n?.status === 'delivered',
+      20_000,
+    );
+    expect(notice).toMatchObject({ reason: 'erased', email_hashes: [] });
+    expect(
+      await bMembers((await b.call<{ segmentId: string }>('GET', `/partner-audiences/${audienceOnB}`)).body.segmentId),
+    ).toEqual([bIds[4]]);
+    const hashes = await a.db.query(`SELECT email_hash FROM partner_share_contacts WHERE contact_id = $1`, [aIds[3]]);
+    expect(hashes.rows.every((r) => r.email_hash === null)).toBe(true);
+  });
+});
