@@ -1,12 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '@crm/persistence';
 import type { DocumentRow, LinkRow, VersionRow } from './document.mapper';
 
 type Q = Pick<EntityManager, 'query'>;
-
-/** TypeORM answers UPDATE/DELETE ... RETURNING with [rows, count]. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-}
 
 export async function lockDocument(m: Q, id: string): Promise<DocumentRow | undefined> {
   const rows: DocumentRow[] = await m.query(`SELECT * FROM documents WHERE id = $1 FOR UPDATE`, [id]);
@@ -91,7 +87,7 @@ export async function pickCurrentVersion(m: Q, id: string): Promise<void> {
  * object key is returned, for the caller to remove after commit (durably, through the work queue).
  */
 export async function releaseBlob(m: Q, sha256: string): Promise<string | undefined> {
-  const rows = rowsOf<{ storage_key: string; ref_count: number }>(
+  const rows = returnedRows<{ storage_key: string; ref_count: number }>(
     await m.query(`UPDATE blobs SET ref_count = ref_count - 1 WHERE sha256 = $1 RETURNING storage_key, ref_count`, [
       sha256,
     ]),
@@ -101,5 +97,3 @@ export async function releaseBlob(m: Q, sha256: string): Promise<string | undefi
   await m.query(`DELETE FROM blobs WHERE sha256 = $1 AND ref_count = 0`, [sha256]);
   return r.storage_key;
 }
-
-export { rowsOf };

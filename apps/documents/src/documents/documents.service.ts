@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DOCUMENTS_EVENTS, type DocumentDeletedPayload, type DocumentLinkPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { decodeCursor, encodeCursor, inTransaction, isUuid, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, inTransaction, isUuid, returnedRows, uuidv7 } from '@crm/persistence';
 import { validationFailed, type Page, type Principal } from '@crm/platform';
 import { WorkQueue } from '../jobs/work-queue';
 import { DOCUMENTS_CONFIG, type DocumentsConfig } from '../shared/documents-config';
@@ -303,7 +303,7 @@ export class DocumentsService {
         `DELETE FROM document_links WHERE document_id = $1 AND record_kind = $2 AND record_id = $3 RETURNING document_id`,
         [id, kind, recordId],
       )
-      .then((r: unknown[]) => (Array.isArray(r[0]) ? (r[0] as unknown[]) : r));
+      .then((r: unknown) => returnedRows(r));
     if (removed.length === 0) return false;
     await m.query(
       `UPDATE documents SET last_unlinked_at = now()

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { returnedRows } from '@crm/persistence';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DOCUMENTS_CONFIG, type DocumentsConfig } from '../shared/documents-config';
@@ -150,7 +151,7 @@ export class WorkQueue implements OnApplicationBootstrap, OnApplicationShutdown 
           RETURNING id, kind, payload, attempts, max_attempts`,
         [kinds, LEASE_MS],
       )
-      .then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r) as never);
+      .then((r: unknown) => returnedRows(r) as never);
     const r = rows[0];
     return r
       ? { id: r.id, kind: r.kind, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts }

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SALES_ORDERS_EVENTS, SUPPORT_EVENTS, type SupportAssetPayload } from '@crm/contracts';
 import { EventPublisher, OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
-import { isUuid } from '@crm/persistence';
-import { returning } from '../shared/sql';
+import { isUuid, queryReturning } from '@crm/persistence';
 import { toAssetPayload, type AssetRow } from './asset-view';
 
 interface CancelOrRefundFields {
@@ -28,7 +27,7 @@ export class RetireAssetsWhenOrderCancelledOrRefundedHandler implements EventHan
     const cancelled = event.type === SALES_ORDERS_EVENTS.orderCancelled;
     const reason = cancelled ? 'cancelled' : 'refunded';
     const retire = (where: string, params: unknown[]) =>
-      returning<AssetRow>(
+      queryReturning<AssetRow>(
         m,
         `UPDATE assets SET status = 'retired', retired_reason = '${reason}', retired_at = now(), version = version + 1
           WHERE id IN (${where}) RETURNING *`,

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { returning } from '../shared/sql';
 import type { DataSource } from 'typeorm';
 import { SUPPORT_EVENTS, type SlaEventPayload } from '@crm/contracts';
 import type { EventPublisher } from '@crm/messaging';
-import { inTransaction } from '@crm/persistence';
+import { inTransaction, queryReturning } from '@crm/persistence';
 import { SLA_CHANNEL } from '../migrations/1797000001000-support-schema';
 
 export interface SlaSchedulerOptions {
@@ -130,7 +129,7 @@ export class SlaScheduler {
     return inTransaction(this.o.dataSource, async (m) => {
       const rows: Fired[] =
         kind === 'breach'
-          ? await returning(
+          ? await queryReturning(
               m,
               `WITH due AS (
                  SELECT ticket_id, target FROM sla_clocks WHERE state = 'running' AND due_at <= now()
@@ -140,7 +139,7 @@ export class SlaScheduler {
                RETURNING c.ticket_id, c.target, c.due_at, c.target_seconds, t.version`,
               [limit],
             )
-          : await returning(
+          : await queryReturning(
               m,
               `WITH due AS (
                  SELECT ticket_id, target FROM sla_clocks

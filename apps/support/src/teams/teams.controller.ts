@@ -2,9 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { returning } from '../shared/sql';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, isUuid, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, isUuid, uuidv7, queryReturning } from '@crm/persistence';
 import { PageQueryDto, RequirePermission } from '@crm/platform';
 import { badCursor, notFound, supportError } from '../shared/support-errors';
 import { IsNotBlank } from '../shared/validators';
@@ -249,7 +248,7 @@ export class TeamsController {
   @RequirePermission('support:write')
   @ApiOperation({ summary: "Change an agent's capacity or availability" })
   async updateAgent(@Param() { id }: IdParams, @Body() dto: UpdateAgentDto) {
-    const [row]: AgentRow[] = await returning(
+    const [row]: AgentRow[] = await queryReturning(
       this.dataSource,
       `UPDATE agents SET capacity = COALESCE($2, capacity), available = COALESCE($3, available), version = version + 1,
               updated_at = now() WHERE id = $1 RETURNING *`,

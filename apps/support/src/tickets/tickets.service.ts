@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { returning } from '../shared/sql';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   SUPPORT_EVENTS,
@@ -12,7 +11,7 @@ import {
   type SupportTicketStatusChangedPayload,
 } from '@crm/contracts';
 import { EventPublisher, type NewEvent } from '@crm/messaging';
-import { inTransaction, uuidv7 } from '@crm/persistence';
+import { inTransaction, uuidv7, queryReturning } from '@crm/persistence';
 import { validationFailed, type Principal } from '@crm/platform';
 import { matchPolicy, SlaClocks, type PolicyRow } from '../sla/sla-clocks';
 import { SUPPORT_CONFIG, type SupportConfig } from '../shared/support-config';
@@ -152,7 +151,7 @@ export class TicketsService {
       if (t.status === 'closed') throw supportError('TICKET_CLOSED', `Ticket ${id} is closed`);
       if (dto.assetId) await this.checkAsset(m, dto.assetId, t.requester_id, 'assetId');
       if (dto.teamId) await this.checkTeam(m, dto.teamId);
-      const [row]: TicketRow[] = await returning(
+      const [row]: TicketRow[] = await queryReturning(
         m,
         `UPDATE tickets SET subject = COALESCE($2, subject), priority = COALESCE($3, priority), type = COALESCE($4, type),
                 tags = COALESCE($5, tags), custom_fields = COALESCE($6::jsonb, custom_fields),
@@ -209,7 +208,7 @@ export class TicketsService {
     else if (t.status === 'solved') await clocks.resume(t.id, now, ['met', 'paused'], ['resolution']);
     else if (isPaused(to, policy) && !isPaused(t.status, policy)) await clocks.pause(t.id, now);
     else if (!isPaused(to, policy) && isPaused(t.status, policy)) await clocks.resume(t.id, now);
-    const [row]: TicketRow[] = await returning(
+    const [row]: TicketRow[] = await queryReturning(
       m,
       `UPDATE tickets SET status = $2, version = version + 1, updated_at = $3,
               solved_at = CASE WHEN $2 = 'solved' THEN $3 WHEN $2 = 'open' THEN NULL ELSE solved_at END,
@@ -254,7 +253,10 @@ export class TicketsService {
       if (!isOpen(t.status)) throw supportError('TICKET_TRANSITION_INVALID', `A ${t.status} ticket is not assigned`);
       if (teamId && teamId !== t.team_id) {
         await this.checkTeam(m, teamId);
-        [t] = await returning<TicketRow>(m, `UPDATE tickets SET team_id = $2 WHERE id = $1 RETURNING *`, [id, teamId]);
+        [t] = await queryReturning<TicketRow>(m, `UPDATE tickets SET team_id = $2 WHERE id = $1 RETURNING *`, [
+          id,
+          teamId,
+        ]);
       }
       if (agentId) {
         await checkMember(m, t.team_id, agentId);
@@ -276,7 +278,7 @@ export class TicketsService {
     mode: 'manual' | 'round-robin',
     by: string,
   ): Promise<TicketRow> {
-    const [row]: TicketRow[] = await returning(
+    const [row]: TicketRow[] = await queryReturning(
       m,
       `UPDATE tickets SET assignee_id = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
       [t.id, agentId],
@@ -323,13 +325,13 @@ export class TicketsService {
         targetId,
       ])) as [unknown, number];
       await new SlaClocks(m).cancel(sourceId);
-      const [closed]: TicketRow[] = await returning(
+      const [closed]: TicketRow[] = await queryReturning(
         m,
         `UPDATE tickets SET status = 'closed', merged_into = $2, closed_at = now(), version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING *`,
         [sourceId, targetId],
       );
-      const [kept]: TicketRow[] = await returning(
+      const [kept]: TicketRow[] = await queryReturning(
         m,
         `UPDATE tickets SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
         [targetId],
