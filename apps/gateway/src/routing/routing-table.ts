@@ -57,6 +57,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'promotions',
       'loyalty',
       'surveys',
+      'partners',
+      'partner-agreements',
+      'partner-shares',
+      'partner-audiences',
+      'partner-audit',
     ],
   },
 ];
