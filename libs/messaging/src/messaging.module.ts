@@ -26,6 +26,8 @@ export interface Subscription {
   /** The producing service whose stream is consumed, e.g. 'contacts'. */
   stream: string;
   handlers: Type<EventHandler>[];
+  /** Apply waiting events in batches of up to `size` (DurableConsumerOptions.batch) instead of one by one. */
+  batch?: { size: number };
 }
 
 export interface MessagingModuleOptions {
@@ -135,6 +137,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         nats: this.nats,
         naming: this.naming,
         handlers,
+        batch: sub.batch,
         ...consumerSettings(c),
         maxDeliver: this.options.maxDeliver ?? c.EVENT_MAX_DELIVER,
         backoffMs: this.options.backoffMs,

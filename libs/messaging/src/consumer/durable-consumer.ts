@@ -23,6 +23,14 @@ export interface DurableConsumerOptions {
   ackWaitMs?: number;
   /** Events applied at once, on separate lanes by entity so one entity's events stay in order. */
   lanes?: number;
+  /**
+   * Batch mode instead of lanes: up to `size` waiting events are applied in
+   * one transaction (one inbox statement, each handler's `handleBatch` once
+   * per run of events it handles), in stream order. A batch that fails is
+   * rolled back and its events applied one by one, so a poisoned event is
+   * retried and dead-lettered alone.
+   */
+  batch?: { size: number };
   /** Settings for the consumed stream if this consumer has to create it. */
   streamSettings?: StreamSettings;
   /** Settings for CRM_DLQ (its own max age). */
@@ -32,6 +40,11 @@ export interface DurableConsumerOptions {
   inboxPruneEveryMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   onApplied?: (event: CloudEvent, outcome: 'applied' | 'duplicate' | 'ignored' | 'retried' | 'dead-lettered') => void;
+}
+
+interface Delivery {
+  m: JsMsg;
+  event: CloudEvent | undefined;
 }
 
 export interface DeadLetter {
@@ -120,7 +133,10 @@ export class DurableConsumer {
     });
     const js = await this.o.nats.jetstream();
     const consumer = await js.consumers.get(this.streamName, this.o.consumer);
-    this.messages = await consumer.consume({ max_messages: 256 });
+    const batchSize = this.o.batch?.size;
+    this.messages = await consumer.consume({
+      max_messages: batchSize ? Math.min(1000, Math.max(256, 2 * batchSize)) : 256,
+    });
     // stop() ran while the stream and consumer were being set up: it found no messages to close,
     // and nothing would end the loop below while no message comes. (close() would wait for an
     // iteration that never starts; stop() ends the pull at once.)
@@ -129,19 +145,119 @@ export class DurableConsumer {
       return;
     }
     this.log('info', `consuming ${this.streamName} as ${this.o.consumer}`);
+    if (batchSize) {
+      await this.consumeInBatches(this.messages, batchSize);
+      return;
+    }
     for await (const m of this.messages) {
       if (this.stopped) break;
       this.dispatch(m);
     }
   }
 
-  private dispatch(m: JsMsg): void {
-    let event: CloudEvent | undefined;
-    try {
-      event = parseCloudEvent(m.json());
-    } catch {
-      event = undefined;
+  /** Takes what has arrived, up to `size`, and applies it before taking more: stream order, one batch at a time. */
+  private async consumeInBatches(messages: ConsumerMessages, size: number): Promise<void> {
+    let batch: JsMsg[] = [];
+    for await (const m of messages) {
+      batch.push(m);
+      // getPending() counts the message in hand too: above 1, more have arrived.
+      if (batch.length < size && messages.getPending() > 1 && !this.stopped) continue;
+      const taken = batch;
+      batch = [];
+      const settled = this.applyBatch(taken).catch((error: unknown) => {
+        this.log('error', `consumer ${this.o.consumer} failed to settle a batch: ${String(error)}`);
+      });
+      // stop() waits for the lanes; the batch in progress is its lane 0.
+      this.lanes[0] = settled;
+      await settled;
+      if (this.stopped) break;
     }
+  }
+
+  private parse(m: JsMsg): Delivery {
+    try {
+      return { m, event: parseCloudEvent(m.json()) };
+    } catch {
+      return { m, event: undefined };
+    }
+  }
+
+  private handlersOf(event: CloudEvent): EventHandler[] {
+    // Handlers of this type, then those of every type (`@OnEvent('*')`, e.g. the gateway's webhooks).
+    return [...(this.o.handlers.get(event.type) ?? []), ...(this.o.handlers.get('*') ?? [])];
+  }
+
+  private async applyBatch(messages: JsMsg[]): Promise<void> {
+    const todo: (Delivery & { event: CloudEvent; handlers: EventHandler[] })[] = [];
+    for (const d of messages.map((m) => this.parse(m))) {
+      if (!d.event) await this.deadLetter(d.m, undefined, new Error('message is not a CloudEvent'));
+      else {
+        const handlers = this.handlersOf(d.event);
+        if (handlers.length) todo.push({ ...d, event: d.event, handlers });
+        else {
+          d.m.ack();
+          this.o.onApplied?.(d.event, 'ignored');
+        }
+      }
+    }
+    if (todo.length === 0) return;
+    if (todo.length === 1) return this.process(todo[0].m, todo[0].event);
+    let applied: Set<JsMsg>;
+    try {
+      applied = await inSpan(
+        `${this.streamName} process batch`,
+        'consumer',
+        contextFromHeaders(todo[0].m.headers),
+        {
+          'messaging.system': 'nats',
+          'messaging.batch.message_count': todo.length,
+          'messaging.consumer.group.name': this.o.consumer,
+        },
+        () =>
+          this.o.dataSource.transaction(async (manager) => {
+            const ids = [...new Set(todo.map((d) => d.event.id))];
+            const types = ids.map((id) => todo.find((d) => d.event.id === id)?.event.type);
+            const inserted: { event_id: string }[] = await manager.query(
+              `INSERT INTO inbox (consumer, event_id, type)
+               SELECT $1, id, type FROM unnest($2::uuid[], $3::text[]) AS t(id, type)
+               ON CONFLICT DO NOTHING RETURNING event_id`,
+              [this.o.consumer, ids, types],
+            );
+            // The first delivery of each id new to the inbox, in stream order.
+            const fresh = new Set(inserted.map((r) => r.event_id));
+            const apply: typeof todo = [];
+            for (const d of todo) {
+              if (!fresh.has(d.event.id)) continue;
+              fresh.delete(d.event.id);
+              apply.push(d);
+            }
+            // Runs of consecutive events with the same handlers, each handler once per run.
+            for (let i = 0; i < apply.length; ) {
+              let j = i + 1;
+              while (j < apply.length && sameHandlers(apply[j].handlers, apply[i].handlers)) j++;
+              const run = apply.slice(i, j).map((d) => d.event);
+              for (const h of apply[i].handlers) {
+                if (h.handleBatch) await h.handleBatch(run, manager);
+                else for (const e of run) await h.handle(e, manager);
+              }
+              i = j;
+            }
+            return new Set(apply.map((d) => d.m));
+          }),
+      );
+    } catch (error) {
+      this.log('warn', `batch of ${todo.length} events failed (${(error as Error).message}); applying them one by one`);
+      for (const d of todo) await this.process(d.m, d.event);
+      return;
+    }
+    for (const d of todo) {
+      d.m.ack();
+      this.o.onApplied?.(d.event, applied.has(d.m) ? 'applied' : 'duplicate');
+    }
+  }
+
+  private dispatch(m: JsMsg): void {
+    const { event } = this.parse(m);
     const key = event?.subject ?? String(m.seq);
     const lane = hashLane(key, this.lanes.length);
     this.lanes[lane] = this.lanes[lane]
@@ -156,8 +272,7 @@ export class DurableConsumer {
       await this.deadLetter(m, undefined, new Error('message is not a CloudEvent'));
       return;
     }
-    // Handlers of this type, then those of every type (`@OnEvent('*')`, e.g. the gateway's webhooks).
-    const handlers = [...(this.o.handlers.get(event.type) ?? []), ...(this.o.handlers.get('*') ?? [])];
+    const handlers = this.handlersOf(event);
     if (handlers.length === 0) {
       m.ack();
       this.o.onApplied?.(event, 'ignored');
@@ -267,6 +382,10 @@ export class DurableConsumer {
   private log(level: 'info' | 'warn' | 'error', message: string): void {
     this.o.log?.(level, message);
   }
+}
+
+function sameHandlers(a: EventHandler[], b: EventHandler[]): boolean {
+  return a.length === b.length && a.every((h, i) => h === b[i]);
 }
 
 function hashLane(key: string, lanes: number): number {

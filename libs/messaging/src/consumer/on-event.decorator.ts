@@ -13,4 +13,11 @@ export const OnEvent = (...types: string[]): ClassDecorator => SetMetadata(ON_EV
  */
 export interface EventHandler<T = unknown> {
   handle(event: CloudEvent<T>, manager: EntityManager): Promise<void>;
+  /**
+   * Applies several events at once, in the inbox transaction of all of them,
+   * with the same outcome as `handle` on each in the given (stream) order.
+   * Used by a consumer in batch mode; without it the batch calls `handle`
+   * once per event.
+   */
+  handleBatch?(events: CloudEvent<T>[], manager: EntityManager): Promise<void>;
 }
