@@ -492,6 +492,26 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(rest.body.items).toHaveLength(3);
   });
 
+  it('reports per agreement for the data protection officer, on both sides', async () => {
+    const onA = await a.call<{
+      agreements: {
+        agreement: { id: string };
+        sent: Record<string, unknown>;
+        deletionNotices: Record<string, number>;
+      }[];
+    }>('GET', '/partner-shares/report');
+    expect(onA.status).toBe(200);
+    expect(onA.body.agreements).toEqual([
+      expect.objectContaining({
+        agreement: expect.objectContaining({ id: agreementA }),
+        sent: expect.objectContaining({ shares: 4, delivered: 2, refused: 2, failed: 0, contacts: 6 }),
+        deletionNotices: { pending: 0, delivered: 2, failed: 0 },
+      }),
+    ]);
+    const onB = await b.call<{ agreements: { received: Record<string, number> }[] }>('GET', '/partner-shares/report');
+    expect(onB.body.agreements[0].received).toEqual({ activeAudiences: 1, membersHeld: 2, deletedAudiences: 1 });
+  });
+
   it('erasing a shared contact notifies the partner', async () => {
     await a.publish('contacts', {
       type: 'crm.contacts.contact.erased',

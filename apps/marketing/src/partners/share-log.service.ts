@@ -147,4 +147,76 @@ export class ShareLogService {
       })),
     };
   }
+
+  /** For a data protection officer: per agreement, what went out, what was deleted, what is held from the partner. */
+  async report() {
+    const rows: {
+      agreement_id: string;
+      agreement_name: string;
+      status: string;
+      purposes: string[];
+      fields: string[];
+      valid_until: Date;
+      partner_id: string;
+      partner_name: string;
+      shares: number;
+      delivered: number;
+      refused: number;
+      failed: number;
+      contacts: number;
+      last_shared_at: Date | null;
+      notices_pending: number;
+      notices_delivered: number;
+      notices_failed: number;
+      audiences_active: number;
+      members_held: number;
+      audiences_deleted: number;
+    }[] = await this.dataSource.query(`
+      SELECT g.id AS agreement_id, g.name AS agreement_name, g.status, g.purposes, g.fields, g.valid_until,
+             p.id AS partner_id, p.name AS partner_name,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind = 'share')::int AS shares,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind = 'share' AND s.status = 'delivered')::int AS delivered,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.status = 'refused')::int AS refused,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.status = 'failed')::int AS failed,
+             (SELECT count(DISTINCT c.contact_id) FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id
+               WHERE s.agreement_id = g.id)::int AS contacts,
+             (SELECT max(s.created_at) FROM partner_shares s WHERE s.agreement_id = g.id AND s.status = 'delivered') AS last_shared_at,
+             (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'pending')::int AS notices_pending,
+             (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'delivered')::int AS notices_delivered,
+             (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'failed')::int AS notices_failed,
+             (SELECT count(*) FROM partner_audiences a WHERE a.agreement_id = g.id AND a.status = 'active')::int AS audiences_active,
+             (SELECT count(*) FROM partner_audience_members m JOIN partner_audiences a ON a.id = m.audience_id
+               WHERE a.agreement_id = g.id)::int AS members_held,
+             (SELECT count(*) FROM partner_audiences a WHERE a.agreement_id = g.id AND a.status IN ('expired', 'deleted'))::int AS audiences_deleted
+        FROM partner_agreements g JOIN partners p ON p.id = g.partner_id
+       ORDER BY p.name, g.id LIMIT 1000`);
+    return {
+      generatedAt: new Date().toISOString(),
+      agreements: rows.map((r) => ({
+        agreement: {
+          id: r.agreement_id,
+          name: r.agreement_name,
+          status: r.status,
+          purposes: r.purposes,
+          fields: r.fields,
+          validUntil: r.valid_until.toISOString(),
+        },
+        partner: { id: r.partner_id, name: r.partner_name },
+        sent: {
+          shares: r.shares,
+          delivered: r.delivered,
+          refused: r.refused,
+          failed: r.failed,
+          contacts: r.contacts,
+          lastSharedAt: r.last_shared_at?.toISOString() ?? null,
+        },
+        deletionNotices: { pending: r.notices_pending, delivered: r.notices_delivered, failed: r.notices_failed },
+        received: {
+          activeAudiences: r.audiences_active,
+          membersHeld: r.members_held,
+          deletedAudiences: r.audiences_deleted,
+        },
+      })),
+    };
+  }
 }

@@ -60,6 +60,16 @@ export class SharingController {
     return this.log.list(q);
   }
 
+  @Get('partner-shares/report')
+  @RequirePermission('marketing:partners:read')
+  @ApiOperation({
+    summary:
+      'For the data protection officer: per agreement, shares and contacts sent, deletion notices by status, data held from the partner',
+  })
+  report() {
+    return this.log.report();
+  }
+
   @Get('partner-shares/contacts/:contactId')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: "Where one contact's data went: the shares that carried them and the deletion notices" })
