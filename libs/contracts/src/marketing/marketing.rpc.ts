@@ -24,6 +24,22 @@ export interface MarketingCustomerReply {
   }[];
   loyalty: { programId: string; balance: number; tier: string | null }[];
   coupons: { code: string; promotionId: string; status: string }[];
+  /**
+   * Where the contact's data went to partner businesses: each share that carried
+   * them (newest first, at most 20) and the deletion notice sent for it, if any.
+   * Absent from older marketing versions.
+   */
+  partnerSharing?: {
+    shareId: string;
+    partnerId: string;
+    partnerName: string;
+    agreementId: string;
+    fields: string[];
+    sharedAt: string;
+    expiresAt: string | null;
+    status: string;
+    deletionNotice: { status: string; reason: string; deliveredAt: string | null } | null;
+  }[];
 }
 
 export interface MarketingSearchRequest {
