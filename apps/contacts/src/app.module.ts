@@ -28,6 +28,7 @@ import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from '@crm/jobs';
 import { Imports1764100004000 } from './migrations/1764100004000-imports';
 import { ImportsSetBased1764100012000 } from './migrations/1764100012000-imports-set-based';
+import { SearchWordsPerStatement1764100012100 } from './migrations/1764100012100-search-words-per-statement';
 
 export const entities = [
   ...messagingEntities,
@@ -52,6 +53,7 @@ export const migrations = [
   SearchWordsUnblocked1764100003000,
   Imports1764100004000,
   ImportsSetBased1764100012000,
+  SearchWordsPerStatement1764100012100,
 ];
 
 @Module({

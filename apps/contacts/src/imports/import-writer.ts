@@ -101,6 +101,10 @@ export async function writeBatch(m: EntityManager, b: BatchInput): Promise<Batch
     clashes: [],
   };
   if (!staged[0].ok) return result;
+  // The planner's estimates for these statements (a subquery per row, a temp table) call for JIT
+  // compilation that costs seconds, longer than running them; and work_mem for the batch's sorts.
+  await q(`SET LOCAL jit = off`);
+  await q(`SET LOCAL work_mem = '64MB'`);
   await q(`SAVEPOINT import_batch`);
   await q(
     `CREATE TEMP TABLE import_batch ON COMMIT DROP AS
@@ -108,13 +112,14 @@ export async function writeBatch(m: EntityManager, b: BatchInput): Promise<Batch
          FROM import_staged s WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3 AND s.ok`,
     [b.importId, b.from, b.to],
   );
+  await q(`CREATE UNIQUE INDEX ON import_batch (row_no)`);
   await q(`CREATE INDEX ON import_batch (round, outcome)`);
   await q(`ANALYZE import_batch`);
   const now = new Date();
   const nowIso = now.toISOString();
   for (let round = 1; ; round++) {
     const assigned: { n: number }[] = await q(
-      `WITH pending AS (
+      `WITH pending AS MATERIALIZED (
          SELECT b.row_no, b.external_id, b.email,
                 (SELECT x.person_id FROM person_external_ids x
                   WHERE x.active AND x.source = $1 AND x.external_id = b.external_id) AS ext_match,

@@ -128,6 +128,108 @@ describe('importing contacts from CSV (real Postgres, durable job)', () => {
       (await upload('First name,Surname,E-mail,Customer no\nAda,King,grace@import.example,C1\n', '&onMatch=update')).id,
     );
     expect(clash).toMatchObject({ failed: 1, updated: 0 });
+    const report = await fetch(`${t.base}/imports/${clash.id}/errors`, {
+      headers: { authorization: `Bearer ${await t.token()}` },
+    });
+    expect((await report.text()).trim().split('\r\n')[1]).toBe(
+      '1,E-mail,grace@import.example,grace@import.example already belongs to another contact',
+    );
+  });
+
+  it('reads a tab-separated file with quoted multi-line cells; a repeated row matches the contact its first occurrence created', async () => {
+    const before = await t.count('people');
+    const csv =
+      'First name\tSurname\tE-mail\tCustomer no\n' +
+      '"Tab"\t"Multi\nLine"\ttab.one@import.example\tT1\n' +
+      'Tab\tTwo\ttab.two@import.example\tT2\n' +
+      'Tab\tTwo again\tTAB.TWO@import.example\t\n' + // same email, other case: the contact of the row above
+      'Tab\tOne again\tother@import.example\tT1\n'; // same external id: the contact of the first row
+    const s = await finished((await upload(csv, '&delimiter=tab')).id);
+    expect(s).toMatchObject({ status: 'completed', rowsRead: 4, written: 2, skipped: 2, failed: 0 });
+    expect(await t.count('people')).toBe(before + 2);
+    const one = (await t.call<{ items: { displayName: string }[] }>('GET', '/contacts?q=shop:T1')).body.items;
+    expect(one.map((c) => c.displayName)).toEqual(['Tab Multi\nLine']);
+  });
+
+  it('records consent columns with their source and typed custom fields; refuses a bad consent value', async () => {
+    await t.call('POST', '/custom-fields', { body: { key: 'visits', label: 'Visits', type: 'number' } });
+    const m = await t.call<{ id: string }>('POST', '/import-mappings', {
+      body: {
+        name: 'newsletter',
+        columns: {
+          first: 'firstName',
+          last: 'lastName',
+          mail: 'email',
+          visits: 'cf.visits',
+          news: 'consent.email.marketing',
+          sms: 'consent.sms.marketing',
+        },
+        consentSource: 'legacy-signup-form',
+      },
+    });
+    expect(m.status).toBe(201);
+    const token = await t.token();
+    const res = await fetch(`${t.base}/imports?mappingId=${m.body.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body:
+        'first,last,mail,visits,news,sms\n' +
+        'Nina,Simone,nina@import.example,12,yes,no\n' +
+        'Bad,Consent,bad.consent@import.example,3,perhaps,\n' +
+        'Bad,Visits,bad.visits@import.example,many,yes,\n',
+    });
+    const s = await finished(((await res.json()) as Status).id);
+    expect(s).toMatchObject({ written: 1, failed: 2 });
+    const nina = (await t.call<{ items: { id: string }[] }>('GET', '/contacts?q=nina@import.example')).body.items[0];
+    const view = (await t.call<{ customFields: unknown }>('GET', `/contacts/${nina.id}`)).body;
+    expect(view.customFields).toEqual({ visits: 12 });
+    const consent = (
+      await t.call<{ current: { channel: string; purpose: string; granted: boolean; source: string }[] }>(
+        'GET',
+        `/contacts/${nina.id}/consents`,
+      )
+    ).body.current;
+    expect(consent.map(({ channel, purpose, granted, source }) => ({ channel, purpose, granted, source }))).toEqual([
+      { channel: 'email', purpose: 'marketing', granted: true, source: 'legacy-signup-form' },
+      { channel: 'sms', purpose: 'marketing', granted: false, source: 'legacy-signup-form' },
+    ]);
+    const events = await t.outbox({ type: 'crm.contacts.consent.changed', subject: nina.id });
+    expect(events.map((e) => e.payload.version)).toEqual([1, 2]);
+    const report = await fetch(`${t.base}/imports/${s.id}/errors`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await report.text()).trim().split('\r\n').slice(1)).toEqual([
+      '2,news,perhaps,"must be true or false (yes/no, 1/0, granted/withdrawn)"',
+      '3,visits,many,must be a number',
+    ]);
+  });
+
+  it('is cancelled between batches: what was written stays, the rest is never written', async () => {
+    process.env['IMPORT_BATCH_ROWS'] = '100';
+    try {
+      const before = await t.count('people');
+      let csv = 'First name,Surname,E-mail\n';
+      for (let i = 0; i < 3000; i++) csv += `Cancel,Me ${i},cancel.${i}@import.example\n`;
+      const started = await upload(csv);
+      let s = started;
+      for (let i = 0; i < 400 && s.written === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        s = (await t.call<Status>('GET', `/imports/${started.id}`)).body;
+      }
+      const cancelled = await t.call<Status>('POST', `/imports/${started.id}/cancel`);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('cancelled');
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await t.call<Status>('GET', `/imports/${started.id}`)).body;
+      expect(after.status).toBe('cancelled');
+      expect(after.written).toBeLessThan(3000);
+      expect(after.written).toBe(cancelled.body.written);
+      expect(await t.count('people')).toBe(before + after.written);
+      const staged = await t.db.query(`SELECT count(*)::int AS n FROM import_staged WHERE import_id = $1`, [
+        started.id,
+      ]);
+      expect(staged.rows[0].n).toBe(0);
+    } finally {
+      delete process.env['IMPORT_BATCH_ROWS'];
+    }
   });
 
   it('refuses a body that is not CSV and an unknown mapping, naming the field', async () => {

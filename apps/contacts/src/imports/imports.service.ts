@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -28,6 +27,7 @@ import {
   type ImportMapping,
   type Problem,
 } from './import-rows';
+import { CsvReader } from './csv-reader';
 import { writeBatch } from './import-writer';
 
 export { IMPORT_FIELDS, type ImportMapping } from './import-rows';
@@ -53,7 +53,7 @@ export interface ImportStatus {
 
 const JOB = 'contacts-import';
 /** Staged rows written per transaction (the checkpoint): IMPORT_BATCH_ROWS, default 10,000. */
-const WRITE_BATCH = Math.max(1, Number(process.env['IMPORT_BATCH_ROWS'] ?? 10_000));
+const batchRows = () => Math.max(1, Number(process.env['IMPORT_BATCH_ROWS'] ?? 10_000));
 /** How often running imports whose worker died are looked for (IMPORT_RESUME_MS, default 3 s). */
 const RESUME_EVERY_MS = Math.max(200, Number(process.env['IMPORT_RESUME_MS'] ?? 3000));
 /** Failed attempts at one batch before the import is failed. */
@@ -214,30 +214,6 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnM
           .replace(/^\uFEFF/, '')
           .split(/\r?\n/)[0],
       );
-    const parser = parse({
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      delimiter: detected,
-    });
-    const feed = async () => {
-      if (!parser.write(head)) await new Promise((r) => parser.once('drain', r));
-      for (;;) {
-        const next = await chunks.next();
-        if (next.done) break;
-        bytes += next.value.length;
-        if (bytes > maxBytes) throw tooLarge();
-        if (!parser.write(next.value)) await new Promise((r) => parser.once('drain', r));
-      }
-      parser.end();
-    };
-    let fed: unknown;
-    feed().catch((error: unknown) => {
-      fed = error;
-      parser.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
     const preparer = new RowPreparer(o.mapping, await this.customFields.definitions());
     let row = 0;
     let errors: (Problem & { row: number })[] = [];
@@ -258,24 +234,45 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnM
         ],
       );
     };
+    const reader = new CsvReader(detected);
+    let names: string[] | undefined;
+    const records = async function* (): AsyncGenerator<string[][]> {
+      yield reader.push(head);
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) break;
+        bytes += next.value.length;
+        if (bytes > maxBytes) throw tooLarge();
+        yield reader.push(next.value);
+      }
+      yield reader.end();
+    };
     async function* lines(): AsyncGenerator<string> {
       let out = '';
-      for await (const record of parser as AsyncIterable<Record<string, string>>) {
-        row += 1;
-        const { row: staged, problems } = await preparer.prepare(record);
-        if (problems.length) {
-          const seen = new Set<string>();
-          for (const p of problems) {
-            if (seen.has(p.column)) continue;
-            seen.add(p.column);
-            errors.push({ ...p, row });
+      for await (const batch of records()) {
+        for (const fields of batch) {
+          if (!names) {
+            names = fields.map((h) => h.trim());
+            continue;
           }
-          if (errors.length >= ERROR_FLUSH) await flushErrors();
-        }
-        out += stagedLine(id, row, staged);
-        if (out.length >= 65536) {
-          yield out;
-          out = '';
+          const record: Record<string, string> = {};
+          for (let k = 0; k < names.length && k < fields.length; k++) record[names[k]] = fields[k];
+          row += 1;
+          const { row: staged, problems } = await preparer.prepare(record);
+          if (problems.length) {
+            const seen = new Set<string>();
+            for (const p of problems) {
+              if (seen.has(p.column)) continue;
+              seen.add(p.column);
+              errors.push({ ...p, row });
+            }
+            if (errors.length >= ERROR_FLUSH) await flushErrors();
+          }
+          out += stagedLine(id, row, staged);
+          if (out.length >= 65536) {
+            yield out;
+            out = '';
+          }
         }
       }
       if (out) yield out;
@@ -289,7 +286,6 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnM
       );
       await flushErrors();
     } catch (error) {
-      if (fed instanceof DomainError) throw fed;
       if (error instanceof DomainError) throw error;
       if ((error as { code?: string }).code) throw error;
       throw validationFailed([{ field: 'file', message: `is not readable CSV: ${(error as Error).message}` }]);
@@ -459,7 +455,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnM
       ]);
       return 'finished';
     }
-    const to = Math.min(imp.next_row + WRITE_BATCH, imp.rows_total + 1);
+    const to = Math.min(imp.next_row + batchRows(), imp.rows_total + 1);
     const r = await writeBatch(m, {
       importId: id,
       from: imp.next_row,
