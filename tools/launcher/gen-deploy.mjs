@@ -59,12 +59,18 @@ ${[...COMPOSE_ENV, `DATABASE_URL: ${dbUrl(s)}`].map((l) => `      ${l}`).join('\
     const env = [...COMPOSE_ENV, `PORT: "${s.port}"`, `DATABASE_URL: ${dbUrl(s)}`];
     if (s.gateway) env.push(`SERVICE_URLS: ${serviceUrls(apps, (b) => b.name)}`);
     if (s.name === 'contacts') env.push(`ERASURE_PARTICIPANTS: ${erasureParticipants(apps)}`);
+    if (s.files) env.push(`STORAGE_DIR: /data/${s.name}`);
+    if (s.mail) {
+      env.push('SMTP_URL: ${SMTP_URL:-smtp://mail:1025}');
+      deps.push('      mail: { condition: service_started }');
+    }
+    const volumes = s.files ? `    volumes: [${s.name}data:/data]\n` : '';
     return `  ${s.name}:
 ${build(s)}
     restart: unless-stopped
     read_only: true
     tmpfs: [/tmp]
-    stop_grace_period: 30s
+${volumes}    stop_grace_period: 30s
     healthcheck:
       test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${s.port}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
       interval: 10s
@@ -119,12 +125,24 @@ services:
       timeout: 3s
       retries: 20
 
-${apps.map(migrate).join('\n')}
+${
+  apps.some((s) => s.mail)
+    ? `  # catches what the suite sends (nothing leaves the machine): the mail at http://localhost:8025
+  mail:
+    image: axllent/mailpit:v1.21
+    ports: ["8025:8025"]
+
+`
+    : ''
+}${apps.map(migrate).join('\n')}
 ${apps.map(app).join('\n')}
 volumes:
   pgdata:
   natsdata:
-`;
+${apps
+  .filter((s) => s.files)
+  .map((s) => `  ${s.name}data:\n`)
+  .join('')}`;
 }
 
 // ---------------------------------------------------------------- Postgres init (compose)
@@ -152,6 +170,18 @@ const containerSecurity = `          securityContext:
             readOnlyRootFilesystem: true
             runAsNonRoot: true
             capabilities: { drop: [ALL] }`;
+// Replicas share no disk: stored files go to an S3 bucket (AWS, MinIO, Ceph...); set S3_ENDPOINT
+// for anything but AWS, and the keys in the Secret.
+const filesEnv = `            - { name: STORAGE_DRIVER, value: s3 }
+            - { name: S3_BUCKET, value: crm-documents }
+            - name: S3_ACCESS_KEY_ID
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: S3_ACCESS_KEY_ID } }
+            - name: S3_SECRET_ACCESS_KEY
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: S3_SECRET_ACCESS_KEY } }
+`;
+const mailEnv = `            - name: SMTP_URL
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: SMTP_URL } }
+`;
 const secretEnv = (s) => `            - name: DATABASE_URL
               valueFrom: { secretKeyRef: { name: crm-secrets, key: ${envName(s)}_DATABASE_URL } }
             - name: AUTH_JWT_SECRET
@@ -225,7 +255,7 @@ ${
             - { name: TRUST_PROXY_HOPS, value: "1" }
 `
     : ''
-}${secretEnv(s)}
+}${s.files ? filesEnv : ''}${s.mail ? mailEnv : ''}${secretEnv(s)}
           startupProbe:
             httpGet: { path: /health/live, port: http }
             periodSeconds: 2
@@ -318,7 +348,15 @@ function k8sConfig() {
 #   kubectl -n crm create secret generic crm-secrets \\
 #     --from-literal=AUTH_JWT_SECRET=$(openssl rand -hex 32) \\
 #     --from-literal=INTERNAL_TOKEN_SECRET=$(openssl rand -hex 32) \\
-${apps.map((s) => `#     --from-literal=${envName(s)}_DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/${s.database}`).join(' \\\n')}
+${[
+  ...apps.map(
+    (s) => `#     --from-literal=${envName(s)}_DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/${s.database}`,
+  ),
+  ...(apps.some((s) => s.files)
+    ? ['#     --from-literal=S3_ACCESS_KEY_ID=... --from-literal=S3_SECRET_ACCESS_KEY=...']
+    : []),
+  ...(apps.some((s) => s.mail) ? ['#     --from-literal=SMTP_URL=smtps://USER:PASSWORD@smtp.example.com:465'] : []),
+].join(' \\\n')}
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -340,8 +378,10 @@ data:
 
 function k8sIngress() {
   return `${HEADER}
-# Only the gateway faces clients (/api/v1/..., /api/openapi.json, /api/docs); health and
-# metrics stay inside the cluster.
+# Only the gateway faces clients: the API under /api (/api/v1/..., /api/openapi.json,
+# /api/docs), the console's sign-in under /auth and the console itself at /. Health and
+# metrics stay inside the cluster: the gateway (TRUST_PROXY_HOPS=1) answers 404 for them
+# to a request that came through the Ingress controller.
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -352,7 +392,7 @@ spec:
     - host: crm.example.com
       http:
         paths:
-          - path: /api
+          - path: /
             pathType: Prefix
             backend: { service: { name: ${gateway.name}, port: { name: http } } }
 `;
@@ -398,7 +438,11 @@ secretGenerator:
     literals:
       - AUTH_JWT_SECRET=dev-cluster-only-secret-0123456789abcdef
       - INTERNAL_TOKEN_SECRET=dev-cluster-only-internal-0123456789abcdef
-${apps.map((s) => `      - ${envName(s)}_DATABASE_URL=postgres://postgres@postgres:5432/${s.database}`).join('\n')}
+${apps.map((s) => `      - ${envName(s)}_DATABASE_URL=postgres://postgres@postgres:5432/${s.database}`).join('\n')}${
+    apps.some((s) => s.files)
+      ? '\n      - S3_ACCESS_KEY_ID=dev-cluster-only\n      - S3_SECRET_ACCESS_KEY=dev-cluster-only-0123456789abcdef'
+      : ''
+  }${apps.some((s) => s.mail) ? '\n      - SMTP_URL=smtp://mailpit:1025' : ''}
 patches:
   - target: { kind: Deployment }
     patch: |-

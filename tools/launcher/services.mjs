@@ -8,6 +8,10 @@
 //   database  its own Postgres database
 //   stream    the JetStream stream it publishes to (CRM_<NAME> on crm.<name>.>), or null
 //   gateway   the front door: started with <SERVICE>_URL for every other service, gets the Ingress
+//   files     keeps uploaded files: a named volume at /data in compose, an S3 bucket in Kubernetes
+//             (replicas share no disk); npm start keeps them under .run/
+//   mail      sends mail: compose runs a mail catcher (Mailpit) for it; Kubernetes reads SMTP_URL
+//             from the Secret
 
 /** Apps that exist in apps/ and are started, built and deployed. */
 export const SERVICES = [
@@ -15,9 +19,9 @@ export const SERVICES = [
   { name: 'contacts', port: 3001, database: 'crm_contacts', stream: 'CRM_CONTACTS' },
   { name: 'sales', port: 3002, database: 'crm_sales', stream: 'CRM_SALES' }, // consumes CRM_CONTACTS
   { name: 'support', port: 3003, database: 'crm_support', stream: 'CRM_SUPPORT' }, // consumes CRM_CONTACTS and CRM_SALES
-  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING' }, // consumes CRM_CONTACTS, CRM_SALES, CRM_ANALYTICS
+  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING', mail: true }, // consumes CRM_CONTACTS, CRM_SALES, CRM_ANALYTICS
   { name: 'analytics', port: 3005, database: 'crm_analytics', stream: 'CRM_ANALYTICS' }, // consumes every stream; publishes scores and erasure receipts
-  { name: 'documents', port: 3006, database: 'crm_documents', stream: 'CRM_DOCUMENTS' }, // consumes CRM_CONTACTS
+  { name: 'documents', port: 3006, database: 'crm_documents', stream: 'CRM_DOCUMENTS', files: true }, // consumes CRM_CONTACTS
 ];
 
 /** Designed but not built yet: their databases are created up front (compose init), nothing else. */

@@ -16,6 +16,9 @@ import { pathOnly, sendProblem } from './problem';
 import { requestContext, startRequestContext, type GatewayRequestContext } from './request-context';
 import { gatewayProblem } from '../shared/gateway-errors';
 
+/** Served to the cluster only (see onRequest). */
+const CLUSTER_ONLY = /^\/(health|metrics)(\/|$)/;
+
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 class RateLimited extends Error {
@@ -80,6 +83,17 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
     if (this.closing) reply.header('connection', 'close');
     const path = request.url.split('?')[0];
     reply.headers(securityHeaders(path));
+    // Health and metrics are the cluster's (probes and Prometheus reach the pod directly): behind
+    // the front proxy (TRUST_PROXY_HOPS > 0), a request that came through it does not get them,
+    // so the Ingress can route / to the console without publishing them.
+    if (
+      this.settings.trustedProxyHops > 0 &&
+      request.headers['x-forwarded-for'] !== undefined &&
+      CLUSTER_ONLY.test(path)
+    ) {
+      await sendProblem(request, reply, gatewayProblem('ROUTE_NOT_FOUND', `Cannot ${request.method} ${path}`));
+      return;
+    }
     if (!path.startsWith('/api/')) return;
     reply.header('cache-control', 'no-store');
 

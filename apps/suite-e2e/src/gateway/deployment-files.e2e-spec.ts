@@ -63,6 +63,65 @@ describe('the deployment files', () => {
         expect(object(docs, 'Deployment', name)).toContain('name: INTERNAL_TOKEN_SECRET');
     },
   );
+
+  it.each(['dev', 'prod'])(
+    '(%s) route the API, the sign-in and the console to the gateway, keep documents on S3 and mail in the Secret',
+    (overlay) => {
+      const docs = rendered(overlay);
+      const ingress = object(docs, 'Ingress', 'gateway');
+      expect(ingress).toMatch(
+        /- backend:\n\s+service:\n\s+name: gateway\n\s+port:\n\s+name: http\n\s+path: \/\n\s+pathType: Prefix/,
+      );
+      // Replicas share no disk: uploaded files go to S3, with keys from the Secret.
+      const documents = object(docs, 'Deployment', 'documents');
+      expect(documents).toMatch(/- name: STORAGE_DRIVER\n\s+value: s3/);
+      expect(documents).toMatch(
+        /- name: S3_SECRET_ACCESS_KEY\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: S3_SECRET_ACCESS_KEY/,
+      );
+      expect(object(docs, 'Deployment', 'marketing')).toMatch(
+        /- name: SMTP_URL\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: SMTP_URL/,
+      );
+      expect(object(docs, 'Deployment', 'contacts')).not.toContain('STORAGE_DRIVER');
+    },
+  );
+
+  it('give documents a volume and marketing a mail catcher in compose', () => {
+    const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const compose = readFileSync(join(WORKSPACE, 'docker-compose.yml'), 'utf8');
+    const service = (name: string) =>
+      compose.split(/\n(?= {2}[a-z-]+:\n)/).find((b) => b.startsWith(`  ${name}:\n`)) ?? '';
+    expect(service('documents')).toContain('volumes: [documentsdata:/data]');
+    expect(service('documents')).toContain('STORAGE_DIR: /data/documents');
+    expect(service('marketing')).toContain('SMTP_URL: ${SMTP_URL:-smtp://mail:1025}');
+    expect(service('mail')).toContain('image: axllent/mailpit');
+  });
+});
+
+describe('a gateway behind the Ingress (TRUST_PROXY_HOPS=1)', () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await prepareSuite(['gateway']);
+    await suite.services['gateway'].start({ TRUST_PROXY_HOPS: '1' });
+    await suite.services['gateway'].waitReady();
+  });
+
+  afterAll(() => suite?.teardown());
+
+  it('answers health and metrics to the cluster, and 404 to what came through the Ingress', async () => {
+    const base = suite.services['gateway'].baseUrl;
+    const through = { 'x-forwarded-for': '203.0.113.7' };
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+      const res = await fetch(`${base}${path}`, { headers: through });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.text()).not.toContain('process_cpu');
+    }
+    // The API is still reached through it.
+    expect((await fetch(`${base}/api/openapi.json`, { headers: through })).status).toBe(200);
+  });
 });
 
 describe('a service started as npm start does', () => {
