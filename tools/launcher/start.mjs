@@ -417,8 +417,17 @@ async function main() {
     AUTH_AUDIENCE,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
   };
+  // Marketing's mail: to the SMTP_URL given, else to a catcher writing .run/mail/*.eml.
+  let mail = process.env.SMTP_URL ? { url: process.env.SMTP_URL, caught: false } : null;
+  if (!mail && runnable.some((s) => s.mail)) {
+    const { startMailCatcher } = await import('./mail-catcher.mjs');
+    const catcher = await startMailCatcher({ dir: join(ROOT, '.run/mail') });
+    mail = catcher ? { url: catcher.url, caught: true } : { url: 'smtp://127.0.0.1:1025', caught: false };
+    if (!catcher) warn('port 1025 is taken: marketing sends its mail to whatever listens there');
+  }
   const envFor = (svc) => ({
     ...common,
+    ...(svc.mail && mail ? { SMTP_URL: mail.url } : {}),
     ...(svc.gateway ? { ...gatewayEnv(runnable), CONSOLE_LOCAL_SIGNIN: 'true' } : {}),
     // Local mode: webhooks may go to a plain-http receiver (https only in compose and Kubernetes).
     ...(svc.gateway ? { WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP || 'true' } : {}),
@@ -482,6 +491,13 @@ async function main() {
     lines.push(`  ${s.name.padEnd(11)} http://localhost:${s.port}   OpenAPI http://localhost:${s.port}/openapi.json`);
   }
   lines.push(`  every app   /health/live  /health/ready  /metrics`);
+  if (mail) {
+    lines.push(
+      mail.caught
+        ? `  mail        ${mail.url}: every message marketing sends lands in .run/mail/ (*.eml), nowhere else`
+        : `  mail        marketing sends to ${mail.url}`,
+    );
+  }
   if (missing.length) lines.push('', paint(33, `  not started: ${missing.map((s) => s.name).join(', ')} (see above)`));
   const tryUrl = gw
     ? `http://localhost:${gw.port}/api/v1/contacts`
