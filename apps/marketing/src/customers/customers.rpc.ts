@@ -6,11 +6,25 @@ import { MARKETING_RPC, type MarketingCustomerReply, type MarketingSearchReply }
 import { isUuid } from '@crm/persistence';
 import { unstorableText, validationFailed } from '@crm/platform';
 
+interface PartnerShareRow {
+  id: string;
+  partner_id: string;
+  partner_name: string;
+  agreement_id: string;
+  fields: string[];
+  created_at: Date;
+  expires_at: Date | null;
+  status: string;
+  notice_status: string | null;
+  notice_reason: string | null;
+  notice_delivered_at: Date | null;
+}
+
 const like = (q: string) => `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Request-reply for the gateway: marketing's part of the customer 360
- * (segments, recent touchpoints, loyalty, coupons) and global search over
+ * (segments, recent touchpoints, loyalty, coupons, partner shares) and global search over
  * segment, campaign and promotion names. A malformed id gets null.
  */
 @Controller()
@@ -22,13 +36,19 @@ export class CustomersRpc {
     const id = payload?.contactId;
     if (!isUuid(id)) return null;
     const q = (sql: string) => this.dataSource.query(sql, [id]);
-    const [segments, touchpoints, loyalty, coupons] = await Promise.all([
+    const [segments, touchpoints, loyalty, coupons, shares] = await Promise.all([
       q(`SELECT s.id, s.name, sm.entered_at FROM segment_members sm JOIN segments s ON s.id = sm.segment_id
           WHERE sm.contact_id = $1 ORDER BY sm.entered_at DESC LIMIT 50`),
       q(`SELECT kind, channel, campaign_id, utm_campaign, occurred_at FROM touchpoints WHERE contact_id = $1
           ORDER BY occurred_at DESC, id DESC LIMIT 10`),
       q(`SELECT program_id, balance, tier FROM loyalty_accounts WHERE contact_id = $1`),
       q(`SELECT code, promotion_id, status FROM coupons WHERE contact_id = $1 ORDER BY issued_at DESC LIMIT 20`),
+      q(`SELECT s.id, s.partner_id, p.name AS partner_name, s.agreement_id, s.fields, s.created_at, s.expires_at, s.status,
+                n.status AS notice_status, n.reason AS notice_reason, n.delivered_at AS notice_delivered_at
+           FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id JOIN partners p ON p.id = s.partner_id
+           LEFT JOIN LATERAL (SELECT * FROM partner_deletion_notices n WHERE n.contact_id = c.contact_id
+                                AND s.id = ANY(n.share_ids) ORDER BY n.id DESC LIMIT 1) n ON true
+          WHERE c.contact_id = $1 ORDER BY s.id DESC LIMIT 20`),
     ]);
     return {
       contactId: id,
@@ -61,6 +81,23 @@ export class CustomersRpc {
         code: c.code,
         promotionId: c.promotion_id,
         status: c.status,
+      })),
+      partnerSharing: (shares as PartnerShareRow[]).map((r) => ({
+        shareId: r.id,
+        partnerId: r.partner_id,
+        partnerName: r.partner_name,
+        agreementId: r.agreement_id,
+        fields: r.fields,
+        sharedAt: r.created_at.toISOString(),
+        expiresAt: r.expires_at?.toISOString() ?? null,
+        status: r.status,
+        deletionNotice: r.notice_status
+          ? {
+              status: r.notice_status,
+              reason: r.notice_reason ?? '',
+              deliveredAt: r.notice_delivered_at?.toISOString() ?? null,
+            }
+          : null,
       })),
     };
   }

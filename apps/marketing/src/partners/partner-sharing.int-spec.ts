@@ -2,6 +2,7 @@ import { waitFor } from '@crm/messaging';
 import { uuidv7 } from '@crm/persistence';
 import { startMarketingApp, type MarketingTestApp } from '../testing/marketing-test-app';
 import { SmtpReceiver } from '../testing/smtp-receiver';
+import { CustomersRpc } from '../customers/customers.rpc';
 
 jest.setTimeout(180_000);
 
@@ -405,6 +406,15 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     ]);
     expect(view.body.deletionNotices).toEqual([
       expect.objectContaining({ reason: 'consent_withdrawn', status: 'delivered', partnerDeleted: 1 }),
+    ]);
+    // The same in the customer 360 (marketing's request-reply part).
+    const part = await a.app.get(CustomersRpc).customer({ contactId: aIds[1] });
+    expect(part?.partnerSharing).toEqual([
+      expect.objectContaining({
+        partnerName: 'Bee Travel',
+        status: 'delivered',
+        deletionNotice: expect.objectContaining({ status: 'delivered', reason: 'consent_withdrawn' }),
+      }),
     ]);
     const never = await a.call<{ shares: unknown[] }>('GET', `/partner-shares/contacts/${aIds[7]}`);
     expect(never.body.shares).toEqual([]);
