@@ -25,6 +25,7 @@ import { GatewayTables1763900000000 } from './migrations/1763900000000-gateway-t
 import { ApiKeyExpiry1796200000000 } from './migrations/1796200000000-api-key-expiry';
 import { AuditBeforeForwarding1796200001000 } from './migrations/1796200001000-audit-before-forwarding';
 import { Webhooks1797200000000 } from './migrations/1797200000000-webhooks';
+import { WebhookSubscriptionChanges1797300000000 } from './migrations/1797300000000-webhook-subscription-changes';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { RateLimits } from './protection/rate-limiter';
 import { ServiceProxy } from './proxy/service-proxy';
@@ -39,6 +40,7 @@ export const migrations = [
   ApiKeyExpiry1796200000000,
   AuditBeforeForwarding1796200001000,
   Webhooks1797200000000,
+  WebhookSubscriptionChanges1797300000000,
 ];
 
 @Module({

@@ -6,7 +6,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { Agent, request } from 'undici';
 import { metricsRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
@@ -70,6 +70,17 @@ interface Outcome {
   excerpt: string | null;
 }
 
+/** An attempt made and not yet written to its row. */
+interface Done {
+  id: string;
+  subscriptionId: string;
+  retrySince: Date;
+  status: 'delivered' | 'pending' | 'dead';
+  attempts: number;
+  delayMs: number;
+  outcome: Outcome;
+}
+
 /** Pending rows read per subscription each round (its oldest, in order). */
 const SCAN_PER_SUBSCRIPTION = 500;
 
@@ -83,18 +94,28 @@ function lockKey(): string {
  * receiver sees one entity's events in order; failures back off exponentially with jitter until
  * the retry period is over, then the delivery is dead (listed, replayable) and, if nothing reached
  * the receiver during that whole period, the subscription is disabled with the reason.
+ *
+ * Each round writes the outcomes of the attempts finished since the last one (one UPDATE for all)
+ * while it claims the next heads (one query) into a ready list that refills the slots as attempts
+ * finish; a delivery whose outcome is not written yet still counts as in flight, so its subject's
+ * next event waits for the row to say delivered. Rounds follow each other while attempts finish or
+ * new rows are notified.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private client?: Client;
-  /** For the deliveries' updates, beside the client that holds the lock and listens. */
+  /** For the outcomes' updates, beside the client that holds the lock and listens. */
   private readonly pool: Pool;
   private stopped = false;
   private running?: Promise<void>;
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Delivery id to its `subscription subject` key, for those in flight. */
-  private readonly inFlightKeys = new Map<string, string>();
+  private readonly inFlightBySubscription = new Map<string, number>();
+  /** Deliveries in flight or with an outcome not yet written: their subjects wait. */
+  private readonly busy = new Set<string>();
+  private done: Done[] = [];
+  /** Claimed heads waiting for a free slot (as many again as may be in flight), so slots never wait for a round. */
+  private readonly ready: Head[] = [];
   private wake: () => void = () => (this.woken = true);
   private readonly agent: Agent;
 
@@ -109,11 +130,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     });
     this.pool.on('error', () => undefined);
     pendingProbe = this.pool;
+    // Keep-alive connections per receiver (origin), as many as one subscription may have in flight.
     this.agent = new Agent({
       connect: { lookup: guardedLookup(settings.allowedTargets), timeout: settings.timeoutMs },
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
-      connections: 8,
+      connections: settings.subscriptionConcurrency,
+      keepAliveTimeout: 30_000,
     });
   }
 
@@ -126,6 +149,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.wake();
     await this.running;
     await Promise.allSettled(this.inFlight.values());
+    await this.flush().catch((error: unknown) =>
+      this.logger.warn(`dispatcher: outcomes not written at shutdown (sent again later): ${(error as Error).message}`),
+    );
     await this.agent.close().catch(() => undefined);
     if (pendingProbe === this.pool) pendingProbe = undefined;
     await this.pool.end().catch(() => undefined);
@@ -183,60 +209,101 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
     client.on('notification', () => this.wake());
     await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
-    while (!this.stopped) {
-      const free = this.settings.concurrency - this.inFlight.size;
-      const heads = free > 0 ? await this.heads(client, free) : [];
-      for (const h of heads) {
-        const key = h.id;
-        const p = this.deliver(h)
-          .catch((error: unknown) => this.logger.warn(`delivery ${h.id}: ${(error as Error).message}`))
-          .finally(() => {
-            this.inFlight.delete(key);
-            this.inFlightKeys.delete(key);
-            this.wake();
-          });
-        this.inFlight.set(key, p);
+    try {
+      while (!this.stopped) {
+        // The finished attempts' outcomes are written while the next heads are read (their subjects
+        // are still busy in that read, so a subject's next event is taken in the round after).
+        const want = 2 * this.settings.concurrency - this.inFlight.size - this.ready.length;
+        const [flushed, claimed] = await Promise.allSettled([
+          this.flush(),
+          want > 0 ? this.heads(client, want) : Promise.resolve([]),
+        ]);
+        if (claimed.status === 'fulfilled') this.ready.push(...claimed.value);
+        this.pump();
+        if (flushed.status === 'rejected') throw flushed.reason;
+        if (claimed.status === 'rejected') throw claimed.reason;
+        await this.sleep(this.settings.pollMs);
       }
-      if (heads.length === 0 || heads.length >= free) await this.sleep(this.settings.pollMs);
+    } finally {
+      // Claimed, not started: released (claimed again by whoever leads next).
+      for (const h of this.ready.splice(0)) this.busy.delete(h.id);
+    }
+  }
+
+  /**
+   * Starts claimed deliveries, oldest claim first, while fewer than WEBHOOK_CONCURRENCY are in
+   * flight, and fewer than WEBHOOK_SUBSCRIPTION_CONCURRENCY of the same subscription (so one slow
+   * receiver cannot take every slot).
+   */
+  private pump(): void {
+    for (let i = 0; i < this.ready.length && !this.stopped && this.inFlight.size < this.settings.concurrency; ) {
+      const h = this.ready[i];
+      const running = this.inFlightBySubscription.get(h.subscription_id) ?? 0;
+      if (running >= this.settings.subscriptionConcurrency) {
+        i += 1;
+        continue;
+      }
+      this.ready.splice(i, 1);
+      this.inFlightBySubscription.set(h.subscription_id, running + 1);
+      const p = this.deliver(h)
+        .catch((error: unknown) => {
+          // Not sent, or its outcome lost: the row stays pending and is tried again.
+          this.busy.delete(h.id);
+          this.logger.warn(`delivery ${h.id}: ${(error as Error).message}`);
+        })
+        .finally(() => {
+          this.inFlight.delete(h.id);
+          const n = (this.inFlightBySubscription.get(h.subscription_id) ?? 1) - 1;
+          if (n > 0) this.inFlightBySubscription.set(h.subscription_id, n);
+          else this.inFlightBySubscription.delete(h.subscription_id);
+          this.pump();
+          this.wake();
+        });
+      this.inFlight.set(h.id, p);
     }
   }
 
   /**
    * The next deliveries to send: of each active subscription's oldest pending rows (in order), the
-   * first of each subject, when it is due and its subject has nothing in flight. A subject whose
-   * oldest row waits for a retry holds back its later rows; other subjects and subscriptions go on.
+   * first of each subject, when it is due and not in flight (nor waiting for its outcome to be
+   * written). A subject whose oldest row waits for a retry holds back its later rows; other subjects
+   * and subscriptions go on. Subscriptions take turns (each one's first head, then each one's second…).
    */
   private async heads(client: Client, limit: number): Promise<Head[]> {
-    const { rows } = await client.query<{ id: string; key: string; due: boolean }>(
-      `SELECT d.id, d.subscription_id || ' ' || d.event_subject AS key, d.next_attempt_at <= now() AS due
-         FROM webhook_subscriptions s
-        CROSS JOIN LATERAL (
-              SELECT id, subscription_id, event_subject, next_attempt_at, seq FROM webhook_deliveries
-               WHERE subscription_id = s.id AND status = 'pending'
-               ORDER BY seq LIMIT $1) d
-        WHERE s.status = 'active'
-        ORDER BY s.id, d.seq`,
-      [SCAN_PER_SUBSCRIPTION],
-    );
-    const seen = new Set(this.inFlightKeys.values());
-    const chosen: string[] = [];
-    for (const r of rows) {
-      if (seen.has(r.key)) continue;
-      seen.add(r.key);
-      if (r.due && chosen.length < limit) {
-        chosen.push(r.id);
-        this.inFlightKeys.set(r.id, r.key);
-      }
-    }
-    if (chosen.length === 0) return [];
-    const full = await client.query<Head>(
-      `SELECT d.id, d.subscription_id, d.event, d.attempts, d.retry_since,
+    const { rows } = await client.query<Head>(
+      `WITH scan AS (
+         SELECT d.id, d.subscription_id, d.event_subject, d.next_attempt_at, d.seq
+           FROM webhook_subscriptions s
+          CROSS JOIN LATERAL (
+                SELECT id, subscription_id, event_subject, next_attempt_at, seq FROM webhook_deliveries
+                 WHERE subscription_id = s.id AND status = 'pending'
+                 ORDER BY seq LIMIT $1) d
+          WHERE s.status = 'active'),
+       heads AS (
+         SELECT DISTINCT ON (subscription_id, event_subject) id, subscription_id, next_attempt_at, seq
+           FROM scan ORDER BY subscription_id, event_subject, seq),
+       chosen AS (
+         SELECT id, seq, row_number() OVER (PARTITION BY subscription_id ORDER BY seq) AS turn
+           FROM heads WHERE next_attempt_at <= now() AND id <> ALL($2::uuid[])),
+       taken AS (SELECT id, seq, turn FROM chosen WHERE turn <= $4 ORDER BY turn, seq LIMIT $3)
+       SELECT d.id, d.subscription_id, d.event, d.attempts, d.retry_since,
               s.url, s.secret, s.previous_secret, s.previous_secret_until
-         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = ANY($1::uuid[])`,
-      [chosen],
+         FROM taken c JOIN webhook_deliveries d ON d.id = c.id JOIN webhook_subscriptions s ON s.id = d.subscription_id
+        ORDER BY c.turn, c.seq`,
+      [SCAN_PER_SUBSCRIPTION, [...this.busy], limit, this.settings.subscriptionConcurrency],
     );
-    return full.rows;
+    // At most as many waiting per subscription as it may have in flight.
+    const waiting = new Map<string, number>();
+    for (const h of this.ready) waiting.set(h.subscription_id, (waiting.get(h.subscription_id) ?? 0) + 1);
+    const taken: Head[] = [];
+    for (const h of rows) {
+      const n = waiting.get(h.subscription_id) ?? 0;
+      if (n >= this.settings.subscriptionConcurrency) continue;
+      waiting.set(h.subscription_id, n + 1);
+      this.busy.add(h.id);
+      taken.push(h);
+    }
+    return taken;
   }
 
   private async send(h: Head): Promise<Outcome> {
@@ -294,44 +361,87 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async deliver(h: Head): Promise<void> {
-    const client = this.pool;
     const o = await this.send(h);
+    const attempts = h.attempts + 1;
     if (o.ok) {
       metrics.attempts.inc({ outcome: 'delivered' });
       const time = h.event.time ? Date.parse(h.event.time) : NaN;
       if (Number.isFinite(time)) metrics.lag.observe((Date.now() - time) / 1000);
-      await client.query(
-        `WITH d AS (
-           UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(),
-             last_attempt_at = now(), last_status = $2, last_error = NULL, last_latency_ms = $3, response_excerpt = $4
-           WHERE id = $1 RETURNING subscription_id)
-         UPDATE webhook_subscriptions SET last_success_at = now() WHERE id = (SELECT subscription_id FROM d)`,
-        [h.id, o.status, o.latencyMs, o.excerpt],
-      );
-      return;
     }
-    const attempts = h.attempts + 1;
-    const delay = backoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
-    const dead = Date.now() + delay > h.retry_since.getTime() + this.settings.retrySeconds * 1000;
-    metrics.attempts.inc({ outcome: dead ? 'dead' : 'failed' });
-    await client.query(
-      `UPDATE webhook_deliveries SET status = $2, attempts = $3, next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
-         last_attempt_at = now(), last_status = $5, last_error = $6, last_latency_ms = $7, response_excerpt = $8
-       WHERE id = $1`,
-      [h.id, dead ? 'dead' : 'pending', attempts, delay, o.status, o.error, o.latencyMs, o.excerpt],
-    );
-    if (dead) {
-      // Nothing reached the receiver during the whole retry period: stop sending, say why.
-      await client.query(
-        `UPDATE webhook_subscriptions SET status = 'disabled', version = version + 1, updated_at = now(),
-           status_reason = $3
-         WHERE id = $1 AND status = 'active' AND (last_success_at IS NULL OR last_success_at < $2)`,
+    const delayMs = o.ok ? 0 : backoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
+    const dead = !o.ok && Date.now() + delayMs > h.retry_since.getTime() + this.settings.retrySeconds * 1000;
+    if (!o.ok) metrics.attempts.inc({ outcome: dead ? 'dead' : 'failed' });
+    this.done.push({
+      id: h.id,
+      subscriptionId: h.subscription_id,
+      retrySince: h.retry_since,
+      status: o.ok ? 'delivered' : dead ? 'dead' : 'pending',
+      attempts,
+      delayMs,
+      outcome: o,
+    });
+  }
+
+  /**
+   * Writes the outcomes of the finished attempts, all in one statement (and the subscriptions'
+   * last success), then disables the subscriptions whose dead delivery saw no success in its whole
+   * retry period. Until then their subjects stay held back; if it fails they are written next round.
+   */
+  private async flush(): Promise<void> {
+    if (this.done.length === 0) return;
+    const done = this.done;
+    this.done = [];
+    const dead = done.filter((x) => x.status === 'dead');
+    // With a dead delivery, its row and its subscription's disabling are written together.
+    const c = dead.length ? await this.pool.connect() : this.pool;
+    try {
+      if (dead.length) await c.query('BEGIN');
+      await c.query(
+        `WITH o AS (
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::float8[], $5::int[], $6::text[], $7::int[], $8::text[])
+             AS o(id, status, attempts, delay_ms, last_status, last_error, latency_ms, excerpt)),
+         u AS (
+           UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts,
+             next_attempt_at = CASE WHEN o.status = 'delivered' THEN d.next_attempt_at
+                                    ELSE now() + make_interval(secs => o.delay_ms / 1000) END,
+             delivered_at = CASE WHEN o.status = 'delivered' THEN now() ELSE d.delivered_at END,
+             last_attempt_at = now(), last_status = o.last_status, last_error = o.last_error,
+             last_latency_ms = o.latency_ms, response_excerpt = o.excerpt
+           FROM o WHERE d.id = o.id
+           RETURNING d.subscription_id, o.status)
+         UPDATE webhook_subscriptions SET last_success_at = now()
+          WHERE id IN (SELECT subscription_id FROM u WHERE status = 'delivered')`,
         [
-          h.subscription_id,
-          h.retry_since,
-          `Disabled at ${new Date().toISOString()}: deliveries failed for the whole retry period (${this.settings.retrySeconds} s); last error: ${o.error}`,
+          done.map((d) => d.id),
+          done.map((d) => d.status),
+          done.map((d) => d.attempts),
+          done.map((d) => d.delayMs),
+          done.map((d) => d.outcome.status),
+          done.map((d) => d.outcome.error),
+          done.map((d) => d.outcome.latencyMs),
+          done.map((d) => d.outcome.excerpt),
         ],
       );
+      // Nothing reached the receiver during the whole retry period: stop sending, say why.
+      for (const d of dead)
+        await c.query(
+          `UPDATE webhook_subscriptions SET status = 'disabled', version = version + 1, updated_at = now(),
+             status_reason = $3
+           WHERE id = $1 AND status = 'active' AND (last_success_at IS NULL OR last_success_at < $2)`,
+          [
+            d.subscriptionId,
+            d.retrySince,
+            `Disabled at ${new Date().toISOString()}: deliveries failed for the whole retry period (${this.settings.retrySeconds} s); last error: ${d.outcome.error}`,
+          ],
+        );
+      if (dead.length) await c.query('COMMIT');
+    } catch (error) {
+      if (dead.length) await c.query('ROLLBACK').catch(() => undefined);
+      this.done = [...done, ...this.done];
+      throw error;
+    } finally {
+      if (c !== this.pool) (c as PoolClient).release();
     }
+    for (const d of done) this.busy.delete(d.id);
   }
 }

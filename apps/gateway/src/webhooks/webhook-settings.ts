@@ -13,8 +13,10 @@ export interface WebhookSettings {
   backoffMaxMs: number;
   /** How long the previous secret still signs after a rotation. */
   secretGraceHours: number;
-  /** Deliveries in flight at once (one per subscription and subject at a time). */
+  /** Deliveries in flight at once, over all subscriptions (one per subscription and subject at a time). */
   concurrency: number;
+  /** Deliveries of one subscription in flight at once (each a different subject). */
+  subscriptionConcurrency: number;
   /** `host` or `host:port` allowed although private (e.g. an on-premises receiver). */
   allowedTargets: string[];
   /** Plain http targets allowed (local mode); https only otherwise. */
@@ -69,7 +71,8 @@ export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): Webho
     backoffBaseMs: int(env, p, 'WEBHOOK_BACKOFF_BASE_MS', 1_000, 1, 3_600_000),
     backoffMaxMs: int(env, p, 'WEBHOOK_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000),
     secretGraceHours: int(env, p, 'WEBHOOK_SECRET_GRACE_HOURS', 24, 0, 24 * 30),
-    concurrency: int(env, p, 'WEBHOOK_CONCURRENCY', 32, 1, 1000),
+    concurrency: int(env, p, 'WEBHOOK_CONCURRENCY', 128, 1, 1000),
+    subscriptionConcurrency: int(env, p, 'WEBHOOK_SUBSCRIPTION_CONCURRENCY', 32, 1, 1000),
     allowedTargets,
     allowHttp: allowHttpRaw === 'true',
     responseExcerptBytes: int(env, p, 'WEBHOOK_RESPONSE_EXCERPT_BYTES', 512, 0, 65_536),

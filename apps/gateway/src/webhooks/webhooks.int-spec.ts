@@ -332,6 +332,41 @@ describe('webhooks: events from the streams to a real receiver', () => {
     await call('DELETE', `/api/v1/webhooks/${sub.id}`);
   });
 
+  it('across a gateway restart a healthy receiver gets every event once, in order per subject', async () => {
+    const sub = await subscribe({ url: receiver.url, events: ['crm.sales.invoice.*'] });
+    const subjects = Array.from({ length: 10 }, () => uuidv7());
+    const sent: { id: string }[] = [];
+    const burst = async (from: number, to: number) => {
+      for (let v = from; v <= to; v++)
+        await Promise.all(subjects.map(async (s) => sent.push(await publish('crm.sales.invoice.issued', s, v))));
+    };
+    await burst(1, 10);
+    // A graceful stop while events are being taken and sent, then a new gateway on the same database.
+    await app.close();
+    await burst(11, 15);
+    app = await createServiceApp({ name: 'gateway', appModule: AppModule, rpc: false });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    await burst(16, 20);
+    const ids = new Set(sent.map((e) => e.id));
+    const mine = () => receiver.received.filter((r) => ids.has(r.event.id));
+    await waitFor(
+      async () => mine().length,
+      (n) => n >= sent.length,
+      40_000,
+    );
+    await new Promise((r) => setTimeout(r, 800));
+    expect(mine()).toHaveLength(200);
+    expect(new Set(mine().map((r) => r.event.id)).size).toBe(200);
+    for (const s of subjects)
+      expect(
+        mine()
+          .filter((r) => r.event.subject === s)
+          .map((r) => r.event.version),
+      ).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await call('DELETE', `/api/v1/webhooks/${sub.id}`);
+  });
+
   it('sends only events its owner may read, once even when the stream delivers one twice, and pings', async () => {
     const sub = await subscribe({ url: receiver.url, events: ['*'] }, 'integrator');
     const contact = await publish('crm.contacts.contact.created', uuidv7(), 1, { displayName: 'Ada' });
