@@ -27,8 +27,8 @@ export interface DurableConsumerOptions {
    * Batch mode instead of lanes: up to `size` waiting events are applied in
    * one transaction (one inbox statement, each handler's `handleBatch` once
    * per run of events it handles), in stream order. A batch that fails is
-   * rolled back and its events applied one by one, so a poisoned event is
-   * retried and dead-lettered alone.
+   * rolled back and applied in halves, down to single events, so a poisoned
+   * event is retried and dead-lettered alone.
    */
   batch?: { size: number };
   /** Settings for the consumed stream if this consumer has to create it. */
@@ -46,6 +46,8 @@ interface Delivery {
   m: JsMsg;
   event: CloudEvent | undefined;
 }
+
+type Applicable = Delivery & { event: CloudEvent; handlers: EventHandler[] };
 
 export interface DeadLetter {
   consumer: string;
@@ -135,7 +137,8 @@ export class DurableConsumer {
     const consumer = await js.consumers.get(this.streamName, this.o.consumer);
     const batchSize = this.o.batch?.size;
     this.messages = await consumer.consume({
-      max_messages: batchSize ? Math.min(1000, Math.max(256, 2 * batchSize)) : 256,
+      // In batch mode: the batch being applied and the next one arriving (the server holds back more than 1000).
+      max_messages: batchSize ? Math.min(1000, Math.max(2 * batchSize, 64)) : 256,
     });
     // stop() ran while the stream and consumer were being set up: it found no messages to close,
     // and nothing would end the loop below while no message comes. (close() would wait for an
@@ -155,23 +158,35 @@ export class DurableConsumer {
     }
   }
 
-  /** Takes what has arrived, up to `size`, and applies it before taking more: stream order, one batch at a time. */
+  /**
+   * Messages queue up as they arrive; one worker applies what has arrived,
+   * up to `size` at a time, batch after batch: stream order, one transaction
+   * in flight. It starts on the next macrotask, once the burst that woke it
+   * is in the queue.
+   */
   private async consumeInBatches(messages: ConsumerMessages, size: number): Promise<void> {
-    let batch: JsMsg[] = [];
+    const waiting: JsMsg[] = [];
+    let worker: Promise<void> | undefined;
+    const drain = async () => {
+      await new Promise((r) => setImmediate(r));
+      while (waiting.length) {
+        const taken = waiting.splice(0, size);
+        await this.applyBatch(taken).catch((error: unknown) => {
+          this.log('error', `consumer ${this.o.consumer} failed to settle a batch: ${String(error)}`);
+        });
+      }
+      worker = undefined;
+    };
     for await (const m of messages) {
-      batch.push(m);
-      // getPending() counts the message in hand too: above 1, more have arrived.
-      if (batch.length < size && messages.getPending() > 1 && !this.stopped) continue;
-      const taken = batch;
-      batch = [];
-      const settled = this.applyBatch(taken).catch((error: unknown) => {
-        this.log('error', `consumer ${this.o.consumer} failed to settle a batch: ${String(error)}`);
-      });
-      // stop() waits for the lanes; the batch in progress is its lane 0.
-      this.lanes[0] = settled;
-      await settled;
+      waiting.push(m);
+      if (!worker) {
+        worker = drain();
+        // stop() waits for the lanes; the worker is lane 0.
+        this.lanes[0] = worker;
+      }
       if (this.stopped) break;
     }
+    await worker;
   }
 
   private parse(m: JsMsg): Delivery {
@@ -188,7 +203,7 @@ export class DurableConsumer {
   }
 
   private async applyBatch(messages: JsMsg[]): Promise<void> {
-    const todo: (Delivery & { event: CloudEvent; handlers: EventHandler[] })[] = [];
+    const todo: Applicable[] = [];
     for (const d of messages.map((m) => this.parse(m))) {
       if (!d.event) await this.deadLetter(d.m, undefined, new Error('message is not a CloudEvent'));
       else {
@@ -200,7 +215,16 @@ export class DurableConsumer {
         }
       }
     }
-    if (todo.length === 0) return;
+    if (todo.length) await this.applyInOneTransaction(todo);
+  }
+
+  /**
+   * The events in one transaction; if it fails, each half in turn the same
+   * way, down to single events, which take the one-by-one path (retries,
+   * dead letter). A poisoned event costs about 2 log2(n) transactions and
+   * the others still apply in stream order.
+   */
+  private async applyInOneTransaction(todo: Applicable[]): Promise<void> {
     if (todo.length === 1) return this.process(todo[0].m, todo[0].event);
     let applied: Set<JsMsg>;
     try {
@@ -215,8 +239,9 @@ export class DurableConsumer {
         },
         () =>
           this.o.dataSource.transaction(async (manager) => {
-            const ids = [...new Set(todo.map((d) => d.event.id))];
-            const types = ids.map((id) => todo.find((d) => d.event.id === id)?.event.type);
+            const typeOf = new Map(todo.map((d) => [d.event.id, d.event.type]));
+            const ids = [...typeOf.keys()];
+            const types = [...typeOf.values()];
             const inserted: { event_id: string }[] = await manager.query(
               `INSERT INTO inbox (consumer, event_id, type)
                SELECT $1, id, type FROM unnest($2::uuid[], $3::text[]) AS t(id, type)
@@ -246,8 +271,10 @@ export class DurableConsumer {
           }),
       );
     } catch (error) {
-      this.log('warn', `batch of ${todo.length} events failed (${(error as Error).message}); applying them one by one`);
-      for (const d of todo) await this.process(d.m, d.event);
+      this.log('warn', `batch of ${todo.length} events failed (${(error as Error).message}); applying it in halves`);
+      const half = Math.ceil(todo.length / 2);
+      await this.applyInOneTransaction(todo.slice(0, half));
+      await this.applyInOneTransaction(todo.slice(half));
       return;
     }
     for (const d of todo) {
