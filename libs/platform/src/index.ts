@@ -66,3 +66,4 @@ export {
   type RefusedBodySettings,
 } from './bootstrap/refused-body';
 export { reclaimStreamBuffers } from './streams/reclaim-stream-buffers';
+export { NamespacedNatsServer, rpcNamespace, rpcSubject } from './bootstrap/namespaced-nats';

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NatsConnector, RpcError, requestReply } from '@crm/messaging';
+import { rpcNamespace, rpcSubject } from '@crm/platform';
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -13,6 +14,8 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
  */
 export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly connector: NatsConnector;
+  /** Requests travel under CRM_EVENT_NAMESPACE, where the services answer them. */
+  private readonly namespace = rpcNamespace();
 
   constructor(natsUrl: string) {
     const logger = new Logger('Nats');
@@ -44,6 +47,11 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
         throw new RpcError('unavailable', pattern, 'the gateway is not connected to NATS');
     }
     const nc = await this.connector.connection();
-    return requestReply<T>(nc, pattern, data, Math.max(1, timeoutMs - (Date.now() - started)));
+    return requestReply<T>(
+      nc,
+      rpcSubject(pattern, this.namespace),
+      data,
+      Math.max(1, timeoutMs - (Date.now() - started)),
+    );
   }
 }

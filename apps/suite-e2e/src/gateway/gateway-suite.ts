@@ -17,8 +17,8 @@ export interface GatewaySuite extends Suite {
 
 /**
  * The gateway in front of the real contacts and analytics processes, all on
- * a NATS server of this spec's own: request-reply patterns are not namespaced,
- * so a shared NATS would let another run's analytics answer this gateway.
+ * a NATS server of this spec's own, which a spec may stop and start without
+ * disturbing the others (events and request-reply are namespaced per run too).
  */
 export async function startGatewaySuite(
   apps: ('contacts' | 'analytics')[] = ['contacts', 'analytics'],

@@ -1,6 +1,6 @@
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type NatsOptions } from '@nestjs/microservices';
+import type { NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { ServiceConfig } from '../config/service-config';
@@ -10,6 +10,7 @@ import { buildOpenApiDocument, serveOpenApi } from '../openapi/openapi';
 import { recordRouteMethods } from './allowed-methods';
 import { clientErrorHandler, frameworkErrors } from './framework-errors';
 import { echoRequestId, requestIdFrom } from './request-id';
+import { NamespacedNatsServer, rpcNamespace } from './namespaced-nats';
 import { keepConnectionAfterRefusedBody } from './refused-body';
 
 export interface ServiceOptions {
@@ -56,20 +57,18 @@ export async function createServiceApp(o: ServiceOptions): Promise<NestFastifyAp
   serveOpenApi(fastify, buildOpenApiDocument(app, o.name));
 
   if (o.rpc ?? Boolean(process.env['NATS_URL'])) {
-    app.connectMicroservice<NatsOptions>(
-      {
-        transport: Transport.NATS,
-        options: {
-          servers: config.NATS_URL.split(','),
-          queue: o.name,
-          name: `${o.name}-rpc`,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 1000,
-          waitOnFirstConnect: true,
-          gracefulShutdown: true,
-          gracePeriod: 2000,
-        },
-      },
+    const options = {
+      servers: config.NATS_URL.split(','),
+      queue: o.name,
+      name: `${o.name}-rpc`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+      waitOnFirstConnect: true,
+      gracefulShutdown: true,
+      gracePeriod: 2000,
+    } as Required<NatsOptions>['options'];
+    app.connectMicroservice(
+      { strategy: new NamespacedNatsServer(options, rpcNamespace()) },
       { inheritAppConfig: true },
     );
     const started = app.startAllMicroservices().catch((error: unknown) => {
