@@ -2,7 +2,8 @@
 // receiver, against a floor measured in the same run: a bare JetStream consumer POSTing the same
 // events to the same receiver (tools/bench/webhooks/floor-relay.mjs).
 // Figures: delivered events/s and the lag from publish (the JetStream ack of the producer's relay,
-// which follows the producer's commit) to the receiver, p50/p99.
+// which follows the producer's commit) to the receiver, p50/p99, and the CPU (user + system) each
+// process used per event while it ran (less dependent on the machine's load than latencies).
 // Stages (from the deliveries table, before the database is dropped): event time to the delivery
 // row (intake), and row to its recorded delivery (dispatch).
 //   node tools/bench/webhooks/run.mjs [--rate 500] [--seconds 10] [--subjects 500] [--no-build]
@@ -11,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'nats';
 import {
@@ -33,6 +35,31 @@ const id = runId();
 const namespace = `w${id}`;
 const secret = randomBytes(32).toString('hex');
 const running = [];
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of each Postgres backend serving the database, by pid. */
+async function backendsCpu(databaseUrl) {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+  } finally {
+    await c.end();
+  }
+}
 
 /** A receiver that records when each event arrived. */
 async function receiver() {
@@ -107,14 +134,15 @@ async function stageLags(databaseUrl) {
   try {
     const { rows } = await c.query(
       `SELECT EXTRACT(EPOCH FROM created_at - (event->>'time')::timestamptz) * 1000 AS intake,
-              EXTRACT(EPOCH FROM delivered_at - created_at) * 1000 AS dispatch
+              EXTRACT(EPOCH FROM delivered_at - created_at) * 1000 AS dispatch,
+              last_latency_ms AS attempt
          FROM webhook_deliveries WHERE status = 'delivered'`,
     );
     const of = (k) => {
       const v = rows.map((r) => Number(r[k]));
       return { p50: percentile(v, 50), p99: percentile(v, 99) };
     };
-    return { intake: of('intake'), dispatch: of('dispatch') };
+    return { intake: of('intake'), dispatch: of('dispatch'), attempt: of('attempt') };
   } finally {
     await c.end();
   }
@@ -141,9 +169,10 @@ async function main() {
   });
   running.push({ stop: async () => floor.kill('SIGTERM') });
   await new Promise((r) => floor.stdout.once('data', r));
+  const floorCpu = cpuSeconds(floor.pid);
   const floorSent = await publishLoad(js, `${namespace}.floor.crm.sales.order.placed`);
   await waitAll(floorRx.arrived, floorSent, 'floor');
-  const f = figures(floorSent, floorRx.arrived);
+  const f = { ...figures(floorSent, floorRx.arrived), cpu: cpuSeconds(floor.pid) - floorCpu };
 
   // The gateway.
   const rx = await receiver();
@@ -167,13 +196,18 @@ async function main() {
     body: JSON.stringify({ url: `http://127.0.0.1:${rx.port}/hook`, events: ['crm.sales.order.*'] }),
   });
   if (res.status !== 201) throw new Error(`subscribing failed: ${res.status} ${await res.text()}`);
+  const gatewayCpu = cpuSeconds(gateway.pid);
+  const dbCpu = await backendsCpu(databaseUrl);
   const sent = await publishLoad(js, `${namespace}.crm.sales.order.placed`);
   await waitAll(rx.arrived, sent, 'gateway');
-  const g = figures(sent, rx.arrived);
+  const g = { ...figures(sent, rx.arrived), cpu: cpuSeconds(gateway.pid) - gatewayCpu };
+  let pgCpu = 0;
+  for (const [pid, now] of await backendsCpu(databaseUrl)) pgCpu += now - (dbCpu.get(pid) ?? 0);
   const stages = await stageLags(databaseUrl);
 
   const row = (label, r) =>
-    `  ${label.padEnd(40)} ${fmt(r.rps, 0).padStart(6)} events/s   p50 ${fmt(r.p50).padStart(7)} ms   p99 ${fmt(r.p99).padStart(7)} ms`;
+    `  ${label.padEnd(40)} ${fmt(r.rps, 0).padStart(6)} events/s   p50 ${fmt(r.p50).padStart(7)} ms   p99 ${fmt(r.p99).padStart(7)} ms` +
+    `   CPU ${fmt((r.cpu * 1000) / r.n, 2)} ms/event`;
   console.log(`webhooks bench: ${opts.rate} events/s for ${opts.seconds} s over ${opts.subjects} subjects`);
   console.log(row('floor (bare JetStream consumer -> POST)', f));
   console.log(row('gateway webhooks (inbox, queue, sign, POST)', g));
@@ -181,9 +215,11 @@ async function main() {
     `  gateway p99 ${fmt(g.p99)} ms (target < ${opts.target} ms at ${opts.rate} events/s: ${g.p99 < opts.target ? 'MET' : 'MISSED'}); ` +
       `p99 vs floor ${fmt(g.p99 / f.p99, 1)}x, throughput ${fmt((g.rps / f.rps) * 100, 0)}% of the floor`,
   );
+  console.log(`  Postgres backends of the gateway's database: CPU ${fmt((pgCpu * 1000) / g.n, 2)} ms/event`);
   console.log(
     `  stages: intake (event time -> delivery row) p50 ${fmt(stages.intake.p50)} p99 ${fmt(stages.intake.p99)} ms; ` +
-      `dispatch (row -> delivered) p50 ${fmt(stages.dispatch.p50)} p99 ${fmt(stages.dispatch.p99)} ms`,
+      `dispatch (row -> delivered) p50 ${fmt(stages.dispatch.p50)} p99 ${fmt(stages.dispatch.p99)} ms; ` +
+      `of which the POST (as the gateway timed it) p50 ${fmt(stages.attempt.p50)} p99 ${fmt(stages.attempt.p99)} ms`,
   );
   await nc.close();
   await floorRx.close();
