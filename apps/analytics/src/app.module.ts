@@ -26,7 +26,8 @@ export const migrations = [...messagingMigrations, CustomerFacts1763800001000, R
       publishes: true,
       subscribe: [
         { stream: 'contacts', handlers: customerEventHandlers },
-        { stream: 'sales', handlers: [...orderEventHandlers, ...dealsEventHandlers] },
+        // Order events come in backlogs (imports, replays): applied up to 500 at a time, in stream order.
+        { stream: 'sales', handlers: [...orderEventHandlers, ...dealsEventHandlers], batch: { size: 500 } },
         { stream: 'support', handlers: supportEventHandlers },
         { stream: 'marketing', handlers: marketingEventHandlers },
       ],

@@ -2,14 +2,23 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SALES_ORDERS_EVENTS, type SalesOrderPayload } from '@crm/contracts';
 import { OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
-import { lockCustomer, recomputeCustomerOrders, resolveCustomerSql } from './customer-orders.repository';
+import {
+  lockCustomer,
+  lockCustomers,
+  recomputeCustomerOrders,
+  recomputeCustomersOrders,
+  resolveCustomerSql,
+} from './customer-orders.repository';
 import { CustomerScoring } from '../scores/customer-scoring.service';
 
 /**
  * Keeps orders (status, totals, refunds, lines) as the newest version of each
  * order says; every order event carries the whole order, so a stale or
  * repeated one changes nothing. Then the customer's purchase summary is
- * recomputed and, once a model exists, the customer re-scored.
+ * recomputed and, once a model exists, the customer re-scored. A batch
+ * does the same in a few statements: the newest version of each order in
+ * it upserted at once, then every touched customer locked, summarised and
+ * re-scored together.
  */
 @Injectable()
 @OnEvent(
@@ -25,15 +34,7 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
   async handle(event: CloudEvent<SalesOrderPayload>, manager: EntityManager): Promise<void> {
     const o = event.data;
     const version = event.version ?? o.version;
-    const lines = (o.lines ?? []).map((l) => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      sku: l.sku,
-      quantity: l.quantity,
-      netMinor: l.netMinor,
-      totalMinor: l.totalMinor,
-      refundedMinor: l.refundedMinor ?? 0,
-    }));
+    const lines = linesOf(o);
     const contactId = o.contactId ?? null;
     const [resolved]: { id: string | null }[] = contactId
       ? await manager.query(`SELECT ${resolveCustomerSql('$1')} AS id`, [contactId])
@@ -75,4 +76,92 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
       await this.scoring.rescore(manager, c);
     }
   }
+
+  async handleBatch(events: CloudEvent<SalesOrderPayload>[], manager: EntityManager): Promise<void> {
+    // One row per order: its newest version in the batch (the first of equal versions, as one by one would keep).
+    const newest = new Map<string, OrderRow>();
+    for (const event of events) {
+      const o = event.data;
+      const row: OrderRow = {
+        order_id: o.id ?? event.subject,
+        version: event.version ?? o.version,
+        contact_id: o.contactId ?? null,
+        status: o.status,
+        channel: o.channel,
+        currency: o.currency,
+        total_minor: o.totalMinor,
+        refunded_minor: o.refundedMinor ?? 0,
+        placed_at: o.placedAt,
+        deal_id: o.dealId ?? null,
+        lines: linesOf(o),
+      };
+      const seen = newest.get(row.order_id);
+      if (!seen || row.version > seen.version) newest.set(row.order_id, row);
+    }
+    const input = JSON.stringify([...newest.values()]);
+    // The customers the orders go to are locked first, as one by one does; the upsert resolves them again after
+    // the wait, so a merge committed meanwhile is followed.
+    const contacts = [...new Set([...newest.values()].flatMap((r) => (r.contact_id ? [r.contact_id] : [])))];
+    const resolved: { id: string }[] = contacts.length
+      ? await manager.query(`SELECT ${resolveCustomerSql('c')} AS id FROM unnest($1::uuid[]) AS t(c)`, [contacts])
+      : [];
+    await lockCustomers(
+      manager,
+      resolved.map((r) => r.id),
+    );
+    const rows: { customer_id: string | null; previous: string | null }[] = await manager.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(order_id uuid, version int, contact_id uuid, status text,
+                channel text, currency text, total_minor bigint, refunded_minor bigint, placed_at timestamptz,
+                deal_id uuid, lines jsonb)
+       ), previous AS (SELECT o.order_id, o.customer_id FROM orders o JOIN input i ON i.order_id = o.order_id),
+       up AS (
+         INSERT INTO orders AS o (order_id, version, customer_id, status, channel, currency, total_minor, refunded_minor,
+                                  placed_at, placed_day, deal_id, lines, updated_at)
+         SELECT i.order_id, i.version, ${resolveCustomerSql('i.contact_id')}, i.status, i.channel, i.currency,
+                i.total_minor, i.refunded_minor, i.placed_at, (i.placed_at AT TIME ZONE 'UTC')::date, i.deal_id, i.lines,
+                clock_timestamp()
+           FROM input i
+         ON CONFLICT (order_id) DO UPDATE SET
+           version = EXCLUDED.version, customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+           channel = EXCLUDED.channel, currency = EXCLUDED.currency, total_minor = EXCLUDED.total_minor,
+           refunded_minor = EXCLUDED.refunded_minor, placed_at = EXCLUDED.placed_at, placed_day = EXCLUDED.placed_day,
+           deal_id = EXCLUDED.deal_id, lines = EXCLUDED.lines, updated_at = EXCLUDED.updated_at
+         WHERE o.version < EXCLUDED.version
+         RETURNING o.order_id, o.customer_id)
+       SELECT up.customer_id, p.customer_id AS previous FROM up LEFT JOIN previous p ON p.order_id = up.order_id`,
+      [input],
+    );
+    const touched = [...new Set(rows.flatMap((r) => [r.customer_id, r.previous]).filter((c): c is string => !!c))];
+    if (touched.length === 0) return;
+    await lockCustomers(manager, touched);
+    await recomputeCustomersOrders(manager, touched);
+    await this.scoring.rescoreMany(manager, touched);
+  }
+}
+
+interface OrderRow {
+  order_id: string;
+  version: number;
+  contact_id: string | null;
+  status: string;
+  channel: string;
+  currency: string;
+  total_minor: number;
+  refunded_minor: number;
+  placed_at: string;
+  deal_id: string | null;
+  lines: ReturnType<typeof linesOf>;
+}
+
+function linesOf(o: SalesOrderPayload) {
+  return (o.lines ?? []).map((l) => ({
+    lineNo: l.lineNo,
+    productId: l.productId,
+    sku: l.sku,
+    quantity: l.quantity,
+    netMinor: l.netMinor,
+    totalMinor: l.totalMinor,
+    refundedMinor: l.refundedMinor ?? 0,
+  }));
 }

@@ -8,29 +8,50 @@ import type { EntityManager } from 'typeorm';
  * spend is totals less refunds.
  */
 export async function lockCustomer(manager: EntityManager, customerId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7105))`, [customerId]);
+  await lockCustomers(manager, [customerId]);
+}
+
+/** Several customers' locks in one statement, taken in id order (as the merge handler takes its two). */
+export async function lockCustomers(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(customerIds)].sort();
+  if (ids.length === 0) return;
+  // The sorted subquery (OFFSET 0 keeps it apart) fixes the order the locks are taken in.
+  await manager.query(
+    `SELECT count(pg_advisory_xact_lock(hashtextextended(c::text, 7105)))
+       FROM (SELECT c FROM unnest($1::text[]) WITH ORDINALITY AS t(c, i) ORDER BY i OFFSET 0) s`,
+    [ids],
+  );
 }
 
 export async function recomputeCustomerOrders(manager: EntityManager, customerId: string): Promise<void> {
+  await recomputeCustomersOrders(manager, [customerId]);
+}
+
+/** recomputeCustomerOrders for several customers in one statement. */
+export async function recomputeCustomersOrders(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(customerIds)];
+  if (ids.length === 0) return;
   await manager.query(
     `WITH days AS (
-       SELECT placed_day AS day, count(*) AS n, sum(total_minor - refunded_minor) AS amount
-         FROM orders WHERE customer_id = $1 AND status <> 'cancelled' GROUP BY placed_day
+       SELECT customer_id, placed_day AS day, count(*) AS n, sum(total_minor - refunded_minor) AS amount
+         FROM orders WHERE customer_id = ANY($1::uuid[]) AND status <> 'cancelled' GROUP BY customer_id, placed_day
      ), agg AS (
-       SELECT min(day) AS first_day, max(day) AS last_day, count(*)::int AS purchase_days,
-              COALESCE(sum(n), 0)::int AS orders, COALESCE(sum(amount), 0)::bigint AS monetary
-         FROM days
+       SELECT c.id AS customer_id, min(d.day) AS first_day, max(d.day) AS last_day, count(d.day)::int AS purchase_days,
+              COALESCE(sum(d.n), 0)::int AS orders, COALESCE(sum(d.amount), 0)::bigint AS monetary
+         FROM unnest($1::uuid[]) AS c(id) LEFT JOIN days d ON d.customer_id = c.id
+        GROUP BY c.id
      )
      INSERT INTO customer_orders AS c
        (customer_id, first_day, last_day, orders, purchase_days, monetary_minor, repeat_minor, updated_at)
-     SELECT $1, first_day, last_day, orders, purchase_days, monetary,
-            COALESCE((SELECT sum(amount) FROM days WHERE day > agg.first_day), 0), clock_timestamp()
-       FROM agg
+     SELECT a.customer_id, a.first_day, a.last_day, a.orders, a.purchase_days, a.monetary,
+            COALESCE((SELECT sum(d.amount) FROM days d WHERE d.customer_id = a.customer_id AND d.day > a.first_day), 0),
+            clock_timestamp()
+       FROM agg a
      ON CONFLICT (customer_id) DO UPDATE SET
        first_day = EXCLUDED.first_day, last_day = EXCLUDED.last_day, orders = EXCLUDED.orders,
        purchase_days = EXCLUDED.purchase_days, monetary_minor = EXCLUDED.monetary_minor,
        repeat_minor = EXCLUDED.repeat_minor, updated_at = EXCLUDED.updated_at`,
-    [customerId],
+    [ids],
   );
 }
 

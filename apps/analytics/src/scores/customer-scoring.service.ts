@@ -222,12 +222,20 @@ export class CustomerScoring {
    * first full run. Publishes when the published key moved.
    */
   async rescore(manager: EntityManager, customerId: string): Promise<void> {
+    await this.rescoreMany(manager, [customerId]);
+  }
+
+  /** rescore for several customers: one read, one write, one outbox insert. */
+  async rescoreMany(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
     if (this.settings.ANALYTICS_RESCORE_ON_ORDER !== 'true') return;
+    const ids = [...new Set(customerIds)];
+    if (ids.length === 0) return;
     const cut = await this.cutpoints(manager);
     if (!cut) return;
     const model = await this.models.latestModel();
     const end = todayUtc();
-    const rows: {
+    const histories: {
+      customer_id: string;
       x: number;
       tx: number;
       t: number;
@@ -236,73 +244,60 @@ export class CustomerScoring {
       monetary_minor: string;
       published_hash: string | null;
     }[] = await manager.query(
-      `SELECT o.purchase_days - 1 AS x, o.last_day - o.first_day AS tx, $2::date - o.first_day AS t, o.repeat_minor,
-              ($2::date - o.last_day) AS recency, o.orders, o.monetary_minor,
-              (SELECT published_hash FROM customer_scores WHERE customer_id = $1) AS published_hash
-         FROM customer_orders o WHERE o.customer_id = $1 AND o.purchase_days > 0`,
-      [customerId, end],
+      `SELECT o.customer_id, o.purchase_days - 1 AS x, o.last_day - o.first_day AS tx, $2::date - o.first_day AS t,
+              o.repeat_minor, o.orders, o.monetary_minor, s.published_hash
+         FROM customer_orders o LEFT JOIN customer_scores s ON s.customer_id = o.customer_id
+        WHERE o.customer_id = ANY($1::uuid[]) AND o.purchase_days > 0`,
+      [ids, end],
     );
-    const h = rows[0];
-    if (!h) {
-      await manager.query(`DELETE FROM customer_scores WHERE customer_id = $1`, [customerId]);
-      return;
-    }
-    const recency = Math.max(0, h.t - h.tx);
+    const scored = new Set(histories.map((h) => h.customer_id));
+    const gone = ids.filter((id) => !scored.has(id));
+    if (gone.length) await manager.query(`DELETE FROM customer_scores WHERE customer_id = ANY($1::uuid[])`, [gone]);
+    if (histories.length === 0) return;
     const nan = (v: number) => (Number.isNaN(v) ? null : v);
-    const r = scoreAgainst(cut.recency.map(nan), -recency);
-    const f = scoreAgainst(cut.frequency.map(nan), h.orders);
-    const m = scoreAgainst(cut.monetary.map(nan), Number(h.monetary_minor));
-    const figures = model ? historyFigures(model, h, this.options) : null;
-    const spend = model ? spendPerTransaction(model, h.x, Number(h.repeat_minor)) : null;
-    const clvMinor = figures && spend !== null ? Math.round(figures.discountedPurchases * spend) : null;
-    const row: ScoreRow = {
-      customer_id: customerId,
-      calibration_end: end,
-      recency_days: recency,
-      frequency: h.orders,
-      monetary_minor: h.monetary_minor,
-      r,
-      f,
-      m,
-      segment: segmentFor(r, f),
-      p_alive: figures?.pAlive ?? null,
-      expected_purchases: figures?.expectedPurchases ?? null,
-      clv_minor: clvMinor === null ? null : String(clvMinor),
-      churn_risk: figures?.churnRisk ?? null,
-    };
-    const key = publishedKey({
-      segment: row.segment,
-      clvMinor,
-      pAlive: row.p_alive,
-      churnRisk: row.churn_risk,
+    const cuts = { recency: cut.recency.map(nan), frequency: cut.frequency.map(nan), monetary: cut.monetary.map(nan) };
+    const rows = histories.map((h) => {
+      const recency = Math.max(0, h.t - h.tx);
+      const r = scoreAgainst(cuts.recency, -recency);
+      const f = scoreAgainst(cuts.frequency, h.orders);
+      const m = scoreAgainst(cuts.monetary, Number(h.monetary_minor));
+      const figures = model ? historyFigures(model, h, this.options) : null;
+      const spend = model ? spendPerTransaction(model, h.x, Number(h.repeat_minor)) : null;
+      const clvMinor = figures && spend !== null ? Math.round(figures.discountedPurchases * spend) : null;
+      const row: ScoreRow = {
+        customer_id: h.customer_id,
+        calibration_end: end,
+        recency_days: recency,
+        frequency: h.orders,
+        monetary_minor: h.monetary_minor,
+        r,
+        f,
+        m,
+        segment: segmentFor(r, f),
+        p_alive: figures?.pAlive ?? null,
+        expected_purchases: figures?.expectedPurchases ?? null,
+        clv_minor: clvMinor === null ? null : String(clvMinor),
+        churn_risk: figures?.churnRisk ?? null,
+      };
+      const key = publishedKey({ segment: row.segment, clvMinor, pAlive: row.p_alive, churnRisk: row.churn_risk });
+      return { row, key, changed: key !== h.published_hash };
     });
-    const changed = key !== h.published_hash;
     await manager.query(
       `INSERT INTO customer_scores AS c (customer_id, calibration_end, recency_days, frequency, monetary_minor, r, f, m,
                                          segment, p_alive, expected_purchases, clv_minor, churn_risk, published_hash, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+       SELECT customer_id, calibration_end, recency_days, frequency, monetary_minor, r, f, m, segment, p_alive,
+              expected_purchases, clv_minor, churn_risk, published_hash, now()
+         FROM jsonb_to_recordset($1::jsonb) AS t(customer_id uuid, calibration_end date, recency_days int, frequency int,
+              monetary_minor bigint, r smallint, f smallint, m smallint, segment text, p_alive float8,
+              expected_purchases float8, clv_minor bigint, churn_risk float8, published_hash text)
        ON CONFLICT (customer_id) DO UPDATE SET calibration_end = EXCLUDED.calibration_end,
          recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency, monetary_minor = EXCLUDED.monetary_minor,
          r = EXCLUDED.r, f = EXCLUDED.f, m = EXCLUDED.m, segment = EXCLUDED.segment, p_alive = EXCLUDED.p_alive,
          expected_purchases = EXCLUDED.expected_purchases, clv_minor = EXCLUDED.clv_minor,
          churn_risk = EXCLUDED.churn_risk, published_hash = EXCLUDED.published_hash, updated_at = now()`,
-      [
-        customerId,
-        end,
-        recency,
-        h.orders,
-        h.monetary_minor,
-        r,
-        f,
-        m,
-        row.segment,
-        row.p_alive,
-        row.expected_purchases,
-        row.clv_minor,
-        row.churn_risk,
-        key,
-      ],
+      [JSON.stringify(rows.map(({ row, key }) => ({ ...row, published_hash: key })))],
     );
-    if (changed) await this.events.publish(manager, this.scoredEvent(row));
+    const changed = rows.filter((x) => x.changed).map((x) => this.scoredEvent(x.row));
+    if (changed.length) await this.events.publishAll(manager, changed);
   }
 }

@@ -33,7 +33,8 @@ export class AnalyticsTestApp {
   base!: string;
   tokens: Record<string, string> = {};
 
-  static async start(env: Record<string, string> = {}): Promise<AnalyticsTestApp> {
+  /** `backlog`: events on the streams before the service starts, as after downtime or an import. */
+  static async start(env: Record<string, string> = {}, backlog: CloudEvent[] = []): Promise<AnalyticsTestApp> {
     const t = new AnalyticsTestApp();
     t.db = await createTestDatabase('analytics');
     await runMigrations(postgresOptions({ url: t.db.url, entities, migrations }));
@@ -49,6 +50,7 @@ export class AnalyticsTestApp {
     t.nc = await connect({ servers: NATS_URL });
     const jsm = await t.nc.jetstreamManager();
     for (const s of STREAMS) await ensureStream(jsm, t.naming.streamFor(s), [t.naming.streamSubjects(s)]);
+    await Promise.all(backlog.map((e) => t.publish(e)));
     t.app = await createServiceApp({ name: 'analytics', appModule: AppModule });
     await t.app.listen(0, '127.0.0.1');
     t.base = await t.app.getUrl();

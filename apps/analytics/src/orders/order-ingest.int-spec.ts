@@ -1,0 +1,153 @@
+import { isDeepStrictEqual } from 'node:util';
+import { buildCloudEvent, readStream, waitFor, type CloudEvent, type DeadLetter } from '@crm/messaging';
+import { uuidv7 } from '@crm/persistence';
+import { AnalyticsTestApp, daysAgo, orderPayload } from '../testing/analytics-test-app';
+
+jest.setTimeout(90_000);
+
+const CUSTOMERS = 12;
+const ORDERS_PER_CUSTOMER = 25;
+
+/**
+ * A backlog of order events waiting on the sales stream when analytics
+ * starts, applied in batches: every order of every customer in several
+ * versions (placed, then refunded, some cancelled; a stale copy of the
+ * placement after the newer version), and one poisoned event among them.
+ */
+describe('analytics order ingest in batches (real Postgres and NATS)', () => {
+  let t: AnalyticsTestApp;
+  const customers = Array.from({ length: CUSTOMERS }, () => uuidv7());
+  const expected = new Map<string, { orders: number; monetary: number; days: Set<string> }>();
+  const newest = new Map<string, { version: number; status: string; refunded: number }>();
+  const backlog: CloudEvent[] = [];
+  let poison: CloudEvent;
+
+  const orderEvent = (p: Parameters<typeof orderPayload>[0], type: string): CloudEvent => {
+    const data = orderPayload(p);
+    return buildCloudEvent('sales', { type: `crm.sales.order.${type}`, subject: data.id, version: data.version, data });
+  };
+
+  beforeAll(async () => {
+    for (let k = 0; k < ORDERS_PER_CUSTOMER; k++) {
+      customers.forEach((contactId, c) => {
+        const id = uuidv7();
+        const day = daysAgo(10 + ((k * 7 + c) % 300));
+        const total = 1000 + 10 * k + c;
+        const placed = orderEvent({ id, contactId, day, totalMinor: total }, 'placed');
+        backlog.push(placed);
+        const e = expected.get(contactId) ?? { orders: 0, monetary: 0, days: new Set<string>() };
+        expected.set(contactId, e);
+        if (k % 5 === 0) {
+          backlog.push(
+            orderEvent({ id, version: 2, contactId, day, totalMinor: total, status: 'cancelled' }, 'cancelled'),
+          );
+          newest.set(id, { version: 2, status: 'cancelled', refunded: 0 });
+        } else if (k % 3 === 0) {
+          const refunded = 100;
+          backlog.push(
+            orderEvent(
+              { id, version: 2, contactId, day, totalMinor: total, refundedMinor: refunded, status: 'paid' },
+              'refunded',
+            ),
+          );
+          // The placement again under another event id, after the newer version: it must change nothing.
+          backlog.push({ ...placed, id: uuidv7() });
+          newest.set(id, { version: 2, status: 'paid', refunded });
+          e.orders += 1;
+          e.monetary += total - refunded;
+          e.days.add(day);
+        } else {
+          newest.set(id, { version: 1, status: 'placed', refunded: 0 });
+          e.orders += 1;
+          e.monetary += total;
+          e.days.add(day);
+        }
+      });
+    }
+    // An order whose time is not a time: Postgres refuses it, so the batch it is in fails.
+    poison = orderEvent({ contactId: customers[0], day: daysAgo(5), totalMinor: 777 }, 'placed');
+    (poison.data as { placedAt: string }).placedAt = 'not a time';
+    backlog.splice(Math.floor(backlog.length / 2), 0, poison);
+    t = await AnalyticsTestApp.start({ EVENT_MAX_DELIVER: '2' }, backlog);
+  });
+  afterAll(() => t?.stop());
+
+  const summaries = async () =>
+    Object.fromEntries(
+      (
+        await t.sql<{ customer_id: string; orders: number; monetary_minor: string; purchase_days: number }>(
+          `SELECT customer_id, orders, monetary_minor, purchase_days FROM customer_orders WHERE customer_id = ANY($1::uuid[])`,
+          [customers],
+        )
+      ).map((r) => [r.customer_id, { orders: r.orders, monetary: Number(r.monetary_minor), days: r.purchase_days }]),
+    );
+  const wanted = () =>
+    Object.fromEntries(
+      [...expected].map(([id, e]) => [id, { orders: e.orders, monetary: e.monetary, days: e.days.size }]),
+    );
+
+  it('applies the backlog in few transactions, each order at its newest version, each customer summed right', async () => {
+    await waitFor(
+      async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM orders`))[0].n,
+      (n) => n === CUSTOMERS * ORDERS_PER_CUSTOMER,
+      60_000,
+    );
+    // Every order exists; their later versions (refunds, cancellations) may still be on their way.
+    await waitFor(summaries, (s) => isDeepStrictEqual(s, wanted()), 30_000).catch(() => undefined);
+    expect(await summaries()).toEqual(wanted());
+    const orders = await t.sql<{ order_id: string; version: number; status: string; refunded_minor: string }>(
+      `SELECT order_id, version, status, refunded_minor FROM orders`,
+    );
+    expect(
+      Object.fromEntries(
+        orders.map((o) => [o.order_id, { version: o.version, status: o.status, refunded: Number(o.refunded_minor) }]),
+      ),
+    ).toEqual(Object.fromEntries(newest));
+    // Rows written in one transaction share its now(): far fewer distinct times than events.
+    const [inbox] = await t.sql<{ events: number; transactions: number }>(
+      `SELECT count(*)::int AS events, count(DISTINCT received_at)::int AS transactions FROM inbox WHERE type LIKE 'crm.sales.order.%'`,
+    );
+    expect(inbox.events).toBe(backlog.length - 1);
+    expect(inbox.transactions).toBeLessThan(inbox.events / 5);
+  });
+
+  it('dead-letters the poisoned order event alone', async () => {
+    const jsm = await t.nc.jetstreamManager();
+    const letters = await waitFor(
+      async () => (await readStream(jsm, t.naming.dlqStream).catch(() => [])).map((m) => m.json() as DeadLetter),
+      (l) => l.length > 0,
+      30_000,
+    );
+    expect(letters.map((l) => (l.event as CloudEvent).id)).toEqual([poison.id]);
+    expect(letters[0].consumer).toBe('analytics');
+    const [row] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE order_id = $1`, [
+      (poison.data as { id: string }).id,
+    ]);
+    expect(row.n).toBe(0);
+  });
+
+  it('applies nothing twice when the whole backlog is delivered again', async () => {
+    const before = await t.sql<{ customer_id: string; updated_at: Date }>(
+      `SELECT customer_id, updated_at FROM customer_orders ORDER BY customer_id`,
+    );
+    const jsm = await t.nc.jetstreamManager();
+    const stream = t.naming.streamFor('sales');
+    // The same events again, as a producer's relay re-sending them would (other message ids, same event ids).
+    for (const e of backlog) if (e.id !== poison.id) await t.publish(e, `${e.id}-again`);
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    await waitFor(
+      async () => {
+        const i = await jsm.consumers.info(stream, 'analytics');
+        return i.delivered.stream_seq >= last && i.num_ack_pending === 0 && i.num_pending === 0;
+      },
+      (done) => done,
+      60_000,
+    );
+    expect(await summaries()).toEqual(wanted());
+    expect(
+      await t.sql<{ customer_id: string; updated_at: Date }>(
+        `SELECT customer_id, updated_at FROM customer_orders ORDER BY customer_id`,
+      ),
+    ).toEqual(before);
+  });
+});
