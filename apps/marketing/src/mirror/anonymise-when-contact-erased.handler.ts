@@ -7,6 +7,8 @@ import {
   type ErasureCompletedPayload,
 } from '@crm/contracts';
 import { EventPublisher, OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
+import { DeletionNoticesService } from '../partners/deletion-notices.service';
+import { PartnerAudiencesService } from '../partners/partner-audiences.service';
 import { MembershipService } from '../segments/membership.service';
 
 /**
@@ -15,6 +17,8 @@ import { MembershipService } from '../segments/membership.service';
  * answers are cleared, static memberships removed, and marketing's part is
  * confirmed with crm.marketing.erasure.completed through the outbox.
  * Touchpoints, coupons and points stay as non-personal facts on the id.
+ * Partners that received the contact get a deletion notice (queued here,
+ * delivered by a durable job), and what partners told about them is deleted.
  */
 @Injectable()
 @OnEvent(CONTACTS_EVENTS.contactErased)
@@ -22,6 +26,8 @@ export class AnonymiseWhenContactErasedHandler implements EventHandler<ContactEr
   constructor(
     private readonly events: EventPublisher,
     private readonly membership: MembershipService,
+    private readonly partnerNotices: DeletionNoticesService,
+    private readonly partnerAudiences: PartnerAudiencesService,
   ) {}
 
   async handle(event: CloudEvent<ContactErasedPayload>, manager: EntityManager): Promise<void> {
@@ -50,12 +56,14 @@ export class AnonymiseWhenContactErasedHandler implements EventHandler<ContactEr
       ])
     )[0] as { segment_id: string; contact_id: string }[];
     await this.membership.announce(manager, [], left);
+    const partners = await this.partnerNotices.forgetErasedContact(manager, contactId);
+    const received = await this.partnerAudiences.forgetContact(manager, contactId);
     const requestId = event.data?.erasureRequestId;
     if (!requestId) return;
     const data: ErasureCompletedPayload = {
       contactId,
       requestId,
-      records: Number(mirror) + Number(messages) + Number(answers),
+      records: Number(mirror) + Number(messages) + Number(answers) + partners + received,
       completedAt: new Date().toISOString(),
     };
     await this.events.publish(manager, {

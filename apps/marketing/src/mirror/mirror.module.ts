@@ -10,7 +10,6 @@ import { ApplyOrderFactsHandler } from './apply-order-facts.handler';
 import { ApplyProductHandler } from './apply-product.handler';
 import { MoveRecordsWhenContactMergedHandler } from './move-records-when-contact-merged.handler';
 import { NotifyPartnersWhenConsentWithdrawnHandler } from '../partners/notify-partners-when-consent-withdrawn.handler';
-import { NotifyPartnersWhenContactErasedHandler } from '../partners/notify-partners-when-contact-erased.handler';
 
 // Order matters within one event: the mirror first, then what reads it (the erasure receipt last).
 export const contactEventHandlers = [
@@ -19,7 +18,6 @@ export const contactEventHandlers = [
   MoveRecordsWhenContactMergedHandler,
   AnonymiseWhenContactErasedHandler,
   NotifyPartnersWhenConsentWithdrawnHandler,
-  NotifyPartnersWhenContactErasedHandler,
 ];
 
 // The order is kept first; conversion, redemption and points read it.

@@ -80,6 +80,21 @@ export class DeletionNoticesService {
     return pending.length;
   }
 
+  /**
+   * An erased contact: a notice to each partner that received them, then the
+   * hashes kept in the share log are cleared (the notices carry them until
+   * delivered). Returns the share-log rows cleared.
+   */
+  async forgetErasedContact(m: EntityManager, contactId: string): Promise<number> {
+    await this.queue(m, contactId, 'erased');
+    const [, n] = await m.query(
+      `UPDATE partner_share_contacts SET email_hash = NULL, phone_hash = NULL
+        WHERE contact_id = $1 AND (email_hash IS NOT NULL OR phone_hash IS NOT NULL)`,
+      [contactId],
+    );
+    return Number(n);
+  }
+
   private async record(id: string, outcome: { error?: string; deleted?: number }): Promise<void> {
     if (outcome.error !== undefined) {
       await this.dataSource.query(

@@ -523,12 +523,19 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
   });
 
   it('erasing a shared contact notifies the partner', async () => {
+    const requestId = uuidv7();
     await a.publish('contacts', {
       type: 'crm.contacts.contact.erased',
       subject: aIds[3],
       version: 2,
-      data: { id: aIds[3], status: 'erased', erasureRequestId: uuidv7(), tags: [] },
+      data: { id: aIds[3], status: 'erased', erasureRequestId: requestId, tags: [] },
     });
+    // The receipt counts the partner part too: the mirror row and the two share-log rows whose hashes were cleared.
+    const receipt = await waitFor(
+      async () => (await a.published('crm.marketing.erasure.completed')).find((e) => e.data['requestId'] === requestId),
+      (e) => e !== undefined,
+    );
+    expect(receipt?.data['records']).toBe(3);
     const notice = await waitFor(
       async () =>
         (
