@@ -25,10 +25,12 @@ import { PersonPhone } from './people/person-phone.entity';
 import { Person } from './people/person.entity';
 import { SearchModule } from './search/search.module';
 import { ImportsModule } from './imports/imports.module';
+import { ExportsModule } from './exports/exports.module';
 import { JobsModule } from '@crm/jobs';
 import { Imports1764100004000 } from './migrations/1764100004000-imports';
 import { ImportsSetBased1764100012000 } from './migrations/1764100012000-imports-set-based';
 import { SearchWordsPerStatement1764100012100 } from './migrations/1764100012100-search-words-per-statement';
+import { ContactExports1764100012200 } from './migrations/1764100012200-contact-exports';
 
 export const entities = [
   ...messagingEntities,
@@ -54,6 +56,7 @@ export const migrations = [
   Imports1764100004000,
   ImportsSetBased1764100012000,
   SearchWordsPerStatement1764100012100,
+  ContactExports1764100012200,
 ];
 
 @Module({
@@ -63,6 +66,7 @@ export const migrations = [
     MessagingModule.forRoot({ service: 'contacts' }),
     JobsModule.forRoot(),
     ImportsModule,
+    ExportsModule,
     PeopleModule,
     AccountsModule,
     CustomFieldsModule,

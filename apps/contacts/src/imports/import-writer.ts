@@ -85,7 +85,17 @@ const STORED_PAYLOAD = `jsonb_build_object('id', p.id, 'version', p.version, 'st
  * rolls it back, so its counts are the real ones and nothing stays.
  */
 export async function writeBatch(m: EntityManager, b: BatchInput): Promise<BatchResult> {
-  const q = <T = unknown>(sql: string, params: unknown[] = []) => m.query(sql, params) as Promise<T>;
+  const trace = process.env['IMPORT_TRACE'] === '1';
+  const q = async <T = unknown>(sql: string, params: unknown[] = []): Promise<T> => {
+    if (!trace) return m.query(sql, params) as Promise<T>;
+    const t0 = performance.now();
+    const out = (await m.query(sql, params)) as T;
+    // Statement shape and time only: no values.
+    process.stderr.write(
+      `import-trace ${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 70)}\n`,
+    );
+    return out;
+  };
   const staged: { read: number; ok: number }[] = await q(
     `SELECT count(*)::int AS read, count(*) FILTER (WHERE ok)::int AS ok FROM import_staged
       WHERE import_id = $1 AND row_no >= $2 AND row_no < $3`,

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'nats';
 import { Client } from 'pg';
 import { installJobSchema } from '@crm/jobs';
@@ -7,18 +6,13 @@ import { deleteNamespaceStreams, randomNamespace } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, type TestDatabase } from '@crm/persistence';
 import { signDevToken } from '@crm/platform';
 import { entities, migrations } from '../app.module';
+import { spawnContacts, type ContactsProcess } from './testing/spawn-contacts';
 
 jest.setTimeout(600_000);
 
-const WORKSPACE = resolve(__dirname, '../../../..');
 const SECRET = 'contacts-crash-spec-secret-0123456789abcdef';
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const ROWS = 4000;
-
-interface Service {
-  child: ChildProcess;
-  url: string;
-}
 
 /**
  * The worker writing the import is a real process, killed with SIGKILL in the middle of the file:
@@ -48,55 +42,18 @@ describe('an import whose worker is killed mid-file (separate processes, real Po
     await nc.close();
   });
 
-  function startService(): Promise<Service> {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/contacts/src/imports/testing/contacts-process.ts',
-      ],
-      {
-        cwd: WORKSPACE,
-        env: {
-          ...process.env,
-          TS_NODE_TRANSPILE_ONLY: '1',
-          TS_NODE_PROJECT: 'tsconfig.base.json',
-          DATABASE_URL: db.url,
-          AUTH_JWT_SECRET: SECRET,
-          NATS_URL,
-          CRM_EVENT_NAMESPACE: namespace,
-          IMPORT_BATCH_ROWS: '200',
-          IMPORT_RESUME_MS: '300',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    return new Promise((res, rej) => {
-      let out = '';
-      let err = '';
-      const timer = setTimeout(
-        () => rej(new Error(`contacts process did not start in 240 s: ${err.slice(-2000)}`)),
-        240_000,
-      );
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /LISTENING (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          res({ child, url: m[1] });
-        }
-      });
-      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        rej(new Error(`contacts process exited (${code}) before listening: ${err.slice(-2000)}`));
-      });
+  async function startService(): Promise<ContactsProcess> {
+    const service = await spawnContacts({
+      DATABASE_URL: db.url,
+      AUTH_JWT_SECRET: SECRET,
+      NATS_URL,
+      CRM_EVENT_NAMESPACE: namespace,
+      IMPORT_BATCH_ROWS: '200',
+      IMPORT_RESUME_MS: '300',
+      LOG_LEVEL: 'warn',
     });
+    children.push(service.child);
+    return service;
   }
 
   async function importRow(id: string) {
@@ -182,7 +139,6 @@ describe('an import whose worker is killed mid-file (separate processes, real Po
       written: number;
     };
     expect(status).toMatchObject({ rowsRead: ROWS, written: ROWS });
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.kill();
   });
 });

@@ -1,0 +1,111 @@
+import { Controller, Get, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO31661Alpha2,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
+import { SOURCE_CHANNELS } from '../people/dto/person.dto';
+import { LIFECYCLE_STAGES } from '../people/person.entity';
+import { CustomFieldFiltersInterceptor } from '../search/custom-field-filters.interceptor';
+import { IsGivenOnce } from '../shared/validators';
+import { DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, ExportsService, type ExportFormat } from './exports.service';
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'csv' })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsIn(['csv', 'jsonl'])
+  format?: ExportFormat;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: `Comma-separated, in order: ${EXPORT_COLUMNS.join(', ')}, cf.<key> (default ${DEFAULT_EXPORT_COLUMNS.join(',')}); at most 60`,
+  })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsString()
+  @MaxLength(2000)
+  @Matches(/^[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+){0,59}$/, {
+    message: 'must be column names separated by commas (at most 60)',
+  })
+  columns?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: 20, items: { type: 'string', maxLength: 50 } })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  tag?: string[];
+
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsGivenOnce() @IsIn(LIFECYCLE_STAGES) stage?: string;
+
+  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2 })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
+  country?: string;
+
+  @ApiPropertyOptional({ enum: SOURCE_CHANNELS })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsIn(SOURCE_CHANNELS)
+  sourceChannel?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsGivenOnce() @IsString() @MaxLength(100) owner?: string;
+
+  @IsOptional()
+  @IsObject({ message: 'custom field filters are written cf.<key>=value' })
+  cf?: Record<string, unknown>;
+}
+
+@ApiTags('exports')
+@Controller('contacts')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Get('export')
+  @RequirePermission('contacts:read')
+  @UseInterceptors(CustomFieldFiltersInterceptor)
+  @ApiOperation({
+    summary:
+      'Streams the active contacts matching the filters as CSV or JSON lines, with the columns chosen; audited (personal data)',
+  })
+  @ApiQuery({ name: 'cf.<key>', required: false, description: 'Custom field equals this value' })
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  async export(@Query() query: ExportQueryDto, @CurrentPrincipal() by: Principal, @Res() reply: FastifyReply) {
+    const format = query.format ?? 'csv';
+    const columns = query.columns ? query.columns.split(',') : DEFAULT_EXPORT_COLUMNS;
+    const { id, rows } = await this.exports.start({
+      format,
+      columns,
+      filters: {
+        tag: query.tag,
+        stage: query.stage,
+        country: query.country,
+        sourceChannel: query.sourceChannel,
+        owner: query.owner,
+      },
+      cf: query.cf,
+      by: by.subject,
+    });
+    void reply
+      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="contacts-${id}.${format === 'csv' ? 'csv' : 'jsonl'}"`)
+      .header('x-export-id', id)
+      .header('cache-control', 'no-store');
+    return reply.send(Readable.from(rows()));
+  }
+}
