@@ -553,4 +553,23 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     const hashes = await a.db.query(`SELECT email_hash FROM partner_share_contacts WHERE contact_id = $1`, [aIds[3]]);
     expect(hashes.rows.every((r) => r.email_hash === null)).toBe(true);
   });
+
+  it('answers 502 when the partner suite is down, and logs the failed attempt', async () => {
+    await a.call('PATCH', `/partners/${partnerOnA}`, { body: { baseUrl: 'http://127.0.0.1:59998' } });
+    const res = await a.call<Problem>('POST', `/partner-agreements/${agreementA}/shares`, {
+      body: { segmentId: segmentAll },
+    });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe('PARTNER_UNREACHABLE');
+    const log = await a.call<{ items: { kind: string; status: string; reason: string }[] }>(
+      'GET',
+      '/partner-shares?limit=1',
+    );
+    expect(log.body.items[0]).toMatchObject({
+      kind: 'share',
+      status: 'failed',
+      reason: expect.stringContaining('ECONNREFUSED'),
+    });
+    await a.call('PATCH', `/partners/${partnerOnA}`, { body: { baseUrl: b.base } });
+  });
 });

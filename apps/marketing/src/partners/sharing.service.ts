@@ -194,7 +194,18 @@ export class SharingService {
       await refuse(first.length, null, 'AUDIENCE_BELOW_THRESHOLD: consented audience');
       this.belowThreshold(c, 'The consented audience', first.length);
     }
-    const matched = await this.countMatches(c, first);
+    const matched = await this.countMatches(c, first).catch(async (error: unknown) => {
+      await this.log(c, {
+        kind: 'share',
+        segmentId,
+        audience: first.length,
+        matched: null,
+        status: 'failed',
+        reason: error instanceof Error ? error.message.slice(0, 500) : 'failed',
+        actor,
+      });
+      throw error;
+    });
     if (matched < k) {
       await refuse(first.length, matched, 'AUDIENCE_BELOW_THRESHOLD: match with the partner');
       this.belowThreshold(c, 'The match with the partner', matched);
