@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Client, Pool, type PoolClient } from 'pg';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { metricsRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
 import { guardedLookup } from './target-guard';
@@ -83,6 +84,34 @@ interface Done {
 
 /** Pending rows read per subscription each round (its oldest, in order). */
 const SCAN_PER_SUBSCRIPTION = 500;
+
+/**
+ * Reads an answer's body: keeps its first `keep` bytes, drops the rest, and stops (closing the
+ * connection) past `max` bytes. A body that breaks off rejects.
+ */
+function readCapped(body: Readable, keep: number, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let kept = 0;
+    let seen = 0;
+    body.on('data', (b: Buffer) => {
+      if (kept < keep) {
+        const part = b.subarray(0, keep - kept);
+        parts.push(part);
+        kept += part.length;
+      }
+      seen += b.length;
+      if (seen > max) {
+        body.removeAllListeners('data');
+        body.on('error', () => undefined);
+        body.destroy();
+        resolve(Buffer.concat(parts));
+      }
+    });
+    body.once('end', () => resolve(Buffer.concat(parts)));
+    body.once('error', reject);
+  });
+}
 
 function lockKey(): string {
   return createHash('sha256').update('crm-webhook-dispatcher').digest().readBigInt64BE(0).toString();
@@ -313,12 +342,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (h.previous_secret && h.previous_secret_until && h.previous_secret_until > new Date())
       secrets.push(h.previous_secret);
     const started = performance.now();
+    // One timer for the whole attempt, cleared when it ends (AbortSignal.timeout's would stay armed).
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.settings.timeoutMs);
     try {
       const res = await request(h.url, {
         method: 'POST',
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
+        signal: abort.signal,
         headers: {
           'content-type': 'application/cloudevents+json; charset=utf-8',
           'user-agent': 'crm-webhooks/1',
@@ -330,15 +366,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         },
       });
       // Keep a short excerpt of the answer; read and drop the rest up to a bound, then cut.
-      let excerpt = Buffer.alloc(0);
-      let seen = 0;
-      for await (const chunk of res.body) {
-        const b = chunk as Buffer;
-        if (excerpt.length < this.settings.responseExcerptBytes)
-          excerpt = Buffer.concat([excerpt, b.subarray(0, this.settings.responseExcerptBytes - excerpt.length)]);
-        seen += b.length;
-        if (seen > 64 * 1024) break;
-      }
+      const excerpt = await readCapped(res.body, this.settings.responseExcerptBytes, 64 * 1024);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       return {
         ok,
@@ -353,10 +381,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       return {
         ok: false,
         status: null,
-        error: (e.name === 'TimeoutError' ? `no answer within ${this.settings.timeoutMs} ms` : message).slice(0, 500),
+        error: (timedOut || e.name === 'TimeoutError'
+          ? `no answer within ${this.settings.timeoutMs} ms`
+          : message
+        ).slice(0, 500),
         latencyMs: Math.round(performance.now() - started),
         excerpt: null,
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { grants } from '@crm/platform';
 
 /** A pattern: `*` (every event), or dot-separated segments where `*` is one segment and a last `>` the rest. */
@@ -56,9 +56,22 @@ export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
+/** Secrets as key objects, made once each (the dispatcher signs every attempt with one or two). */
+const keys = new Map<string, KeyObject>();
+
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 10_000) keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Hex HMAC-SHA256 of `<timestamp>.<body>` with the secret (as its UTF-8 bytes). */
 export function signature(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return createHmac('sha256', keyOf(secret)).update(`${timestamp}.${body}`).digest('hex');
 }
 
 /** `t=<unix seconds>,v1=<hex>[,v1=<hex with the previous secret during its grace period>]` */
