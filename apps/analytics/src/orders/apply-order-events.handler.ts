@@ -134,7 +134,11 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
     );
     const touched = [...new Set(rows.flatMap((r) => [r.customer_id, r.previous]).filter((c): c is string => !!c))];
     if (touched.length === 0) return;
-    await lockCustomers(manager, touched);
+    const locked = new Set(resolved.map((r) => r.id));
+    await lockCustomers(
+      manager,
+      touched.filter((c) => !locked.has(c)),
+    );
     await recomputeCustomersOrders(manager, touched);
     await this.scoring.rescoreMany(manager, touched);
   }

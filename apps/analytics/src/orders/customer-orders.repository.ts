@@ -33,19 +33,19 @@ export async function recomputeCustomersOrders(manager: EntityManager, customerI
   if (ids.length === 0) return;
   await manager.query(
     `WITH days AS (
-       SELECT customer_id, placed_day AS day, count(*) AS n, sum(total_minor - refunded_minor) AS amount
+       SELECT customer_id, placed_day AS day, count(*) AS n, sum(total_minor - refunded_minor) AS amount,
+              min(placed_day) OVER (PARTITION BY customer_id) AS first_day
          FROM orders WHERE customer_id = ANY($1::uuid[]) AND status <> 'cancelled' GROUP BY customer_id, placed_day
      ), agg AS (
        SELECT c.id AS customer_id, min(d.day) AS first_day, max(d.day) AS last_day, count(d.day)::int AS purchase_days,
-              COALESCE(sum(d.n), 0)::int AS orders, COALESCE(sum(d.amount), 0)::bigint AS monetary
+              COALESCE(sum(d.n), 0)::int AS orders, COALESCE(sum(d.amount), 0)::bigint AS monetary,
+              COALESCE(sum(d.amount) FILTER (WHERE d.day > d.first_day), 0) AS repeat
          FROM unnest($1::uuid[]) AS c(id) LEFT JOIN days d ON d.customer_id = c.id
         GROUP BY c.id
      )
      INSERT INTO customer_orders AS c
        (customer_id, first_day, last_day, orders, purchase_days, monetary_minor, repeat_minor, updated_at)
-     SELECT a.customer_id, a.first_day, a.last_day, a.orders, a.purchase_days, a.monetary,
-            COALESCE((SELECT sum(d.amount) FROM days d WHERE d.customer_id = a.customer_id AND d.day > a.first_day), 0),
-            clock_timestamp()
+     SELECT a.customer_id, a.first_day, a.last_day, a.orders, a.purchase_days, a.monetary, a.repeat, clock_timestamp()
        FROM agg a
      ON CONFLICT (customer_id) DO UPDATE SET
        first_day = EXCLUDED.first_day, last_day = EXCLUDED.last_day, orders = EXCLUDED.orders,
