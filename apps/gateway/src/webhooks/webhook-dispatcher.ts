@@ -82,6 +82,9 @@ interface Done {
   outcome: Outcome;
 }
 
+/** Claimed heads that may wait per subscription, as a multiple of WEBHOOK_SUBSCRIPTION_CONCURRENCY. */
+const READY_FACTOR = 2;
+
 /** Pending rows read per subscription each round (its oldest, in order). */
 const SCAN_PER_SUBSCRIPTION = 500;
 
@@ -143,7 +146,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Deliveries in flight or with an outcome not yet written: their subjects wait. */
   private readonly busy = new Set<string>();
   private done: Done[] = [];
-  /** Claimed heads waiting for a free slot (as many again as may be in flight), so slots never wait for a round. */
+  /**
+   * Claimed heads waiting for a free slot (per subscription up to READY_FACTOR times what it may
+   * have in flight), so slots refill without waiting for a round and a round claims enough to keep
+   * them full while the next one runs.
+   */
   private readonly ready: Head[] = [];
   private wake: () => void = () => (this.woken = true);
   private readonly agent: Agent;
@@ -242,7 +249,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       while (!this.stopped) {
         // The finished attempts' outcomes are written while the next heads are read (their subjects
         // are still busy in that read, so a subject's next event is taken in the round after).
-        const want = 2 * this.settings.concurrency - this.inFlight.size - this.ready.length;
+        const want = (1 + READY_FACTOR) * this.settings.concurrency - this.inFlight.size - this.ready.length;
         const [flushed, claimed] = await Promise.allSettled([
           this.flush(),
           want > 0 ? this.heads(client, want) : Promise.resolve([]),
@@ -319,15 +326,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
               s.url, s.secret, s.previous_secret, s.previous_secret_until
          FROM taken c JOIN webhook_deliveries d ON d.id = c.id JOIN webhook_subscriptions s ON s.id = d.subscription_id
         ORDER BY c.turn, c.seq`,
-      [SCAN_PER_SUBSCRIPTION, [...this.busy], limit, this.settings.subscriptionConcurrency],
+      [SCAN_PER_SUBSCRIPTION, [...this.busy], limit, READY_FACTOR * this.settings.subscriptionConcurrency],
     );
-    // At most as many waiting per subscription as it may have in flight.
+    // At most READY_FACTOR times as many waiting per subscription as it may have in flight.
     const waiting = new Map<string, number>();
     for (const h of this.ready) waiting.set(h.subscription_id, (waiting.get(h.subscription_id) ?? 0) + 1);
     const taken: Head[] = [];
     for (const h of rows) {
       const n = waiting.get(h.subscription_id) ?? 0;
-      if (n >= this.settings.subscriptionConcurrency) continue;
+      if (n >= READY_FACTOR * this.settings.subscriptionConcurrency) continue;
       waiting.set(h.subscription_id, n + 1);
       this.busy.add(h.id);
       taken.push(h);
