@@ -99,6 +99,28 @@ describe('importing contacts from CSV (real Postgres, durable job)', () => {
     ]);
     const created = await t.outbox({ type: 'crm.contacts.contact.created' });
     expect(created).toHaveLength(2);
+    // The event an import writes in SQL carries what the API's own contact.created carries.
+    const viaApi = await t.call<{ id: string }>('POST', '/contacts', {
+      body: { firstName: 'Api', lastName: 'Made', emails: [{ address: 'api.made@import.example' }] },
+    });
+    const apiEvent = (await t.outbox({ type: 'crm.contacts.contact.created', subject: viaApi.body.id }))[0].payload;
+    const imported = created.find((e) => e.subject === ada[0].id)!.payload;
+    expect(Object.keys(imported).sort()).toEqual(Object.keys(apiEvent).sort());
+    expect(Object.keys(imported.data).sort()).toEqual(Object.keys(apiEvent.data).sort());
+    expect(imported).toMatchObject({ source: 'crm/contacts', version: 1, specversion: '1.0' });
+    expect(imported.data).toMatchObject({
+      id: ada[0].id,
+      version: 1,
+      status: 'active',
+      displayName: 'Ada Lovelace',
+      primaryEmail: 'ada@import.example',
+      country: 'GB',
+      lifecycleStage: 'lead',
+      tags: ['vip', 'math'],
+      customFields: { tier: 'gold' },
+      externalIds: [{ source: 'shop', id: 'C1' }],
+      accountId: null,
+    });
   });
 
   it('writes nothing on a dry run, and counts what it would do', async () => {

@@ -14,6 +14,8 @@ export interface ContactsProcess {
 
 /** The contacts service from its sources in a process of its own (ts-node), configured by `env`. */
 export function spawnContacts(env: Record<string, string | undefined>, startMs = 240_000): Promise<ContactsProcess> {
+  // Not the runner's ts-node settings (nx sets TS_NODE_COMPILER_OPTIONS for loading jest configs).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TS_NODE_')));
   const child = spawn(
     process.execPath,
     [
@@ -25,7 +27,7 @@ export function spawnContacts(env: Record<string, string | undefined>, startMs =
     ],
     {
       cwd: WORKSPACE,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'tsconfig.base.json', ...env },
+      env: { ...inherited, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'tsconfig.base.json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
