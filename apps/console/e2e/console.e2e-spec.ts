@@ -213,7 +213,8 @@ describe('the console in a real browser', () => {
       .getByText(/country/i, { exact: false })
       .first()
       .waitFor();
-    expect(await page.getByLabel('Country (ISO code)').getAttribute('aria-invalid')).toBe('true');
+    // The label matches at once: wait for the field itself to be marked.
+    await page.getByLabel('Country (ISO code)').and(page.locator('[aria-invalid="true"]')).waitFor();
     await page.getByLabel('Country (ISO code)').fill('DE');
     await page.getByRole('button', { name: 'Create' }).click();
     await page
@@ -221,6 +222,179 @@ describe('the console in a real browser', () => {
       .getByRole('link', { name: `Initech ${runId}` })
       .waitFor();
     await accessible('accounts-list');
+  });
+
+  it('move a deal on the board', async () => {
+    const token = await suite.token(['admin']);
+    const pipeline = await api<{ id: string; stages: { id: string; name: string }[] }>(
+      'POST',
+      '/api/v1/pipelines',
+      token,
+      { name: `Board ${runId}` },
+    );
+    expect(pipeline.status).toBe(201);
+    const deal = await api<{ id: string }>('POST', '/api/v1/deals', token, {
+      name: `Lobby TVs ${runId}`,
+      pipelineId: pipeline.body.id,
+      amountMinor: 259_800,
+      currency: 'EUR',
+    });
+    expect(deal.status).toBe(201);
+    await page.goto(`${suite.baseUrl}/contacts`);
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Sales' }).click();
+    await page.getByLabel('Pipeline').selectOption({ label: `Board ${runId}` });
+    const card = page
+      .getByRole('list', { name: 'Deals in Qualification' })
+      .getByRole('listitem', { name: `Lobby TVs ${runId}` });
+    await card.waitFor();
+    await accessible('sales-board');
+    // Drag and drop onto the Proposal column.
+    await card.dragTo(page.locator('section[data-stage="Proposal"]'));
+    await page
+      .getByRole('list', { name: 'Deals in Proposal' })
+      .getByRole('listitem', { name: `Lobby TVs ${runId}` })
+      .waitFor();
+    await page.getByText(`Lobby TVs ${runId} moved to Proposal.`).waitFor();
+    const proposal = pipeline.body.stages.find((x) => x.name === 'Proposal');
+    expect((await api<{ stageId: string }>('GET', `/api/v1/deals/${deal.body.id}`, token)).body.stageId).toBe(
+      proposal?.id,
+    );
+    // The keyboard way: "Move to" Negotiation.
+    await page.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Negotiation' });
+    await page.getByRole('button', { name: `Move Lobby TVs ${runId}` }).press('Enter');
+    await page
+      .getByRole('list', { name: 'Deals in Negotiation' })
+      .getByRole('listitem', { name: `Lobby TVs ${runId}` })
+      .waitFor();
+    // A refused move (lost needs a reason) shows the API's reason and leaves the card where it was.
+    await page.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Lost' });
+    await page.getByRole('button', { name: `Move Lobby TVs ${runId}` }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: `Lobby TVs ${runId} was not moved to Lost` });
+    await refusal.getByText('A deal is lost for a reason').waitFor();
+    await refusal.getByText(/is required to move a deal to a lost stage/).waitFor();
+    await page
+      .getByRole('list', { name: 'Deals in Negotiation' })
+      .getByRole('listitem', { name: `Lobby TVs ${runId}` })
+      .waitFor();
+    await accessible('sales-board-refused-move');
+  });
+
+  it('reply to a ticket', async () => {
+    const token = await suite.token(['admin']);
+    const ticket = await api<{ id: string }>('POST', '/api/v1/tickets', token, {
+      subject: `Printer on fire ${runId}`,
+      description: 'Smoke from tray 2',
+      requesterName: 'Pat Customer',
+      requesterEmail: `pat.${runId}@example.com`,
+    });
+    expect(ticket.status).toBe(201);
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Support' }).click();
+    await page.locator('label', { hasText: 'Unassigned' }).click();
+    await page
+      .getByRole('table', { name: 'Tickets' })
+      .getByRole('link', { name: `Printer on fire ${runId}` })
+      .click();
+    await page.getByRole('heading', { name: new RegExp(`Printer on fire ${runId}`) }).waitFor();
+    await page.getByLabel('Reply to the customer').fill('We are sending a technician today.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem', { name: /^Public reply/ })
+      .getByText('We are sending a technician today.')
+      .waitFor();
+    await page.locator('form[aria-label="Reply"] label', { hasText: 'Internal note' }).click();
+    await page.getByLabel('Note (agents only)').fill('Customer sounds upset, call first.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem', { name: /^Internal note/ })
+      .getByText('Customer sounds upset, call first.')
+      .waitFor();
+    await accessible('support-ticket');
+    // What the customer sees: the reply, never the note.
+    const seen = await api<{ items: { body: string }[] }>(
+      'GET',
+      `/api/v1/tickets/${ticket.body.id}/public-messages`,
+      token,
+    );
+    expect(seen.body.items.map((m) => m.body)).toContain('We are sending a technician today.');
+    expect(seen.body.items.map((m) => m.body)).not.toContain('Customer sounds upset, call first.');
+    await page.goto(`${suite.baseUrl}/support?view=unassigned`);
+    await page.getByRole('table', { name: 'Tickets' }).waitFor();
+    await accessible('support-queue');
+  });
+
+  it('build a segment and see its count', async () => {
+    const token = await suite.token(['admin']);
+    const tag = `seg${runId}`;
+    for (const [i, country] of ['FR', 'FR', 'DE'].entries())
+      expect(
+        (
+          await api('POST', '/api/v1/contacts', token, {
+            firstName: `Seg${i}`,
+            lastName: `Member${runId}`,
+            country,
+            tags: [tag],
+          })
+        ).status,
+      ).toBe(201);
+    // Marketing learns of contacts from their events: wait until it holds all three.
+    for (let i = 0; i < 150; i++) {
+      const p = await api<{ count: number }>('POST', '/api/v1/segments/preview', token, {
+        definition: { field: 'tags', op: 'hasTag', value: tag },
+        sample: 0,
+      });
+      if (p.body?.count === 3) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Marketing' }).click();
+    await page.getByLabel('Condition 1 value').fill(tag);
+    await page.getByRole('region', { name: 'Live count' }).getByText('3 contacts', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 2 field').selectOption('country');
+    await page.getByLabel('Condition 2 value').fill('FR');
+    await page.getByRole('region', { name: 'Live count' }).getByText('2 contacts', { exact: true }).waitFor();
+    await page.getByRole('table', { name: 'Sample of the segment' }).getByText(`Seg0 Member${runId}`).waitFor();
+    await accessible('marketing-segment-builder');
+  });
+
+  it('upload a document and find it by a word inside', async () => {
+    const token = await suite.token(['admin']);
+    const person = await api<{ id: string }>('POST', '/api/v1/contacts', token, {
+      firstName: 'Doc',
+      lastName: `Holder${runId}`,
+    });
+    expect(person.status).toBe(201);
+    const word = `quokka${runId}`;
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Documents' }).click();
+    await page.getByLabel('Record id').fill(person.body.id);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByLabel('Upload files').setInputFiles({
+      name: `site-visit-${runId}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`Site visit notes.\nThe ${word} ate the cable behind the rack.\n`),
+    });
+    await page.getByText(`site-visit-${runId}.txt uploaded.`).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('table', { name: 'Documents of the record' })
+      .getByRole('link', { name: `site-visit-${runId}` })
+      .waitFor();
+    await page.getByLabel('Search inside documents').fill(word);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('region', { name: 'Search results' });
+    await results.getByRole('link', { name: `site-visit-${runId}` }).waitFor({ timeout: 60_000 });
+    expect(await results.locator('mark').first().textContent()).toBe(word);
+    await accessible('documents');
+  });
+
+  it('open a dashboard', async () => {
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Analytics' }).click();
+    const rfm = page.getByRole('table', { name: 'RFM segments in numbers' });
+    await rfm.getByRole('rowheader', { name: 'Champions' }).waitFor();
+    expect(await rfm.locator('tbody tr').count()).toBe(10);
+    await page.getByRole('table', { name: 'CLV by decile in numbers' }).waitFor();
+    await page.getByText(/customers scored/).waitFor();
+    await accessible('analytics-dashboard');
   });
 
   it('shows a read-only user no edit controls, and the API refuses the write anyway', async () => {
@@ -237,6 +411,14 @@ describe('the console in a real browser', () => {
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Erase…' }).count()).toBe(0);
     await accessible('customer-360-read-only');
+    // The board without moves, for the other services' screens too.
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Sales' }).click();
+    await page.getByLabel('Pipeline').selectOption({ label: `Board ${runId}` });
+    await page.getByRole('listitem', { name: `Lobby TVs ${runId}` }).waitFor();
+    expect(await page.getByRole('button', { name: /^Move / }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Analytics' }).count()).toBe(
+      0,
+    );
     const status = await page.evaluate(async () => {
       const session = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
       const res = await fetch('/api/v1/contacts', {

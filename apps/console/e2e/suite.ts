@@ -50,7 +50,7 @@ export interface ConsoleSuite {
 }
 
 /**
- * The built gateway (serving the built console), contacts and analytics, each on a throwaway
+ * The built gateway (serving the built console) and every service behind it, each on a throwaway
  * database, on a NATS server of the suite's own (request-reply subjects are not namespaced).
  */
 export function consoleSuite(): ConsoleSuite {
@@ -113,8 +113,10 @@ export function consoleSuite(): ConsoleSuite {
       OUTBOX_POLL_MS: '200',
       LOG_LEVEL: 'warn',
       OTEL_SDK_DISABLED: 'true',
+      INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
     };
-    const apps = ['contacts', 'analytics', 'gateway'];
+    // Every service the console has screens for, the gateway last.
+    const apps = ['contacts', 'analytics', 'sales', 'support', 'marketing', 'documents', 'gateway'];
     const urls: Record<string, string> = {};
     for (const app of apps) {
       const db = await createTestDatabase(`console_${app}`);
@@ -138,9 +140,15 @@ export function consoleSuite(): ConsoleSuite {
     }
     for (const app of apps) {
       const env: Record<string, string> = { ...common, DATABASE_URL: urls[app], PORT: String(ports[app]) };
+      if (app === 'documents') env['STORAGE_DIR'] = join(storeDir, 'documents');
+      if (app === 'marketing') {
+        // Nothing is mailed by these tests: a closed port, never someone's catcher.
+        env['SMTP_URL'] = 'smtp://127.0.0.1:9';
+        env['TRACKING_BASE_URL'] = 'http://tracking.invalid';
+      }
       if (app === 'gateway') {
-        env['CONTACTS_URL'] = `http://127.0.0.1:${ports['contacts']}`;
-        env['ANALYTICS_URL'] = `http://127.0.0.1:${ports['analytics']}`;
+        for (const s of apps.filter((a) => a !== 'gateway'))
+          env[`${s.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[s]}`;
         env['CONSOLE_LOCAL_SIGNIN'] = 'true';
         env['CONSOLE_DIR'] = join(WORKSPACE, 'dist/apps/console');
       }

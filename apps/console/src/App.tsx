@@ -1,6 +1,7 @@
 import { Box, Button, Center, Group, Loader, NavLink, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import { Link, match, navigate, useLocation } from './lib/router';
+import { useRoutedServices, type ServiceName } from './lib/services';
 import { SessionProvider, useSession } from './session';
 import { AccountForm } from './screens/AccountForm';
 import { AccountsList } from './screens/AccountsList';
@@ -11,10 +12,27 @@ import { MergeContacts } from './screens/MergeContacts';
 import { SearchPage } from './screens/SearchPage';
 import { SignIn } from './screens/SignIn';
 
-/** The areas of the console; a service's screens appear once that service is built (sales, support, ... to come). */
-const AREAS = [
+// The other services' screens are fetched when first opened, so the first load carries contacts only.
+const SalesBoard = lazy(() => import('./screens/sales/SalesBoard').then((m) => ({ default: m.SalesBoard })));
+const TicketQueue = lazy(() => import('./screens/support/TicketQueue').then((m) => ({ default: m.TicketQueue })));
+const TicketPage = lazy(() => import('./screens/support/TicketPage').then((m) => ({ default: m.TicketPage })));
+const SegmentBuilder = lazy(() =>
+  import('./screens/marketing/SegmentBuilder').then((m) => ({ default: m.SegmentBuilder })),
+);
+const DocumentsPage = lazy(() =>
+  import('./screens/documents/DocumentsPage').then((m) => ({ default: m.DocumentsPage })),
+);
+const Dashboard = lazy(() => import('./screens/analytics/Dashboard').then((m) => ({ default: m.Dashboard })));
+
+/** The areas of the console; a service's screens appear only when the gateway routes to it and it answers. */
+const AREAS: { to: string; label: string; permission: string; service?: ServiceName }[] = [
   { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
   { to: '/accounts', label: 'Accounts', permission: 'contacts:read' },
+  { to: '/sales', label: 'Sales', permission: 'sales:read', service: 'sales' },
+  { to: '/support', label: 'Support', permission: 'support:read', service: 'support' },
+  { to: '/marketing', label: 'Marketing', permission: 'marketing:read', service: 'marketing' },
+  { to: '/documents', label: 'Documents', permission: 'documents:read', service: 'documents' },
+  { to: '/analytics', label: 'Analytics', permission: 'analytics:read', service: 'analytics' },
   { to: '/search', label: 'Search', permission: '' },
 ];
 
@@ -29,6 +47,7 @@ export function App() {
 function Shell() {
   const { session, loading, signOut, can } = useSession();
   const { path, search } = useLocation();
+  const { routed } = useRoutedServices();
   useEffect(() => {
     if (!loading && !session && path !== '/sign-in')
       navigate(`/sign-in?returnTo=${encodeURIComponent(path + search)}`, true);
@@ -64,7 +83,7 @@ function Shell() {
         </Group>
       </header>
       <Box component="nav" className="shell-nav" p="xs" aria-label="Areas">
-        {AREAS.filter((a) => !a.permission || can(a.permission)).map((a) => (
+        {AREAS.filter((a) => (!a.permission || can(a.permission)) && (!a.service || routed(a.service))).map((a) => (
           <NavLink
             key={a.to}
             component={Link}
@@ -75,14 +94,22 @@ function Shell() {
         ))}
       </Box>
       <Box component="main" className="shell-main" p="md">
-        <Screen path={path} />
+        <Suspense fallback={<Loader aria-label="Loading the screen" />}>
+          <Screen path={path} routed={routed} />
+        </Suspense>
       </Box>
     </div>
   );
 }
 
-function Screen({ path }: { path: string }) {
+function Screen({ path, routed }: { path: string; routed: (s: ServiceName) => boolean }) {
   let m: Record<string, string> | null;
+  if (path === '/sales' && routed('sales')) return <SalesBoard />;
+  if (path === '/support' && routed('support')) return <TicketQueue />;
+  if ((m = match('/support/tickets/:id', path)) && routed('support')) return <TicketPage id={m['id']} />;
+  if (path === '/marketing' && routed('marketing')) return <SegmentBuilder />;
+  if (path === '/documents' && routed('documents')) return <DocumentsPage />;
+  if (path === '/analytics' && routed('analytics')) return <Dashboard />;
   if (path === '/contacts') return <ContactsList />;
   if (path === '/contacts/new') return <ContactForm />;
   if ((m = match('/contacts/:id/edit', path))) return <ContactForm id={m['id']} />;

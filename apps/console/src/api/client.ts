@@ -84,3 +84,12 @@ export const auth = {
       headers: csrfToken ? { 'x-csrf-token': csrfToken } : {},
     }),
 };
+
+/** A request openapi-fetch cannot type (a raw file body): same session header, same errors. */
+export async function rawRequest<T>(path: string, init: RequestInit): Promise<T> {
+  const headers = new Headers(init.headers);
+  if (csrfToken) headers.set('x-csrf-token', csrfToken);
+  const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  if (res.status === 401) onSignedOut();
+  return json<T>(res);
+}
