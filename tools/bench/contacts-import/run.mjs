@@ -3,7 +3,7 @@
 //   2. POST /imports on the built contacts service, straight to it (not through the gateway): the file
 //      streamed as the body, then the durable job until GET /imports/{id} says completed.
 // Reports rows/s of both, the upload and job times, and the import's share of COPY's rate.
-//   node tools/bench/contacts-import/run.mjs [--rows 100000] [--no-build]      (the issue's figure: --rows 1000000)
+//   node tools/bench/contacts-import/run.mjs [--rows 100000] [--batch 10000] [--no-build]   (the issue's figure: --rows 1000000)
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ import {
 import { prng } from '../contacts-search/names.mjs';
 import { person } from '../contacts-search/seed.mjs';
 
-const opts = args({ rows: 100_000, build: true, target: 1 / 3 });
+const opts = args({ rows: 100_000, build: true, target: 1 / 3, batch: 10_000 });
 const id = runId();
 const namespace = `b${id}`;
 const secret = randomBytes(32).toString('hex');
@@ -74,7 +74,11 @@ async function main() {
     AUTH_AUDIENCE: 'crm',
   };
   const contactsDb = await createDatabase(names.contacts);
-  const contacts = await startApp('contacts', { ...env, DATABASE_URL: contactsDb });
+  const contacts = await startApp('contacts', {
+    ...env,
+    DATABASE_URL: contactsDb,
+    IMPORT_BATCH_ROWS: String(opts.batch),
+  });
   running.push(contacts);
   const token = await devToken(secret);
   const auth = { authorization: `Bearer ${token}` };
@@ -132,7 +136,9 @@ async function main() {
   await db.end();
   const copyRate = opts.rows / copySeconds;
   const importRate = opts.rows / importSeconds;
-  console.log(`contacts-import bench: ${opts.rows} contacts from one CSV, straight to the service`);
+  console.log(
+    `contacts-import bench: ${opts.rows} contacts from one CSV, straight to the service (batches of ${opts.batch})`,
+  );
   console.log(`  floor: COPY of the file into a bare table   ${fmt(copySeconds, 2)} s   ${fmt(copyRate, 0)} rows/s`);
   console.log(
     `  POST /imports (upload ${fmt(uploadSeconds, 1)} s, then the job)  ${fmt(importSeconds, 1)} s   ${fmt(importRate, 0)} rows/s   ` +
