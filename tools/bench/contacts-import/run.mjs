@@ -3,7 +3,7 @@
 //   2. POST /imports on the built contacts service, straight to it (not through the gateway): the file
 //      streamed as the body, then the durable job until GET /imports/{id} says completed.
 // Reports rows/s of both, the upload and job times, and the import's share of COPY's rate.
-//   node tools/bench/contacts-import/run.mjs [--rows 100000] [--batch 10000] [--no-build]   (the issue's figure: --rows 1000000)
+//   node tools/bench/contacts-import/run.mjs [--rows 100000] [--batch 20000] [--no-build]   (the issue's figure: --rows 1000000)
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ import {
 import { prng } from '../contacts-search/names.mjs';
 import { person } from '../contacts-search/seed.mjs';
 
-const opts = args({ rows: 100_000, build: true, target: 1 / 3, batch: 10_000 });
+const opts = args({ rows: 100_000, build: true, target: 1 / 3, batch: 20_000 });
 const id = runId();
 const namespace = `b${id}`;
 const secret = randomBytes(32).toString('hex');

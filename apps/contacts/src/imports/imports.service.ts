@@ -52,8 +52,8 @@ export interface ImportStatus {
 }
 
 const JOB = 'contacts-import';
-/** Staged rows written per transaction (the checkpoint): IMPORT_BATCH_ROWS, default 10,000. */
-const batchRows = () => Math.max(1, Number(process.env['IMPORT_BATCH_ROWS'] ?? 10_000));
+/** Staged rows written per transaction (the checkpoint): IMPORT_BATCH_ROWS, default 20,000. */
+const batchRows = () => Math.max(1, Number(process.env['IMPORT_BATCH_ROWS'] ?? 20_000));
 /** How often running imports whose worker died are looked for (IMPORT_RESUME_MS, default 3 s). */
 const RESUME_EVERY_MS = Math.max(200, Number(process.env['IMPORT_RESUME_MS'] ?? 3000));
 /** Failed attempts at one batch before the import is failed. */
