@@ -41,9 +41,14 @@ describe('marketing end to end through the gateway: French customers who bought 
       if (!/did not come up/.test(e.message)) throw e;
     });
     await suite.services['contacts'].waitReady(120_000);
-    // Tracking links point at marketing itself: recipients reach them without a token.
+    // Tracking links point at the gateway's public origin (as in a deployment): recipients reach
+    // them there without a token, the gateway forwards them as public paths.
     await suite.services['marketing']
-      .start({ ...internal, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TRACKING_BASE_URL: 'http://tracking.invalid' })
+      .start({
+        ...internal,
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        TRACKING_BASE_URL: 'http://tracking.invalid/api/v1',
+      })
       .catch((e: Error) => {
         if (!/did not come up/.test(e.message)) throw e;
       });
@@ -222,9 +227,15 @@ describe('marketing end to end through the gateway: French customers who bought 
         ?.raw.replace(/=\r?\n/g, '')
         .replace(/=3D/g, '=') ?? '';
     const code = /Votre code : ([0-9A-F]{12})/.exec(mail)?.[1] as string;
-    const click = /href="http:\/\/tracking\.invalid(\/t\/c\/[^"]+)"/.exec(mail)?.[1].replace(/&amp;/g, '&') as string;
-    const redirect = await fetch(`${suite.services['marketing'].baseUrl}${click}`, { redirect: 'manual' });
+    const click = /href="http:\/\/tracking\.invalid\/api\/v1(\/t\/c\/[^"]+)"/
+      .exec(mail)?.[1]
+      .replace(/&amp;/g, '&') as string;
+    // Through the gateway, with no token: a public path; a tampered link is refused by marketing.
+    const redirect = await fetch(`${gw}${click}`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
+    const tampered = await fetch(`${gw}${click.replace(/s=[^&]+/, 's=forged')}`, { redirect: 'manual' });
+    expect(tampered.status).toBe(403);
+    expect((await fetch(`${gw}/segments`)).status).toBe(401);
     expect(redirect.headers.get('location')).toBe('https://shop.example/printemps');
     const orderId = await order(buyer.id, 'placed', [code]);
     await order(buyer.id, 'paid', [code], 2, orderId);

@@ -172,6 +172,13 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
     const caller = context.caller;
 
     if (PUBLIC_API.test(request.url)) return;
+    // A service's public path (a mail's link, a survey, a partner's signed exchange): the address
+    // paid above; the proxy forwards it without an identity and the service checks what it carries.
+    if (
+      request.routeOptions.url === PROXY_ROUTE &&
+      this.settings.routes.isPublic(request.method, request.url.slice(API_PREFIX.length))
+    )
+      return;
     if (failure !== undefined || !caller) {
       gatewayMetrics.refused.inc({ reason: 'unauthenticated' });
       reply.header('www-authenticate', 'Bearer realm="crm"');

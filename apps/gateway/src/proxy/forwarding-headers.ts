@@ -60,7 +60,8 @@ function copy(headers: IncomingHttpHeaders, skip: Set<string>): Headers {
 }
 
 export interface ForwardingContext {
-  internalToken: string;
+  /** The caller's identity for the service; none for a public path. */
+  internalToken?: string;
   requestId: string;
   /** The trusted X-Forwarded-For chain, ending with the gateway's peer. */
   forwardedFor: string;
@@ -80,7 +81,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   if (ctx.host) out['x-forwarded-host'] = ctx.host;
   if (ctx.prefix) out['x-forwarded-prefix'] = ctx.prefix;
   out['x-request-id'] = ctx.requestId;
-  out['authorization'] = `Bearer ${ctx.internalToken}`;
+  if (ctx.internalToken) out['authorization'] = `Bearer ${ctx.internalToken}`;
   Object.assign(out, ctx.trace ?? {});
   return out;
 }

@@ -58,7 +58,7 @@ export class ServiceProxy implements OnApplicationShutdown {
   private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     let route: ResolvedRoute | undefined;
     try {
-      route = this.settings.routes.resolve(request.url.slice(API_PREFIX.length));
+      route = this.settings.routes.resolve(request.url.slice(API_PREFIX.length), request.method);
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error;
       return sendProblem(request, reply, gatewayProblem('PATH_INVALID', error.message));
@@ -71,12 +71,12 @@ export class ServiceProxy implements OnApplicationShutdown {
       );
     }
     const context = requestContext(request);
-    const caller = context?.caller;
-    if (!context || !caller) {
+    const caller = route.public ? undefined : context?.caller;
+    if (!context || (!caller && !route.public)) {
       return sendProblem(request, reply, gatewayProblem('UNAUTHENTICATED', 'A bearer token or an API key is required'));
     }
     const needed = requiredPermission(request.method, route.service.name);
-    if (!grants(caller.permissions, needed)) {
+    if (caller && !grants(caller.permissions, needed)) {
       gatewayMetrics.refused.inc({ reason: 'forbidden' });
       return sendProblem(
         request,
@@ -114,7 +114,8 @@ export class ServiceProxy implements OnApplicationShutdown {
       }
     });
 
-    const internalToken = await this.tokens.tokenFor(caller);
+    // A public path travels without any identity, even when the caller sent one.
+    const internalToken = caller ? await this.tokens.tokenFor(caller) : undefined;
     let upstream: Dispatcher.ResponseData;
     try {
       upstream = await undiciRequest(route.url, {

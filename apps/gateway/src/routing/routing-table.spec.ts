@@ -6,6 +6,7 @@ describe('RoutingTable', () => {
     expect(table.resolve('/contacts/42?fields=a,b')).toEqual({
       service: expect.objectContaining({ name: 'contacts' }),
       url: 'http://127.0.0.1:3001/contacts/42?fields=a,b',
+      public: false,
     });
     expect(table.resolve('/accounts')?.service.name).toBe('contacts');
     expect(table.resolve('/custom-fields/x')?.service.name).toBe('contacts');
@@ -35,8 +36,25 @@ describe('RoutingTable', () => {
     expect(table.resolve('/fleet/vehicles')).toEqual({
       service: expect.objectContaining({ name: 'fleet' }),
       url: 'http://fleet:3010/fleet/vehicles',
+      public: false,
     });
     expect(table.services.map((s) => s.name)).toEqual([...SERVICES.map((s) => s.name), 'fleet']);
+  });
+
+  it('opens only the public paths a service declares, for their methods, to callers without an identity', () => {
+    const table = RoutingTable.fromEnv({});
+    expect(table.isPublic('GET', '/t/o/01900000-0000-7000-8000-000000000000')).toBe(true);
+    expect(table.isPublic('GET', '/t/c/abc?u=https%3A%2F%2Fexample.com')).toBe(true);
+    expect(table.isPublic('POST', '/partner-exchange/v1/audiences')).toBe(true);
+    expect(table.isPublic('GET', '/partner-exchange/v1/audiences')).toBe(false);
+    expect(table.isPublic('POST', '/csat/a-token')).toBe(true);
+    expect(table.isPublic('GET', '/csat/results')).toBe(false);
+    expect(table.isPublic('POST', '/channels/webhook/email')).toBe(true);
+    expect(table.isPublic('GET', '/channels/webhook/email')).toBe(false);
+    expect(table.isPublic('GET', '/segments')).toBe(false);
+    expect(table.isPublic('GET', '/t/o/x/../../segments')).toBe(false);
+    expect(table.isPublic('DELETE', '/s/token')).toBe(false);
+    expect(table.resolve('/t/o/1', 'GET')?.service.name).toBe('marketing');
   });
 
   it('refuses paths with dot segments, encoded or not', () => {

@@ -5,6 +5,17 @@ export interface ServiceDefinition {
   segments: string[];
   /** Largest request body forwarded to this service, when it differs from BODY_LIMIT_BYTES (uploads). */
   bodyLimitBytes?: number;
+  /**
+   * Paths (relative to /api/v1) that people without an account reach through the gateway: the
+   * links in a mail, a survey page, a partner suite's signed exchange. They are forwarded without
+   * any identity; the service's own route is @Public and checks the token or signature it carries.
+   */
+  publicPaths?: readonly PublicPath[];
+}
+
+export interface PublicPath {
+  methods: readonly string[];
+  path: RegExp;
 }
 
 /**
@@ -41,7 +52,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: 'support',
     defaultUrl: 'http://127.0.0.1:3003',
-    segments: ['tickets', 'teams', 'agents', 'sla-policies', 'calendars', 'assets', 'csat', 'warranties'],
+    segments: ['tickets', 'teams', 'agents', 'sla-policies', 'calendars', 'assets', 'csat', 'warranties', 'channels'],
+    publicPaths: [
+      // the customer's satisfaction survey (GET the question, POST the score); csat/results is not public
+      { methods: ['GET', 'HEAD', 'POST'], path: /^\/csat\/(?!results$)[^/]+$/ },
+      // an email or chat provider's signed inbound webhook
+      { methods: ['POST'], path: /^\/channels\/webhook\/[^/]+$/ },
+    ],
   },
   {
     name: 'marketing',
@@ -62,6 +79,18 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'partner-shares',
       'partner-audiences',
       'partner-audit',
+      't',
+      's',
+      'partner-exchange',
+    ],
+    publicPaths: [
+      // tracking: open pixel, click redirect, unsubscribe page and its one-click POST
+      { methods: ['GET', 'HEAD'], path: /^\/t\/[ocu]\/[^/]+$/ },
+      { methods: ['POST'], path: /^\/t\/u\/[^/]+$/ },
+      // a survey's page and its answer
+      { methods: ['GET', 'HEAD', 'POST'], path: /^\/s\/[^/]+$/ },
+      // another suite's signed partner exchange (match, audiences, deletions)
+      { methods: ['POST'], path: /^\/partner-exchange\/v1\/(match|audiences|deletions)$/ },
     ],
   },
 ];
@@ -73,12 +102,15 @@ export interface ServiceRoute {
   segments: string[];
   /** Largest request body forwarded to it; unset, the gateway's BODY_LIMIT_BYTES. */
   bodyLimitBytes?: number;
+  publicPaths?: readonly PublicPath[];
 }
 
 export interface ResolvedRoute {
   service: ServiceRoute;
   /** Absolute upstream URL, query string kept. */
   url: string;
+  /** Reached without an identity (see ServiceDefinition.publicPaths), for this method. */
+  public: boolean;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
@@ -161,7 +193,13 @@ export class RoutingTable {
         ? parseBaseUrl(envKey(d.name), own)
         : (urls.get(d.name) ?? parseBaseUrl(d.name, d.defaultUrl));
       const limit = bodyLimit(env, d);
-      return { name: d.name, baseUrl, segments: [...d.segments], ...(limit ? { bodyLimitBytes: limit } : {}) };
+      return {
+        name: d.name,
+        baseUrl,
+        segments: [...d.segments],
+        ...(limit ? { bodyLimitBytes: limit } : {}),
+        ...(d.publicPaths ? { publicPaths: d.publicPaths } : {}),
+      };
     });
     for (const [name, baseUrl] of urls) {
       if (!definitions.some((d) => d.name === name)) routes.push({ name, baseUrl, segments: [name] });
@@ -187,7 +225,7 @@ export class RoutingTable {
    * `/contacts/42?x=1`); undefined when no service owns it. Throws for a
    * path with dot segments, which an upstream could resolve elsewhere.
    */
-  resolve(relativeUrl: string): ResolvedRoute | undefined {
+  resolve(relativeUrl: string, method = 'GET'): ResolvedRoute | undefined {
     if (!relativeUrl.startsWith('/')) return undefined;
     const q = relativeUrl.indexOf('?');
     const path = q === -1 ? relativeUrl : relativeUrl.slice(0, q);
@@ -196,7 +234,17 @@ export class RoutingTable {
     const segment = path.slice(1, end === -1 ? undefined : end);
     const service = this.bySegment.get(segment);
     if (!service) return undefined;
-    return { service, url: `${service.baseUrl}${relativeUrl}` };
+    const open = service.publicPaths?.some((p) => p.methods.includes(method) && p.path.test(path)) ?? false;
+    return { service, url: `${service.baseUrl}${relativeUrl}`, public: open };
+  }
+
+  /** Whether a method and path (relative to /api/v1) are reached without an identity. */
+  isPublic(method: string, relativeUrl: string): boolean {
+    try {
+      return this.resolve(relativeUrl, method)?.public ?? false;
+    } catch {
+      return false;
+    }
   }
 }
 
