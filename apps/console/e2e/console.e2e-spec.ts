@@ -267,7 +267,13 @@ describe('the console in a real browser', () => {
       .getByRole('listitem', { name: `Lobby TVs ${runId}` })
       .waitFor();
     // A refused move (lost needs a reason) shows the API's reason and leaves the card where it was.
+    await page.getByText(`Lobby TVs ${runId} moved to Negotiation.`).waitFor();
     await page.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Lost' });
+    expect(
+      await page
+        .getByLabel(`Move Lobby TVs ${runId} to`)
+        .evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text),
+    ).toBe('Lost');
     await page.getByRole('button', { name: `Move Lobby TVs ${runId}` }).click();
     const refusal = page.getByRole('alert').filter({ hasText: `Lobby TVs ${runId} was not moved to Lost` });
     await refusal.getByText('A deal is lost for a reason').waitFor();
@@ -377,12 +383,12 @@ describe('the console in a real browser', () => {
     await page.getByText(`site-visit-${runId}.txt uploaded.`).waitFor({ timeout: 30_000 });
     await page
       .getByRole('table', { name: 'Documents of the record' })
-      .getByRole('link', { name: `site-visit-${runId}` })
+      .getByRole('button', { name: `site-visit-${runId}` })
       .waitFor();
     await page.getByLabel('Search inside documents').fill(word);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const results = page.getByRole('region', { name: 'Search results' });
-    await results.getByRole('link', { name: `site-visit-${runId}` }).waitFor({ timeout: 60_000 });
+    await results.getByRole('button', { name: `site-visit-${runId}` }).waitFor({ timeout: 60_000 });
     expect(await results.locator('mark').first().textContent()).toBe(word);
     await accessible('documents');
   });

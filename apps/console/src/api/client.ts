@@ -93,3 +93,18 @@ export async function rawRequest<T>(path: string, init: RequestInit): Promise<T>
   if (res.status === 401) onSignedOut();
   return json<T>(res);
 }
+
+/** A file from the API (the session's header goes with it, so a plain link would be refused), saved by the browser. */
+export async function download(path: string, fileName: string): Promise<void> {
+  const headers = new Headers();
+  if (csrfToken) headers.set('x-csrf-token', csrfToken);
+  const res = await fetch(path, { headers, credentials: 'same-origin' });
+  if (res.status === 401) onSignedOut();
+  if (!res.ok) throw new ApiError(asProblem(res.status, await res.json().catch(() => undefined)));
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

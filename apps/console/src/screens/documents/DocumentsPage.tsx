@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { api, rawRequest, unwrap } from '../../api/client';
+import { api, download, rawRequest, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { navigate, useLocation } from '../../lib/router';
 import { useSession } from '../../session';
@@ -136,7 +136,11 @@ export function DocumentsPage() {
           <Stack component="ol" className="board-cards" gap="xs">
             {(hits.data?.items ?? []).map((h) => (
               <li key={h.id}>
-                <Anchor href={`/api/v1/documents/${h.id}/content`} target="_blank" rel="noopener">
+                <Anchor
+                  component="button"
+                  type="button"
+                  onClick={() => void download(`/api/v1/documents/${h.id}/content`, h.fileName ?? h.title)}
+                >
                   {h.title}
                 </Anchor>
                 {h.fileName && (
@@ -222,7 +226,11 @@ export function DocumentsPage() {
             {docs.data.items.map((d) => (
               <Table.Tr key={d.id}>
                 <Table.Td>
-                  <Anchor href={`/api/v1/documents/${d.id}/content`} target="_blank" rel="noopener">
+                  <Anchor
+                    component="button"
+                    type="button"
+                    onClick={() => void download(`/api/v1/documents/${d.id}/content`, d.title)}
+                  >
                     {d.title}
                   </Anchor>
                 </Table.Td>

@@ -68,10 +68,10 @@ export function TicketPage({ id }: { id: string }) {
         #{t.number} {t.subject}
       </Title>
       <Group gap="xs">
-        <Badge variant="light" color="gray.8">
+        <Badge variant="outline" color="dark">
           {t.status}
         </Badge>
-        <Badge variant="light" color="gray.8">
+        <Badge variant="outline" color="dark">
           {t.priority}
         </Badge>
         <Text size="sm">From {t.requester.name ?? t.requester.email ?? 'unknown'}</Text>
@@ -80,7 +80,7 @@ export function TicketPage({ id }: { id: string }) {
         <section aria-label="SLA clocks">
           <Group gap="xs">
             {clocks.map((c) => (
-              <Badge key={c.target} variant="outline" color={c.remainingSeconds < 0 ? 'red.9' : 'gray.8'}>
+              <Badge key={c.target} variant="outline" color={c.remainingSeconds < 0 ? 'red.9' : 'dark'}>
                 {c.target}: {clockWords(c)}
               </Badge>
             ))}

@@ -81,7 +81,7 @@ export function TicketQueue() {
                   .filter((c) => c.state !== 'met')
                   .slice(0, 1)
                   .map((c) => (
-                    <Badge key={c.target} variant="light" color={c.remainingSeconds < 0 ? 'red.9' : 'gray.8'}>
+                    <Badge key={c.target} variant="outline" color={c.remainingSeconds < 0 ? 'red.9' : 'dark'}>
                       {c.target}: {clockWords(c)}
                     </Badge>
                   ))}
