@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -85,6 +85,13 @@ export class ExportsController {
   })
   @ApiQuery({ name: 'cf.<key>', required: false, description: 'Custom field equals this value' })
   @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'A header row then one row per contact (csv), or one JSON object per line (jsonl)',
+    content: {
+      'text/csv': { schema: { type: 'string', format: 'binary' } },
+      'application/x-ndjson': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   async export(@Query() query: ExportQueryDto, @CurrentPrincipal() by: Principal, @Res() reply: FastifyReply) {
     const format = query.format ?? 'csv';
     const columns = query.columns ? query.columns.split(',') : DEFAULT_EXPORT_COLUMNS;
