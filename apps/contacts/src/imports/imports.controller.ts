@@ -1,12 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { CurrentPrincipal, RequirePermission, validationFailed, type Principal } from '@crm/platform';
 import { EXTERNAL_SOURCE } from '../external-ids/external-ids';
+import { ImportMappingAnswerDto, ImportStatusDto } from './dto/import-answers.dto';
 import { ImportsService } from './imports.service';
 
 /** Largest CSV an import takes (IMPORT_MAX_BYTES, default 1 GiB). */
@@ -86,6 +96,7 @@ export class ImportsController implements OnModuleInit {
   @Post('import-mappings')
   @RequirePermission('contacts:write')
   @ApiOperation({ summary: 'Save (or replace, by name) a column mapping for imports' })
+  @ApiCreatedResponse({ type: ImportMappingAnswerDto })
   saveMapping(@Body() dto: ImportMappingDto) {
     return this.imports.saveMapping(dto.name, {
       columns: dto.columns,
@@ -102,6 +113,7 @@ export class ImportsController implements OnModuleInit {
     summary:
       'Import contacts from a CSV body (text/csv, streamed): matched by external id, then primary email; a durable job',
   })
+  @ApiAcceptedResponse({ type: ImportStatusDto })
   async upload(
     @Query() query: ImportQueryDto,
     @Req() req: FastifyRequest,
@@ -129,6 +141,7 @@ export class ImportsController implements OnModuleInit {
   @Get('imports/:id')
   @RequirePermission('contacts:read')
   @ApiOperation({ summary: 'Progress: rows read, valid, written, updated, skipped, failed; rate and ETA' })
+  @ApiOkResponse({ type: ImportStatusDto })
   status(@Param() { id }: ImportIdParams) {
     return this.imports.status(id);
   }
@@ -137,6 +150,7 @@ export class ImportsController implements OnModuleInit {
   @HttpCode(200)
   @RequirePermission('contacts:write')
   @ApiOperation({ summary: 'Stops the import after the batch in progress (what was written stays)' })
+  @ApiOkResponse({ type: ImportStatusDto })
   cancel(@Param() { id }: ImportIdParams) {
     return this.imports.cancel(id);
   }
@@ -144,6 +158,8 @@ export class ImportsController implements OnModuleInit {
   @Get('imports/:id/errors')
   @RequirePermission('contacts:read')
   @ApiOperation({ summary: 'The error report as CSV: row, column, value, message' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } })
   async errors(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
     const report = this.imports.errorReport(id);
     const first = await report.next();
@@ -162,6 +178,11 @@ export class ImportsController implements OnModuleInit {
   @Get('imports/:id/events')
   @RequirePermission('contacts:read')
   @ApiOperation({ summary: 'Server-sent events: the progress every half second until the import ends' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: '`event: progress` with the import status as data, until it ends',
+    content: { 'text/event-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   async events(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
     await this.imports.status(id);
     reply.raw.writeHead(200, {

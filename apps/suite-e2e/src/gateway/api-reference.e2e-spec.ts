@@ -156,6 +156,8 @@ describe('the API reference at /api/docs', () => {
       'paths./api/v1/contacts/export.get.responses.200.content.application/x-ndjson.schema',
       'paths./api/v1/contacts/export.get.responses.200.content.text/csv.schema',
       'paths./api/v1/custom-fields.get.responses.200.content.application/json.schema',
+      'paths./api/v1/imports/{id}/errors.get.responses.200.content.text/csv.schema',
+      'paths./api/v1/imports/{id}/events.get.responses.200.content.text/event-stream.schema',
       'query cursor',
       'query tag',
     ]);
