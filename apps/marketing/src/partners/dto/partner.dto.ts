@@ -18,6 +18,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { PageQueryDto } from '@crm/platform';
 import { AGREEMENT_PURPOSES, SHAREABLE_FIELDS } from '../shareable-fields';
 
 const BASE_URL = /^https?:\/\/[^\s?#]+$/;
@@ -225,21 +226,7 @@ export class AuditQueryDto {
   entityId!: string;
 }
 
-export class ShareLogQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number from 1 to 200' })
-  @Min(1, { message: 'must be a whole number from 1 to 200' })
-  @Max(200, { message: 'must be a whole number from 1 to 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-
+export class ShareLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
