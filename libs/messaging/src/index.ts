@@ -8,7 +8,12 @@ export { MessagingTables1763800000000, OUTBOX_CHANNEL } from './outbox/messaging
 export { InboxPruning1796150000000 } from './outbox/inbox-pruning.migration';
 export { OutboxRelay, relayLockKey, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { OutboxNotifier } from './outbox/outbox-notifier';
-export { DurableConsumer, type DurableConsumerOptions, type DeadLetter } from './consumer/durable-consumer';
+export {
+  DurableConsumer,
+  publishDeadLetter,
+  type DurableConsumerOptions,
+  type DeadLetter,
+} from './consumer/durable-consumer';
 export { OnEvent, type EventHandler } from './consumer/on-event.decorator';
 export { requestReply, RpcError } from './rpc/request-reply';
 export { currentTraceHeaders, contextFromHeaders } from './tracing/trace-headers';

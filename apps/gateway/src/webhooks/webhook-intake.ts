@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { headers as natsHeaders, type ConsumerMessages, type JsMsg } from 'nats';
+import { type ConsumerMessages, type JsMsg } from 'nats';
 import type { Counter } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -15,8 +15,8 @@ import {
   EventNaming,
   NatsConnector,
   parseCloudEvent,
+  publishDeadLetter,
   type CloudEvent,
-  type DeadLetter,
   type DurableConsumerOptions,
 } from '@crm/messaging';
 import { uuidv7 } from '@crm/persistence';
@@ -287,28 +287,12 @@ class StreamIntake {
   }
 
   private async deadLetter(m: JsMsg, event: CloudEvent | undefined, error: Error): Promise<void> {
-    const letter: DeadLetter = {
-      consumer: INTAKE_CONSUMER,
-      stream: this.streamName,
-      streamSequence: m.seq,
-      deliveries: m.info.deliveryCount,
-      failedAt: new Date().toISOString(),
-      error: { name: error.name, message: error.message.slice(0, 2000) },
-      event: event ?? m.string(),
-    };
-    const h = natsHeaders();
-    h.set('Crm-Dlq-Reason', error.message.slice(0, 200).replace(/[\r\n]/g, ' '));
     const type = event?.type ?? 'unparseable';
     try {
-      const js = await this.o.nats.jetstream();
-      await js.publish(this.o.naming.dlqSubject(INTAKE_CONSUMER, type), JSON.stringify(letter), {
-        msgID: `${INTAKE_CONSUMER}:${event?.id ?? `${this.streamName}:${m.seq}`}`,
-        headers: h,
-        timeout: 5000,
-      });
+      await publishDeadLetter({ ...this.o, consumer: INTAKE_CONSUMER }, this.streamName, m, event, error);
       m.term();
       this.o.logger.error(
-        `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${letter.deliveries} deliveries: ${error.message}`,
+        `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${m.info.deliveryCount} deliveries: ${error.message}`,
       );
       if (event) this.o.count(event, 'dead-lettered');
     } catch (publishError) {

@@ -347,29 +347,13 @@ export class DurableConsumer {
   }
 
   private async deadLetter(m: JsMsg, event: CloudEvent | undefined, error: Error): Promise<void> {
-    const letter: DeadLetter = {
-      consumer: this.o.consumer,
-      stream: this.streamName,
-      streamSequence: m.seq,
-      deliveries: m.info.deliveryCount,
-      failedAt: new Date().toISOString(),
-      error: { name: error.name, message: error.message.slice(0, 2000) },
-      event: event ?? m.string(),
-    };
-    const h = natsHeaders();
-    h.set('Crm-Dlq-Reason', error.message.slice(0, 200).replace(/[\r\n]/g, ' '));
     const type = event?.type ?? 'unparseable';
     try {
-      const js = await this.o.nats.jetstream();
-      await js.publish(this.o.naming.dlqSubject(this.o.consumer, type), JSON.stringify(letter), {
-        msgID: `${this.o.consumer}:${event?.id ?? `${this.streamName}:${m.seq}`}`,
-        headers: h,
-        timeout: 5000,
-      });
+      await publishDeadLetter(this.o, this.streamName, m, event, error);
       m.term();
       this.log(
         'error',
-        `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${letter.deliveries} deliveries: ${error.message}`,
+        `event ${event?.id ?? m.seq} (${type}) dead-lettered after ${m.info.deliveryCount} deliveries: ${error.message}`,
       );
       if (event) this.o.onApplied?.(event, 'dead-lettered');
     } catch (publishError) {
@@ -422,4 +406,34 @@ function hashLane(key: string, lanes: number): number {
     h = Math.imul(h, 16777619);
   }
   return (h >>> 0) % lanes;
+}
+
+/**
+ * Writes one event to CRM_DLQ as a DeadLetter (deduplicated by consumer and event id); throws when
+ * the publish fails, so the caller keeps the message on its stream (nak) rather than losing it.
+ */
+export async function publishDeadLetter(
+  o: { nats: NatsConnector; naming: EventNaming; consumer: string },
+  stream: string,
+  m: JsMsg,
+  event: CloudEvent | undefined,
+  error: Error,
+): Promise<void> {
+  const letter: DeadLetter = {
+    consumer: o.consumer,
+    stream,
+    streamSequence: m.seq,
+    deliveries: m.info.deliveryCount,
+    failedAt: new Date().toISOString(),
+    error: { name: error.name, message: error.message.slice(0, 2000) },
+    event: event ?? m.string(),
+  };
+  const h = natsHeaders();
+  h.set('Crm-Dlq-Reason', error.message.slice(0, 200).replace(/[\r\n]/g, ' '));
+  const js = await o.nats.jetstream();
+  await js.publish(o.naming.dlqSubject(o.consumer, event?.type ?? 'unparseable'), JSON.stringify(letter), {
+    msgID: `${o.consumer}:${event?.id ?? `${stream}:${m.seq}`}`,
+    headers: h,
+    timeout: 5000,
+  });
 }
