@@ -101,7 +101,8 @@ export class GatewayEdge implements OnModuleInit, BeforeApplicationShutdown {
     // and dropped, so the client reads the 413 (no broken pipe) and may reuse the connection.
     const limit =
       request.routeOptions.url === PROXY_ROUTE
-        ? (this.settings.routes.bodyLimit(request.url.slice(API_PREFIX.length)) ?? this.settings.bodyLimitBytes)
+        ? (this.settings.routes.bodyLimit(request.url.slice(API_PREFIX.length), request.method) ??
+          this.settings.bodyLimitBytes)
         : (request.routeOptions.bodyLimit ?? this.settings.bodyLimitBytes);
     if (Number(request.headers['content-length'] ?? 0) > limit) {
       gatewayMetrics.refused.inc({ reason: 'too_large' });

@@ -91,7 +91,7 @@ export class ServiceProxy implements OnApplicationShutdown {
       );
     }
 
-    const limit = route.service.bodyLimitBytes ?? this.settings.bodyLimitBytes;
+    const limit = route.bodyLimitBytes ?? this.settings.bodyLimitBytes;
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > limit) return this.tooLarge(request, reply, limit);
     const chunked = request.headers['transfer-encoding'] !== undefined;

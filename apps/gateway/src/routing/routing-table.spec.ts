@@ -79,6 +79,29 @@ describe('RoutingTable', () => {
     expect(() => RoutingTable.fromEnv({ FILES_BODY_LIMIT_BYTES: 'lots' }, defs)).toThrow(/FILES_BODY_LIMIT_BYTES/);
   });
 
+  it('gives a path its own body limit for its methods (a CSV import), from its definition or <NAME>_<KIND>_BODY_LIMIT_BYTES', () => {
+    const table = RoutingTable.fromEnv({});
+    const importLimit = 2 ** 30 + 2 ** 20;
+    expect(table.bodyLimit('/imports', 'POST')).toBe(importLimit);
+    expect(table.bodyLimit('/imports?dryRun=true', 'POST')).toBe(importLimit);
+    expect(table.bodyLimit('/accounts/imports', 'POST')).toBe(importLimit);
+    expect(table.bodyLimit('/orders/imports', 'POST')).toBe(importLimit);
+    // the rest of the service, and other methods on the same path, keep the service's limit
+    expect(table.bodyLimit('/contacts', 'POST')).toBeUndefined();
+    expect(table.bodyLimit('/imports/1/cancel', 'POST')).toBeUndefined();
+    expect(table.bodyLimit('/imports', 'PUT')).toBeUndefined();
+    expect(table.bodyLimit('/orders', 'POST')).toBeUndefined();
+    expect(table.resolve('/imports', 'POST')?.bodyLimitBytes).toBe(importLimit);
+    const env = { CONTACTS_IMPORT_BODY_LIMIT_BYTES: '4096', CONTACTS_BODY_LIMIT_BYTES: '2048' };
+    const set = RoutingTable.fromEnv(env);
+    expect(set.bodyLimit('/imports', 'POST')).toBe(4096);
+    expect(set.bodyLimit('/contacts', 'POST')).toBe(2048);
+    expect(set.bodyLimit('/orders/imports', 'POST')).toBe(importLimit);
+    expect(() => RoutingTable.fromEnv({ SALES_IMPORT_BODY_LIMIT_BYTES: '-1' })).toThrow(
+      /SALES_IMPORT_BODY_LIMIT_BYTES/,
+    );
+  });
+
   it('names the variable when a URL is unusable', () => {
     expect(() => RoutingTable.fromEnv({ CONTACTS_URL: 'not a url' })).toThrow(/CONTACTS_URL/);
     expect(() => RoutingTable.fromEnv({ ANALYTICS_URL: 'ftp://x' })).toThrow(/ANALYTICS_URL/);

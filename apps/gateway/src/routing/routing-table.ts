@@ -11,6 +11,13 @@ export interface ServiceDefinition {
    * any identity; the service's own route is @Public and checks the token or signature it carries.
    */
   publicPaths?: readonly PublicPath[];
+  /**
+   * Paths whose bodies may be larger (or must be smaller) than the service's limit: a CSV import
+   * streamed to a service that enforces its own file limit. The first entry matching the method
+   * and path wins; `<NAME>_<KIND>_BODY_LIMIT_BYTES` (e.g. CONTACTS_IMPORT_BODY_LIMIT_BYTES)
+   * overrides its bytes.
+   */
+  bodyLimits?: readonly PathBodyLimit[];
 }
 
 export interface PublicPath {
@@ -18,18 +25,26 @@ export interface PublicPath {
   path: RegExp;
 }
 
+export interface PathBodyLimit extends PublicPath {
+  /** Names the environment override: `<SERVICE>_<KIND>_BODY_LIMIT_BYTES`. */
+  kind: string;
+  bytes: number;
+}
+
+/** A CSV import streams through to the service, which holds it to its own IMPORT_MAX_BYTES (1 GiB). */
+const IMPORT_BODY_LIMIT = 2 ** 30 + 2 ** 20;
+
 /**
  * The services the gateway forwards to. Adding a service is one entry here
  * (or, for a service the gateway does not know yet, one `name=url` in
  * SERVICE_URLS, which then owns the segment of its own name).
  */
 export const SERVICES: readonly ServiceDefinition[] = [
-  // A CSV import through the gateway is held to BODY_LIMIT_BYTES unless CONTACTS_BODY_LIMIT_BYTES
-  // raises it (for every contacts route: limits are per service, not per path, for now).
   {
     name: 'contacts',
     defaultUrl: 'http://127.0.0.1:3001',
     segments: ['contacts', 'accounts', 'custom-fields', 'imports', 'import-mappings'],
+    bodyLimits: [{ kind: 'import', methods: ['POST'], path: /^\/(accounts\/)?imports$/, bytes: IMPORT_BODY_LIMIT }],
   },
   { name: 'analytics', defaultUrl: 'http://127.0.0.1:3005', segments: ['analytics'] },
   {
@@ -47,6 +62,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'quotes',
       'orders',
     ],
+    bodyLimits: [{ kind: 'import', methods: ['POST'], path: /^\/orders\/imports$/, bytes: IMPORT_BODY_LIMIT }],
   },
   // Uploads stream through (1 GiB files plus multipart framing); the service enforces its own file limit.
   {
@@ -109,6 +125,8 @@ export interface ServiceRoute {
   /** Largest request body forwarded to it; unset, the gateway's BODY_LIMIT_BYTES. */
   bodyLimitBytes?: number;
   publicPaths?: readonly PublicPath[];
+  /** Per-path limits over bodyLimitBytes, bytes already overridden from the environment. */
+  bodyLimits?: readonly PathBodyLimit[];
 }
 
 export interface ResolvedRoute {
@@ -117,6 +135,8 @@ export interface ResolvedRoute {
   url: string;
   /** Reached without an identity (see ServiceDefinition.publicPaths), for this method. */
   public: boolean;
+  /** Largest body for this method and path: its path limit, else the service's; unset, BODY_LIMIT_BYTES. */
+  bodyLimitBytes?: number;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
@@ -127,9 +147,20 @@ function envKey(service: string, suffix = 'URL'): string {
 
 /** `<NAME>_BODY_LIMIT_BYTES`, a whole number of bytes from 1 to 2^40, over the built-in value. */
 function bodyLimit(env: NodeJS.ProcessEnv, d: ServiceDefinition): number | undefined {
-  const variable = envKey(d.name, 'BODY_LIMIT_BYTES');
+  return bytesFromEnv(env, envKey(d.name, 'BODY_LIMIT_BYTES'), d.bodyLimitBytes);
+}
+
+/** A service's path limits, each `<NAME>_<KIND>_BODY_LIMIT_BYTES` over its built-in bytes. */
+function pathBodyLimits(env: NodeJS.ProcessEnv, d: ServiceDefinition): PathBodyLimit[] {
+  return (d.bodyLimits ?? []).map((l) => ({
+    ...l,
+    bytes: bytesFromEnv(env, envKey(d.name, `${l.kind.toUpperCase()}_BODY_LIMIT_BYTES`), l.bytes) ?? l.bytes,
+  }));
+}
+
+function bytesFromEnv(env: NodeJS.ProcessEnv, variable: string, fallback: number | undefined): number | undefined {
   const raw = env[variable];
-  if (raw === undefined || raw.trim() === '') return d.bodyLimitBytes;
+  if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 2 ** 40) {
     throw new Error(`${variable} must be a whole number from 1 to ${2 ** 40}, got "${raw}"`);
@@ -205,6 +236,7 @@ export class RoutingTable {
         segments: [...d.segments],
         ...(limit ? { bodyLimitBytes: limit } : {}),
         ...(d.publicPaths ? { publicPaths: d.publicPaths } : {}),
+        ...(d.bodyLimits ? { bodyLimits: pathBodyLimits(env, d) } : {}),
       };
     });
     for (const [name, baseUrl] of urls) {
@@ -213,10 +245,10 @@ export class RoutingTable {
     return new RoutingTable(routes);
   }
 
-  /** The body limit of the service owning a path relative to /api/v1, if it has its own. */
-  bodyLimit(relativeUrl: string): number | undefined {
+  /** The body limit of a method and path relative to /api/v1, if its service or path has its own. */
+  bodyLimit(relativeUrl: string, method = 'POST'): number | undefined {
     try {
-      return this.resolve(relativeUrl)?.service.bodyLimitBytes;
+      return this.resolve(relativeUrl, method)?.bodyLimitBytes;
     } catch {
       return undefined;
     }
@@ -240,8 +272,15 @@ export class RoutingTable {
     const segment = path.slice(1, end === -1 ? undefined : end);
     const service = this.bySegment.get(segment);
     if (!service) return undefined;
-    const open = service.publicPaths?.some((p) => p.methods.includes(method) && p.path.test(path)) ?? false;
-    return { service, url: `${service.baseUrl}${relativeUrl}`, public: open };
+    const matches = (p: PublicPath) => p.methods.includes(method) && p.path.test(path);
+    const open = service.publicPaths?.some(matches) ?? false;
+    const limit = service.bodyLimits?.find(matches)?.bytes ?? service.bodyLimitBytes;
+    return {
+      service,
+      url: `${service.baseUrl}${relativeUrl}`,
+      public: open,
+      ...(limit === undefined ? {} : { bodyLimitBytes: limit }),
+    };
   }
 
   /** Whether a method and path (relative to /api/v1) are reached without an identity. */
