@@ -11,6 +11,8 @@ export { OutboxNotifier } from './outbox/outbox-notifier';
 export {
   DurableConsumer,
   publishDeadLetter,
+  type BatchOptions,
+  type BatchSettled,
   type DurableConsumerOptions,
   type DeadLetter,
 } from './consumer/durable-consumer';

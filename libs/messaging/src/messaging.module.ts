@@ -12,7 +12,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, SERVICE_CONFIG, type ServiceConfig } from '@crm/platform';
-import { DurableConsumer, type DurableConsumerOptions } from './consumer/durable-consumer';
+import { DurableConsumer, type BatchOptions, type DurableConsumerOptions } from './consumer/durable-consumer';
 import { ON_EVENT_TYPES, type EventHandler } from './consumer/on-event.decorator';
 import { EventNaming } from './nats/naming';
 import { NatsConnector } from './nats/nats-connector';
@@ -26,8 +26,11 @@ export interface Subscription {
   /** The producing service whose stream is consumed, e.g. 'contacts'. */
   stream: string;
   handlers: Type<EventHandler>[];
-  /** Apply waiting events in batches of up to `size` (DurableConsumerOptions.batch) instead of one by one. */
-  batch?: { size: number };
+  /**
+   * Apply waiting events in batches of up to `size` (DurableConsumerOptions.batch) instead of one by one;
+   * `workers` batches at once, split by `partitionBy` (default the subject). Read when the consumers start.
+   */
+  batch?: BatchOptions;
 }
 
 export interface MessagingModuleOptions {
@@ -144,6 +147,12 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         log,
         onApplied: (event, outcome) =>
           messagingMetrics.consumed.inc({ consumer: this.options.service, type: event.type, outcome }),
+        onBatch: (b) => {
+          const labels = { consumer: this.options.service, stream: sub.stream };
+          messagingMetrics.batchEvents.observe({ ...labels, outcome: b.outcome }, b.events);
+          for (const [phase, ms] of Object.entries(b.ms))
+            messagingMetrics.batchSeconds.observe({ ...labels, phase }, ms / 1000);
+        },
       });
       consumer.start();
       this.consumers.push(consumer);

@@ -17,12 +17,19 @@ const TYPE = 'crm.sales.order.placed';
 interface Step {
   n: number;
   poison?: boolean;
+  /** The partition an entity belongs to (as an order belongs to a customer). */
+  group?: string;
 }
 
 /** Logs each event it applies (entity, step) with the call and position it came in; refuses poisoned events. */
 class StepLog implements EventHandler<Step> {
   calls = 0;
   largest = 0;
+  inFlight = 0;
+  mostInFlight = 0;
+
+  /** `pauseMs`: each batch holds its transaction this long (so workers overlap); `onCall` runs first. */
+  constructor(private readonly o: { pauseMs?: number; onCall?: (call: number) => Promise<void> } = {}) {}
 
   async handle(event: CloudEvent<Step>, manager: EntityManager): Promise<void> {
     await this.handleBatch([event], manager);
@@ -30,13 +37,21 @@ class StepLog implements EventHandler<Step> {
 
   async handleBatch(events: CloudEvent<Step>[], manager: EntityManager): Promise<void> {
     if (events.some((e) => e.data.poison)) throw new Error('this handler cannot apply a poisoned step');
-    this.calls += 1;
+    const call = (this.calls += 1);
     this.largest = Math.max(this.largest, events.length);
-    await manager.query(
-      `INSERT INTO step_log (call, pos, subject, n)
-       SELECT $1, pos, subject, n FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS t(subject, n, pos)`,
-      [this.calls, events.map((e) => e.subject), events.map((e) => e.data.n)],
-    );
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    try {
+      await this.o.onCall?.(call);
+      if (this.o.pauseMs) await manager.query(`SELECT pg_sleep($1)`, [this.o.pauseMs / 1000]);
+      await manager.query(
+        `INSERT INTO step_log (call, pos, subject, n)
+         SELECT $1, pos, subject, n FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS t(subject, n, pos)`,
+        [call, events.map((e) => e.subject), events.map((e) => e.data.n)],
+      );
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 }
 
@@ -116,18 +131,23 @@ describe('durable consumer in batch mode (real Postgres and NATS)', () => {
   }
 
   /** `entities` entities, `steps` steps each, interleaved: e0 s0, e1 s0, ..., e0 s1, ... */
-  const backlog = (prefix: string, entities: number, steps: number, poisoned?: { entity: number; step: number }) =>
+  const backlog = (
+    prefix: string,
+    entities: number,
+    steps: number,
+    poisoned?: { entity: number; step: number },
+    groups = 0,
+  ) =>
     Array.from({ length: entities * steps }, (_, i) => {
       const entity = i % entities;
       const n = Math.floor(i / entities);
       const poison = poisoned?.entity === entity && poisoned.step === n;
-      return buildCloudEvent('sales', {
-        type: TYPE,
-        subject: `${prefix}-${entity}`,
-        version: n + 1,
-        data: poison ? { n, poison } : { n },
-      });
+      const data: Step = poison ? { n, poison } : { n };
+      if (groups) data.group = `${prefix}-g${entity % groups}`;
+      return buildCloudEvent('sales', { type: TYPE, subject: `${prefix}-${entity}`, version: n + 1, data });
     });
+  const byGroup = (e: CloudEvent) => (e.data as Step).group;
+  const stepsTo = (count: number) => Array.from({ length: count }, (_, n) => n);
 
   /** Each entity's steps in the order they were applied. */
   const applied = async (): Promise<Record<string, number[]>> => {
@@ -211,5 +231,98 @@ describe('durable consumer in batch mode (real Postgres and NATS)', () => {
       );
     await waitFor(counts, (c) => Object.values(c).reduce((a, b) => a + b, 0) === 100);
     expect(await counts()).toEqual({ 'single-0': 25, 'single-1': 25, 'single-2': 25, 'single-3': 25 });
+  }, 60_000);
+
+  it('applies batches on several workers at once, split by a partition key, each entity in its order', async () => {
+    // 24 entities in 6 groups (as orders in customers): a group's events all go to one worker.
+    await publish(backlog('parallel', 24, 20, undefined, 6));
+    const log = new StepLog({ pauseMs: 50 });
+    start('parallel', [log], { batch: { size: 40, workers: 3, partitionBy: byGroup } });
+    await waitFor(logged, (n) => n === 480);
+    expect(log.mostInFlight).toBeGreaterThan(1);
+    expect(log.largest).toBeGreaterThan(1);
+    expect(await applied()).toEqual(
+      Object.fromEntries(Array.from({ length: 24 }, (_, e) => [`parallel-${e}`, stepsTo(20)])),
+    );
+  }, 60_000);
+
+  it('dead-letters the poisoned event alone when several workers apply batches', async () => {
+    const events = backlog('poisoned-parallel', 8, 10, { entity: 3, step: 6 }, 4);
+    const poison = events.find((e) => (e.data as Step).poison)!;
+    await publish(events);
+    start('poisoned-parallel', [new StepLog()], { batch: { size: 25, workers: 2, partitionBy: byGroup } });
+    const jsm = await nats.jetstreamManager();
+    const letters = await waitFor(
+      async () =>
+        (await readStream(jsm, naming.dlqStream).catch(() => []))
+          .map((m) => m.json() as DeadLetter)
+          .filter((d) => d.consumer === 'poisoned-parallel'),
+      (l) => l.length > 0,
+    );
+    expect(letters.map((d) => (d.event as CloudEvent).id)).toEqual([poison.id]);
+    await waitFor(logged, (n) => n === 79);
+    const all = await applied();
+    expect(Object.keys(all)).toHaveLength(8);
+    for (let e = 0; e < 8; e++)
+      expect(all[`poisoned-parallel-${e}`]).toEqual(e === 3 ? stepsTo(10).filter((n) => n !== 6) : stepsTo(10));
+  }, 60_000);
+
+  it('loses nothing and applies nothing twice when the process dies in the middle of a batch', async () => {
+    await publish(backlog('crash', 10, 30, undefined, 5));
+    // The first consumer's process: its own connections, so it can die with a batch open.
+    const doomedDs = await new DataSource(ds.options).initialize();
+    const doomedNats = new NatsConnector({ url: NATS_URL, name: 'consumer-batches-spec-doomed' });
+    let reachedThird!: () => void;
+    const third = new Promise<void>((r) => (reachedThird = r));
+    let release!: () => void;
+    const hang = new Promise<void>((r) => (release = r));
+    const doomedLog = new StepLog({
+      onCall: async (call) => {
+        if (call < 3) return;
+        reachedThird();
+        await hang; // the third batch hangs with its transaction open until the process has died
+      },
+    });
+    const doomed = new DurableConsumer({
+      consumer: 'crash',
+      stream: 'sales',
+      dataSource: doomedDs,
+      nats: doomedNats,
+      naming,
+      handlers: new Map([[TYPE, [doomedLog]]]),
+      maxDeliver: 5,
+      backoffMs: [100],
+      ackWaitMs: 2000,
+      batch: { size: 40, partitionBy: byGroup },
+    });
+    doomed.start();
+    await third;
+    const beforeCrash = await logged();
+    expect(beforeCrash).toBeGreaterThan(0);
+    expect(beforeCrash).toBeLessThan(300);
+    // The process dies: its connections go (Postgres rolls back the open batch), nothing more is acked.
+    await (await doomedNats.connection()).close();
+    await ds.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+         AND state = 'idle in transaction'`,
+    );
+    // A new process takes over the durable consumer: the unacknowledged events come again after the ack wait.
+    const log = new StepLog();
+    log.calls = 100; // after the first process's calls, so the log reads in the order things were applied
+    start('crash', [log], { ackWaitMs: 2000, batch: { size: 40, workers: 2, partitionBy: byGroup } });
+    await waitFor(logged, (n) => n >= 300, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await logged()).toBe(300);
+    expect(await applied()).toEqual(
+      Object.fromEntries(Array.from({ length: 10 }, (_, e) => [`crash-${e}`, stepsTo(30)])),
+    );
+    const inbox = await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'crash'`);
+    expect(inbox[0].n).toBe(300);
+    // The dead process's leftovers (the hung batch, its queue) find every event in the inbox: still nothing twice.
+    release();
+    await doomed.stop();
+    await doomedNats.close();
+    await doomedDs.destroy().catch(() => undefined);
+    expect(await logged()).toBe(300);
   }, 60_000);
 });

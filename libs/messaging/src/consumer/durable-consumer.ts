@@ -30,7 +30,7 @@ export interface DurableConsumerOptions {
    * rolled back and applied in halves, down to single events, so a poisoned
    * event is retried and dead-lettered alone.
    */
-  batch?: { size: number };
+  batch?: BatchOptions;
   /** Settings for the consumed stream if this consumer has to create it. */
   streamSettings?: StreamSettings;
   /** Settings for CRM_DLQ (its own max age). */
@@ -40,6 +40,38 @@ export interface DurableConsumerOptions {
   inboxPruneEveryMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   onApplied?: (event: CloudEvent, outcome: 'applied' | 'duplicate' | 'ignored' | 'retried' | 'dead-lettered') => void;
+  /** In batch mode: each transaction of a batch that committed (or failed and was split), with its timings. */
+  onBatch?: (b: BatchSettled) => void;
+}
+
+/** Batch mode (DurableConsumerOptions.batch). */
+export interface BatchOptions {
+  /** Most events applied in one transaction. */
+  size: number;
+  /**
+   * Batches applied at once (default 1), each worker taking the events of
+   * its partitions in stream order: the events of one partition key always
+   * go to the same worker, so they stay in order among themselves.
+   */
+  workers?: number;
+  /**
+   * The partition key of an event (default its `subject`, the entity id);
+   * e.g. the customer an order belongs to, so one customer's events stay in
+   * order and two workers never wait for the same customer.
+   */
+  partitionBy?: (event: CloudEvent) => string | null | undefined;
+}
+
+/** One batch transaction, as reported to `onBatch`. */
+export interface BatchSettled {
+  worker: number;
+  /** Events in the transaction. */
+  events: number;
+  /** Of those, new to the inbox and applied (the others were duplicates). */
+  applied: number;
+  outcome: 'committed' | 'failed';
+  /** Inbox statement, the handlers, the commit, and the acks; all milliseconds. */
+  ms: { inbox: number; handlers: number; commit: number; ack: number; total: number };
 }
 
 interface Delivery {
@@ -73,6 +105,8 @@ export class DurableConsumer {
   private running?: Promise<void>;
   private stopped = false;
   private readonly lanes: Promise<void>[];
+  /** Batch mode: each worker's drain while it has events. */
+  private readonly batchWorkers: (Promise<void> | undefined)[] = [];
   private readonly maxDeliver: number;
   private readonly backoff: number[];
   private pruneTimer?: NodeJS.Timeout;
@@ -102,7 +136,7 @@ export class DurableConsumer {
     clearTimeout(this.pruneTimer);
     await this.messages?.close().catch(() => undefined);
     await this.running;
-    await Promise.all(this.lanes);
+    await Promise.all([...this.lanes, ...this.batchWorkers]);
   }
 
   private async run(): Promise<void> {
@@ -131,14 +165,14 @@ export class DurableConsumer {
       // Unlimited on the server: it must never drop an event we have neither applied nor dead-lettered.
       maxDeliver: -1,
       ackWaitMs: this.o.ackWaitMs ?? 30_000,
-      maxAckPending: 1000,
+      maxAckPending: this.maxAckPending,
     });
     const js = await this.o.nats.jetstream();
     const consumer = await js.consumers.get(this.streamName, this.o.consumer);
-    const batchSize = this.o.batch?.size;
+    const batch = this.o.batch;
     this.messages = await consumer.consume({
-      // In batch mode: the batch being applied and the next one arriving (the server holds back more than 1000).
-      max_messages: batchSize ? Math.min(1000, Math.max(2 * batchSize, 64)) : 256,
+      // In batch mode: each worker's batch being applied and its next one arriving (the server holds back the rest).
+      max_messages: batch ? Math.max(64, this.maxAckPending) : 256,
     });
     // stop() ran while the stream and consumer were being set up: it found no messages to close,
     // and nothing would end the loop below while no message comes. (close() would wait for an
@@ -148,8 +182,8 @@ export class DurableConsumer {
       return;
     }
     this.log('info', `consuming ${this.streamName} as ${this.o.consumer}`);
-    if (batchSize) {
-      await this.consumeInBatches(this.messages, batchSize);
+    if (batch) {
+      await this.consumeInBatches(this.messages, batch);
       return;
     }
     for await (const m of this.messages) {
@@ -158,35 +192,56 @@ export class DurableConsumer {
     }
   }
 
+  /** Unacknowledged messages the server lets out: in batch mode each worker's batch in flight and the next one. */
+  private get maxAckPending(): number {
+    const b = this.o.batch;
+    return b ? Math.max(1000, 2 * b.size * this.workerCount) : 1000;
+  }
+
+  private get workerCount(): number {
+    return Math.max(1, Math.floor(this.o.batch?.workers ?? 1));
+  }
+
+  private partitionKey(d: Delivery): string {
+    if (!d.event) return String(d.m.seq);
+    try {
+      return this.o.batch?.partitionBy?.(d.event) ?? d.event.subject;
+    } catch {
+      return d.event.subject;
+    }
+  }
+
   /**
-   * Messages queue up as they arrive; one worker applies what has arrived,
-   * up to `size` at a time, batch after batch: stream order, one transaction
-   * in flight. It starts on the next macrotask, once the burst that woke it
-   * is in the queue.
+   * Messages queue up as they arrive, each on the worker of its partition
+   * key; each worker applies what has arrived for it, up to `size` at a
+   * time, batch after batch: stream order within a worker, one transaction
+   * in flight per worker. A worker starts on the next macrotask, once the
+   * burst that woke it is in its queue.
    */
-  private async consumeInBatches(messages: ConsumerMessages, size: number): Promise<void> {
-    const waiting: JsMsg[] = [];
-    let worker: Promise<void> | undefined;
-    const drain = async () => {
+  private async consumeInBatches(messages: ConsumerMessages, batch: BatchOptions): Promise<void> {
+    const workers = this.workerCount;
+    const size = Math.max(1, Math.floor(batch.size));
+    const waiting: Delivery[][] = Array.from({ length: workers }, () => []);
+    const drain = async (w: number) => {
       await new Promise((r) => setImmediate(r));
-      while (waiting.length) {
-        const taken = waiting.splice(0, size);
-        await this.applyBatch(taken).catch((error: unknown) => {
+      const queue = waiting[w];
+      while (queue.length) {
+        const taken = queue.splice(0, size);
+        await this.applyBatch(taken, w).catch((error: unknown) => {
           this.log('error', `consumer ${this.o.consumer} failed to settle a batch: ${String(error)}`);
         });
       }
-      worker = undefined;
+      this.batchWorkers[w] = undefined;
     };
     for await (const m of messages) {
-      waiting.push(m);
-      if (!worker) {
-        worker = drain();
-        // stop() waits for the lanes; the worker is lane 0.
-        this.lanes[0] = worker;
-      }
+      const d = this.parse(m);
+      const w = workers === 1 ? 0 : hashLane(this.partitionKey(d), workers);
+      waiting[w].push(d);
+      // stop() waits for the workers.
+      this.batchWorkers[w] ??= drain(w);
       if (this.stopped) break;
     }
-    await worker;
+    await Promise.all(this.batchWorkers);
   }
 
   private parse(m: JsMsg): Delivery {
@@ -202,9 +257,9 @@ export class DurableConsumer {
     return [...(this.o.handlers.get(event.type) ?? []), ...(this.o.handlers.get('*') ?? [])];
   }
 
-  private async applyBatch(messages: JsMsg[]): Promise<void> {
+  private async applyBatch(deliveries: Delivery[], worker: number): Promise<void> {
     const todo: Applicable[] = [];
-    for (const d of messages.map((m) => this.parse(m))) {
+    for (const d of deliveries) {
       if (!d.event) await this.deadLetter(d.m, undefined, new Error('message is not a CloudEvent'));
       else {
         const handlers = this.handlersOf(d.event);
@@ -215,7 +270,7 @@ export class DurableConsumer {
         }
       }
     }
-    if (todo.length) await this.applyInOneTransaction(todo);
+    if (todo.length) await this.applyInOneTransaction(todo, worker);
   }
 
   /**
@@ -224,8 +279,11 @@ export class DurableConsumer {
    * dead letter). A poisoned event costs about 2 log2(n) transactions and
    * the others still apply in stream order.
    */
-  private async applyInOneTransaction(todo: Applicable[]): Promise<void> {
+  private async applyInOneTransaction(todo: Applicable[], worker: number): Promise<void> {
     if (todo.length === 1) return this.process(todo[0].m, todo[0].event);
+    const t0 = performance.now();
+    let tInbox = t0;
+    let tHandlers = t0;
     let applied: Set<JsMsg>;
     try {
       applied = await inSpan(
@@ -248,6 +306,7 @@ export class DurableConsumer {
                ON CONFLICT DO NOTHING RETURNING event_id`,
               [this.o.consumer, ids, types],
             );
+            tInbox = performance.now();
             // The first delivery of each id new to the inbox, in stream order.
             const fresh = new Set(inserted.map((r) => r.event_id));
             const apply: typeof todo = [];
@@ -267,19 +326,63 @@ export class DurableConsumer {
               }
               i = j;
             }
+            tHandlers = performance.now();
             return new Set(apply.map((d) => d.m));
           }),
       );
     } catch (error) {
+      const failedAt = performance.now();
+      if (tHandlers < tInbox) tHandlers = failedAt;
+      this.reportBatch(worker, todo.length, 0, 'failed', t0, tInbox, tHandlers, failedAt, failedAt);
       this.log('warn', `batch of ${todo.length} events failed (${(error as Error).message}); applying it in halves`);
       const half = Math.ceil(todo.length / 2);
-      await this.applyInOneTransaction(todo.slice(0, half));
-      await this.applyInOneTransaction(todo.slice(half));
+      await this.applyInOneTransaction(todo.slice(0, half), worker);
+      await this.applyInOneTransaction(todo.slice(half), worker);
       return;
     }
+    const committed = performance.now();
     for (const d of todo) {
       d.m.ack();
       this.o.onApplied?.(d.event, applied.has(d.m) ? 'applied' : 'duplicate');
+    }
+    this.reportBatch(
+      worker,
+      todo.length,
+      applied.size,
+      'committed',
+      t0,
+      tInbox,
+      tHandlers,
+      committed,
+      performance.now(),
+    );
+  }
+
+  private reportBatch(
+    worker: number,
+    events: number,
+    applied: number,
+    outcome: BatchSettled['outcome'],
+    ...[t0, inbox, handlers, committed, acked]: number[]
+  ): void {
+    if (!this.o.onBatch) return;
+    const ms = (a: number, b: number) => Math.max(0, b - a);
+    try {
+      this.o.onBatch({
+        worker,
+        events,
+        applied,
+        outcome,
+        ms: {
+          inbox: ms(t0, Math.max(t0, inbox)),
+          handlers: ms(inbox, Math.max(inbox, handlers)),
+          commit: ms(handlers, committed),
+          ack: ms(committed, acked),
+          total: ms(t0, acked),
+        },
+      });
+    } catch {
+      // A reporting hook never fails a batch.
     }
   }
 
