@@ -1,4 +1,4 @@
-import { erasureCompletedType } from '../erasure/erasure.events';
+import { erasureCompletedType, type ErasureCompletedPayload } from '../erasure/erasure.events';
 
 /**
  * Events marketing publishes on the stream CRM_MARKETING (`crm.marketing.>`).
@@ -40,9 +40,25 @@ export const MARKETING_EVENTS = {
    * unsubscribe; contacts applies it to the consent it owns.
    */
   consentWithdrawn: 'crm.marketing.consent.withdrawn',
-  /** marketing's erasure receipt; data: ErasureCompletedPayload */
+  /** marketing's erasure receipt; data: MarketingErasureCompletedPayload (an ErasureCompletedPayload) */
   erasureCompleted: erasureCompletedType('marketing'),
 } as const;
+
+/** A partner business told to delete an erased contact it received (partner sharing). */
+export interface ErasurePartnerNotified {
+  partnerId: string;
+  partnerName: string;
+  agreementId: string;
+  /** The deletion notice; its delivery is retried and recorded by marketing. */
+  noticeId: string;
+  /** `erased`, or `consent_withdrawn` for a notice sent before the erasure. */
+  reason: string;
+}
+
+/** data of `crm.marketing.erasure.completed`: the common receipt, plus the partners told to delete the contact. */
+export interface MarketingErasureCompletedPayload extends ErasureCompletedPayload {
+  partnersNotified?: ErasurePartnerNotified[];
+}
 
 export type MarketingChannel = 'email' | 'sms' | 'social';
 export const MARKETING_CHANNELS: readonly MarketingChannel[] = ['email', 'sms', 'social'];
