@@ -11,6 +11,10 @@ import { SurveysModule } from './surveys/surveys.module';
 import { TemplatesModule } from './templates/templates.module';
 import { MarketingSchema1764100001000 } from './migrations/1764100001000-marketing-schema';
 import { PartnerSharing1764100002000 } from './migrations/1764100002000-partner-sharing';
+import { PartnerKeysSealed1764100003000 } from './migrations/1764100003000-partner-keys-sealed';
+import { PartnerAudienceCompletion1764100004000 } from './migrations/1764100004000-partner-audience-completion';
+import { PartnerHashIndex1764100005000 } from './migrations/1764100005000-partner-hash-index';
+import { PartnerFiles1764100006000 } from './migrations/1764100006000-partner-files';
 import { PartnersModule } from './partners/partners.module';
 import { analyticsEventHandlers, contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
 import { SegmentsModule } from './segments/segments.module';
@@ -18,7 +22,15 @@ import { SettingsModule } from './shared/settings.module';
 
 // marketing's tables are read and written with SQL in repositories; only the messaging tables are entities.
 export const entities = [...messagingEntities];
-export const migrations = [...messagingMigrations, MarketingSchema1764100001000, PartnerSharing1764100002000];
+export const migrations = [
+  ...messagingMigrations,
+  MarketingSchema1764100001000,
+  PartnerSharing1764100002000,
+  PartnerKeysSealed1764100003000,
+  PartnerAudienceCompletion1764100004000,
+  PartnerHashIndex1764100005000,
+  PartnerFiles1764100006000,
+];
 
 @Module({
   imports: [

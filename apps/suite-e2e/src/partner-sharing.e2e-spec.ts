@@ -127,7 +127,7 @@ describe('partner sharing end to end: two suites, an agreement, a consented segm
   };
 
   it('shares the consented members with the partner suite, which mails them; a withdrawal makes the partner delete', async () => {
-    // The shop: 5 people, 4 of whom grant partner sharing (through contacts, as a person would).
+    // The shop: 5 people, 4 of whom grant partner sharing for marketing (through contacts, as a person would).
     const shopIds: string[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await api<{ id: string }>(shopGw, 'POST', '/contacts', shopAdmin, {
@@ -138,15 +138,17 @@ describe('partner sharing end to end: two suites, an agreement, a consented segm
       });
       expect(res.status).toBe(201);
       shopIds.push(res.body.id);
-      if (i < 4) {
-        const c = await api(shopGw, 'POST', `/contacts/${res.body.id}/consents`, shopAdmin, {
-          channel: 'email',
-          purpose: 'partner_sharing',
-          granted: true,
-          source: 'checkout form',
-        });
-        expect(c.status).toBeLessThan(300);
-      }
+      // Partner sharing and the agreement's purpose (marketing): both are needed for a contact to be shared.
+      if (i < 4)
+        for (const purpose of ['partner_sharing', 'marketing']) {
+          const c = await api(shopGw, 'POST', `/contacts/${res.body.id}/consents`, shopAdmin, {
+            channel: 'email',
+            purpose,
+            granted: true,
+            source: 'checkout form',
+          });
+          expect(c.status).toBeLessThan(300);
+        }
     }
     // The agency knows people 0-2 and 4 (4 never consented at the shop).
     const agencyIds = [await agencyContact(0), await agencyContact(1), await agencyContact(2), await agencyContact(4)];

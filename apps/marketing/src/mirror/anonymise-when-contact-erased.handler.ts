@@ -4,7 +4,7 @@ import {
   CONTACTS_EVENTS,
   MARKETING_EVENTS,
   type ContactErasedPayload,
-  type ErasureCompletedPayload,
+  type MarketingErasureCompletedPayload,
 } from '@crm/contracts';
 import { EventPublisher, OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
 import { DeletionNoticesService } from '../partners/deletion-notices.service';
@@ -18,7 +18,8 @@ import { MembershipService } from '../segments/membership.service';
  * confirmed with crm.marketing.erasure.completed through the outbox.
  * Touchpoints, coupons and points stay as non-personal facts on the id.
  * Partners that received the contact get a deletion notice (queued here,
- * delivered by a durable job), and what partners told about them is deleted.
+ * delivered by a durable job), listed in the receipt; what partners told
+ * about them is deleted.
  */
 @Injectable()
 @OnEvent(CONTACTS_EVENTS.contactErased)
@@ -60,11 +61,12 @@ export class AnonymiseWhenContactErasedHandler implements EventHandler<ContactEr
     const received = await this.partnerAudiences.forgetContact(manager, contactId);
     const requestId = event.data?.erasureRequestId;
     if (!requestId) return;
-    const data: ErasureCompletedPayload = {
+    const data: MarketingErasureCompletedPayload = {
       contactId,
       requestId,
-      records: Number(mirror) + Number(messages) + Number(answers) + partners + received,
+      records: Number(mirror) + Number(messages) + Number(answers) + partners.cleared + received,
       completedAt: new Date().toISOString(),
+      partnersNotified: partners.notified,
     };
     await this.events.publish(manager, {
       type: MARKETING_EVENTS.erasureCompleted,

@@ -10,6 +10,7 @@ import { ApplyOrderFactsHandler } from './apply-order-facts.handler';
 import { ApplyProductHandler } from './apply-product.handler';
 import { MoveRecordsWhenContactMergedHandler } from './move-records-when-contact-merged.handler';
 import { NotifyPartnersWhenConsentWithdrawnHandler } from '../partners/notify-partners-when-consent-withdrawn.handler';
+import { IndexPartnerHashesWhenContactChangedHandler } from '../partners/index-partner-hashes-when-contact-changed.handler';
 
 // Order matters within one event: the mirror first, then what reads it (the erasure receipt last).
 export const contactEventHandlers = [
@@ -18,6 +19,7 @@ export const contactEventHandlers = [
   MoveRecordsWhenContactMergedHandler,
   AnonymiseWhenContactErasedHandler,
   NotifyPartnersWhenConsentWithdrawnHandler,
+  IndexPartnerHashesWhenContactChangedHandler,
 ];
 
 // The order is kept first; conversion, redemption and points read it.

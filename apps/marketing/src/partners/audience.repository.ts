@@ -19,24 +19,37 @@ interface AudienceRow {
 }
 
 /**
- * The segment's members who granted `partner_sharing`, as records with only
- * the agreement's fields. An identifier goes only where the consent covers
- * its channel (email for the email hash, sms or phone for the phone hash);
- * a member with no shareable identifier, or under 18, is left out.
+ * The segment's members who granted, on one channel, `partner_sharing` and
+ * every purpose of the agreement (`marketing`, `profiling`): an agreement for
+ * marketing and profiling shares nobody who granted only marketing. An
+ * identifier goes only where its channel carries all of them (email for the
+ * email hash, sms or phone for the phone hash); a member with no shareable
+ * identifier, or under 18, is left out.
  */
 const AUDIENCE_SQL = `
+  WITH granted AS (
+    SELECT c.contact_id, c.channel
+      FROM segment_members sm
+      JOIN consent_mirror c ON c.contact_id = sm.contact_id AND c.granted AND c.purpose = ANY($2::text[])
+     WHERE sm.segment_id = $1
+     GROUP BY c.contact_id, c.channel
+    HAVING count(DISTINCT c.purpose) = cardinality($2::text[]))
   SELECT m.contact_id, m.email, m.phone, m.country, m.birth_date, m.rfm_segment,
-         bool_or(c.channel = 'email') AS email_ok, bool_or(c.channel IN ('sms', 'phone')) AS phone_ok
-    FROM segment_members sm
-    JOIN contact_mirror m ON m.contact_id = sm.contact_id AND m.status = 'active'
-    JOIN consent_mirror c ON c.contact_id = m.contact_id AND c.purpose = 'partner_sharing' AND c.granted
-   WHERE sm.segment_id = $1
+         bool_or(g.channel = 'email') AS email_ok, bool_or(g.channel IN ('sms', 'phone')) AS phone_ok
+    FROM granted g
+    JOIN contact_mirror m ON m.contact_id = g.contact_id AND m.status = 'active'
    GROUP BY m.contact_id`;
+
+/** The consent purposes a contact must have granted for an agreement: partner_sharing and each of its purposes. */
+export function requiredPurposes(agreementPurposes: string[]): string[] {
+  return [...new Set(['partner_sharing', ...agreementPurposes])];
+}
 
 export async function consentedAudience(
   m: EntityManager,
   segmentId: string,
-  agreement: { shared_key: string; fields: string[] },
+  agreement: { fields: string[]; purposes: string[] },
+  sharedKey: string,
   lock = false,
 ): Promise<ConsentedRecord[]> {
   if (lock)
@@ -47,8 +60,8 @@ export async function consentedAudience(
         WHERE sm.segment_id = $1 ORDER BY m.contact_id FOR SHARE OF m`,
       [segmentId],
     );
-  const rows: AudienceRow[] = await m.query(AUDIENCE_SQL, [segmentId]);
-  const key = matchingKey(agreement.shared_key);
+  const rows: AudienceRow[] = await m.query(AUDIENCE_SQL, [segmentId, requiredPurposes(agreement.purposes)]);
+  const key = matchingKey(sharedKey);
   const fields = new Set(agreement.fields);
   const out: ConsentedRecord[] = [];
   for (const r of rows) {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobRunner } from '@crm/jobs';
+import type { ErasurePartnerNotified } from '@crm/contracts';
 import { uuidv7 } from '@crm/persistence';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
 import { PartnerClient, partnerProblem } from './partner-client';
@@ -48,9 +49,10 @@ export class DeletionNoticesService {
 
   /**
    * One notice per agreement for the shares of this contact no notice has
-   * covered yet, queued in the caller's transaction (the event's).
+   * covered yet, queued in the caller's transaction (the event's); with a
+   * purpose, only for the shares made for it.
    */
-  async queue(m: EntityManager, contactId: string, reason: NoticeRow['reason']): Promise<number> {
+  async queue(m: EntityManager, contactId: string, reason: NoticeRow['reason'], purpose?: string): Promise<number> {
     const pending: {
       agreement_id: string;
       partner_id: string;
@@ -62,10 +64,10 @@ export class DeletionNoticesService {
               COALESCE(array_agg(DISTINCT c.email_hash) FILTER (WHERE c.email_hash IS NOT NULL), '{}') AS email_hashes,
               COALESCE(array_agg(DISTINCT c.phone_hash) FILTER (WHERE c.phone_hash IS NOT NULL), '{}') AS phone_hashes
          FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id
-        WHERE c.contact_id = $1 AND s.kind = 'share'
+        WHERE c.contact_id = $1 AND (s.kind = 'share' OR (s.kind = 'file' AND s.status = 'delivered')) AND ($2::text IS NULL OR $2 = ANY(s.purposes))
           AND NOT EXISTS (SELECT 1 FROM partner_deletion_notices n WHERE n.contact_id = $1 AND s.id = ANY(n.share_ids))
         GROUP BY s.agreement_id, s.partner_id`,
-      [contactId],
+      [contactId, purpose ?? null],
     );
     for (const p of pending) {
       if (!p.email_hashes.length && !p.phone_hashes.length) continue;
@@ -83,16 +85,36 @@ export class DeletionNoticesService {
   /**
    * An erased contact: a notice to each partner that received them, then the
    * hashes kept in the share log are cleared (the notices carry them until
-   * delivered). Returns the share-log rows cleared.
+   * delivered). Returns the share-log rows cleared and every partner told to
+   * delete the contact (now, or before on a consent withdrawal), for the receipt.
    */
-  async forgetErasedContact(m: EntityManager, contactId: string): Promise<number> {
+  async forgetErasedContact(
+    m: EntityManager,
+    contactId: string,
+  ): Promise<{ cleared: number; notified: ErasurePartnerNotified[] }> {
     await this.queue(m, contactId, 'erased');
+    const notified: { id: string; partner_id: string; partner_name: string; agreement_id: string; reason: string }[] =
+      await m.query(
+        `SELECT n.id, n.partner_id, p.name AS partner_name, n.agreement_id, n.reason
+           FROM partner_deletion_notices n JOIN partners p ON p.id = n.partner_id
+          WHERE n.contact_id = $1 ORDER BY n.id`,
+        [contactId],
+      );
     const [, n] = await m.query(
-      `UPDATE partner_share_contacts SET email_hash = NULL, phone_hash = NULL
-        WHERE contact_id = $1 AND (email_hash IS NOT NULL OR phone_hash IS NOT NULL)`,
+      `UPDATE partner_share_contacts SET email_hash = NULL, phone_hash = NULL, country = NULL, age_band = NULL,
+         rfm_segment = NULL WHERE contact_id = $1 AND (email_hash IS NOT NULL OR phone_hash IS NOT NULL)`,
       [contactId],
     );
-    return Number(n);
+    return {
+      cleared: Number(n),
+      notified: notified.map((r) => ({
+        partnerId: r.partner_id,
+        partnerName: r.partner_name,
+        agreementId: r.agreement_id,
+        noticeId: r.id,
+        reason: r.reason,
+      })),
+    };
   }
 
   private async record(id: string, outcome: { error?: string; deleted?: number }): Promise<void> {

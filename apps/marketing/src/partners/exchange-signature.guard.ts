@@ -9,6 +9,7 @@ import { marketingError } from '../shared/marketing-errors';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
 import { EXCHANGE_PATH } from './partner-client';
 import { AGREEMENT_HEADER, signatureMatches, signingKey, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './partner-crypto';
+import { PartnerKeys } from './partner-keys';
 import { findAgreementByExchangeId, type AgreementRow } from './partners.repository';
 
 const MAX_EXCHANGE_BYTES = 1024 * 1024;
@@ -52,6 +53,7 @@ export class ExchangeSignatureGuard implements CanActivate {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings,
+    private readonly keys: PartnerKeys,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -70,7 +72,7 @@ export class ExchangeSignatureGuard implements CanActivate {
       throw fail(`is outside the ${window} s window`, TIMESTAMP_HEADER);
     const agreement = await findAgreementByExchangeId(this.dataSource.manager, exchangeId);
     if (!agreement) throw fail('names no agreement of this suite', AGREEMENT_HEADER);
-    if (!signatureMatches(signingKey(agreement.shared_key), stamp, req.rawBody ?? Buffer.alloc(0), given))
+    if (!signatureMatches(signingKey(this.keys.open(agreement)), stamp, req.rawBody ?? Buffer.alloc(0), given))
       throw fail('does not match the body', SIGNATURE_HEADER);
     req.agreement = agreement;
     return true;

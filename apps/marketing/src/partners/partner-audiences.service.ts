@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobRunner } from '@crm/jobs';
@@ -6,10 +6,20 @@ import { inTransaction, returnedRows, uuidv7 } from '@crm/persistence';
 import { validationFailed, type FieldProblem } from '@crm/platform';
 import { MembershipService } from '../segments/membership.service';
 import { marketingError } from '../shared/marketing-errors';
+import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
 import { agreementInForce } from './agreement-status';
-import { matchOwnContacts } from './audience.repository';
+import { PartnerHashIndex } from './partner-hash-index.service';
 import { findPartner, type AgreementRow, type PartnerRow } from './partners.repository';
 import type { AudienceChunkDto, DeletionNoticeDto, MatchRequestDto } from './dto/exchange.dto';
+
+/** A record as a partner sent it (checked against the agreement's fields, not yet matched). */
+export interface ReceivedRecord {
+  emailHash?: string;
+  phoneHash?: string;
+  country?: string;
+  ageBand?: string;
+  rfmSegment?: string;
+}
 
 export const AUDIENCE_EXPIRY_JOB = 'marketing-partner-audience-expiry';
 export const AUDIENCE_SWEEP_JOB = 'marketing-partner-audience-sweep';
@@ -27,6 +37,9 @@ interface AudienceRow {
   chunks_received: number;
   received_count: number;
   received_at: Date;
+  last_chunk_at: Date;
+  reason: string | null;
+  via: 'suite' | 'file';
   expires_at: Date;
   deleted_at: Date | null;
   members?: number;
@@ -44,6 +57,10 @@ export interface PartnerAudienceView {
   receivedAt: string;
   expiresAt: string;
   deletedAt: string | null;
+  /** Why a share was discarded (`below_threshold`, `incomplete`, `invalid`), else null. */
+  reason: string | null;
+  /** Over HTTPS from the partner's suite, or imported from a signed file. */
+  via: 'suite' | 'file';
 }
 
 const AUDIENCE_SELECT = `SELECT a.*, (SELECT count(*) FROM partner_audience_members pm WHERE pm.audience_id = a.id)::int AS members
@@ -61,6 +78,8 @@ export class PartnerAudiencesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly membership: MembershipService,
     private readonly jobs: JobRunner,
+    private readonly hashIndex: PartnerHashIndex,
+    @Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings,
   ) {
     jobs.register<{ audienceId: string }>({
       name: AUDIENCE_EXPIRY_JOB,
@@ -89,7 +108,7 @@ export class PartnerAudiencesService {
         { minAudienceSize: agreement.min_audience_size },
       );
     const wanted = new Set(dto.records.flatMap((r) => [r.emailHash, r.phoneHash].filter((h): h is string => !!h)));
-    const found = await matchOwnContacts(this.dataSource.manager, agreement.shared_key, wanted);
+    const found = await this.hashIndex.match(this.dataSource.manager, agreement, wanted);
     const matched = dto.records.filter(
       (r) => (r.emailHash && found.has(r.emailHash)) || (r.phoneHash && found.has(r.phoneHash)),
     ).length;
@@ -119,12 +138,35 @@ export class PartnerAudiencesService {
     return expires < agreement.valid_until ? expires : agreement.valid_until;
   }
 
+  /**
+   * One chunk of a partner's share. Chunks are held (not in any segment)
+   * until the last one: only then is the k threshold applied, to the whole
+   * share; below it everything received is discarded and the sender is
+   * answered 422 AUDIENCE_BELOW_THRESHOLD (also when it sends the last chunk
+   * again).
+   */
   async receive(agreement: AgreementRow, dto: AudienceChunkDto) {
+    const { audienceId, status, reason, received, matched } = await this.receiveChunk(agreement, dto);
+    if (reason === 'below_threshold')
+      throw marketingError(
+        'AUDIENCE_BELOW_THRESHOLD',
+        `Fewer of the shared records are contacts here than the agreement's minimum audience size (${agreement.min_audience_size}): all of them were discarded`,
+        { minAudienceSize: agreement.min_audience_size },
+      );
+    if (reason === 'incomplete')
+      throw marketingError(
+        'PARTNER_SHARE_DISCARDED',
+        `Share ${dto.shareId} was discarded here: its chunks stopped coming for more than ${this.settings.PARTNER_RECEIVE_TIMEOUT_SECONDS} s`,
+      );
+    return { audienceId, status, received, matched };
+  }
+
+  private async receiveChunk(agreement: AgreementRow, dto: AudienceChunkDto) {
     this.inForce(agreement);
     const expires = this.checkChunk(agreement, dto);
     const partner = (await findPartner(this.dataSource.manager, agreement.partner_id)) as PartnerRow;
     const wanted = new Set(dto.records.flatMap((r) => [r.emailHash, r.phoneHash].filter((h): h is string => !!h)));
-    const found = await matchOwnContacts(this.dataSource.manager, agreement.shared_key, wanted);
+    const found = await this.hashIndex.match(this.dataSource.manager, agreement, wanted);
     return inTransaction(this.dataSource, async (m) => {
       await m.query(
         `INSERT INTO partner_audiences (id, agreement_id, partner_id, remote_share_id, purposes, fields, shared_at, status, expires_at)
@@ -137,42 +179,22 @@ export class PartnerAudiencesService {
       );
       const view = async () => {
         const r = await this.row(m, audience.id);
-        return { audienceId: r.id, status: r.status, received: r.received_count, matched: Number(r.members ?? 0) };
+        return {
+          audienceId: r.id,
+          status: r.status,
+          reason: r.reason,
+          received: r.received_count,
+          matched: Number(r.members ?? 0),
+        };
       };
       // A chunk sent again (the sender retried) changes nothing.
       if (dto.chunk < audience.chunks_received || audience.status !== 'receiving') return view();
       if (dto.chunk > audience.chunks_received)
         throw validationFailed([{ field: 'chunk', message: `chunk ${audience.chunks_received} comes next` }]);
-      // Contacts the partner has since asked to delete are not taken in from an older share.
-      const tombstones: { email_hashes: string[]; phone_hashes: string[] }[] = await m.query(
-        `SELECT email_hashes, phone_hashes FROM partner_deletions_received WHERE agreement_id = $1 AND issued_at >= $2`,
-        [agreement.id, dto.sharedAt],
-      );
-      const deleted = new Set(tombstones.flatMap((t) => [...t.email_hashes, ...t.phone_hashes]));
-      const members = dto.records
-        .filter((r) => !(r.emailHash && deleted.has(r.emailHash)) && !(r.phoneHash && deleted.has(r.phoneHash)))
-        .map((r) => ({
-          r,
-          contactId: (r.emailHash && found.get(r.emailHash)) || (r.phoneHash && found.get(r.phoneHash)),
-        }))
-        .filter((x): x is { r: (typeof dto.records)[number]; contactId: string } => !!x.contactId);
-      if (members.length)
-        await m.query(
-          `INSERT INTO partner_audience_members (audience_id, contact_id, email_hash, phone_hash, country, age_band, rfm_segment)
-           SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           ON CONFLICT (audience_id, contact_id) DO NOTHING`,
-          [
-            audience.id,
-            members.map((x) => x.contactId),
-            members.map((x) => x.r.emailHash ?? null),
-            members.map((x) => x.r.phoneHash ?? null),
-            members.map((x) => x.r.country ?? null),
-            members.map((x) => x.r.ageBand ?? null),
-            members.map((x) => x.r.rfmSegment ?? null),
-          ],
-        );
+      await this.take(m, audience.id, agreement.id, dto.sharedAt, dto.records, found);
       await m.query(
-        `UPDATE partner_audiences SET chunks_received = chunks_received + 1, received_count = received_count + $2 WHERE id = $1`,
+        `UPDATE partner_audiences SET chunks_received = chunks_received + 1, received_count = received_count + $2,
+           last_chunk_at = clock_timestamp() WHERE id = $1`,
         [audience.id, dto.records.length],
       );
       if (dto.chunk === dto.chunks - 1) await this.complete(m, audience.id, agreement, partner);
@@ -180,17 +202,64 @@ export class PartnerAudiencesService {
     });
   }
 
+  /**
+   * Keeps the records that are own contacts (`found`: hash -> contact) as
+   * members of a receiving audience, except those the partner has since asked
+   * to delete (a newer deletion notice than the share).
+   */
+  async take(
+    m: EntityManager,
+    audienceId: string,
+    agreementId: string,
+    sharedAt: string,
+    records: ReceivedRecord[],
+    found: Map<string, string>,
+  ): Promise<number> {
+    const tombstones: { email_hashes: string[]; phone_hashes: string[] }[] = await m.query(
+      `SELECT email_hashes, phone_hashes FROM partner_deletions_received WHERE agreement_id = $1 AND issued_at >= $2`,
+      [agreementId, sharedAt],
+    );
+    const deleted = new Set(tombstones.flatMap((t) => [...t.email_hashes, ...t.phone_hashes]));
+    const members = records
+      .filter((r) => !(r.emailHash && deleted.has(r.emailHash)) && !(r.phoneHash && deleted.has(r.phoneHash)))
+      .map((r) => ({
+        r,
+        contactId: (r.emailHash && found.get(r.emailHash)) || (r.phoneHash && found.get(r.phoneHash)),
+      }))
+      .filter((x): x is { r: ReceivedRecord; contactId: string } => !!x.contactId);
+    if (!members.length) return 0;
+    await m.query(
+      `INSERT INTO partner_audience_members (audience_id, contact_id, email_hash, phone_hash, country, age_band, rfm_segment)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (audience_id, contact_id) DO NOTHING`,
+      [
+        audienceId,
+        members.map((x) => x.contactId),
+        members.map((x) => x.r.emailHash ?? null),
+        members.map((x) => x.r.phoneHash ?? null),
+        members.map((x) => x.r.country ?? null),
+        members.map((x) => x.r.ageBand ?? null),
+        members.map((x) => x.r.rfmSegment ?? null),
+      ],
+    );
+    return members.length;
+  }
+
   private async row(m: EntityManager, id: string): Promise<AudienceRow> {
     return ((await m.query(`${AUDIENCE_SELECT} WHERE a.id = $1`, [id])) as AudienceRow[])[0];
   }
 
   /** Last chunk in: below k nothing is kept; else the members become a static segment, and expiry is queued. */
-  private async complete(m: EntityManager, id: string, agreement: AgreementRow, partner: PartnerRow): Promise<void> {
+  async complete(
+    m: EntityManager,
+    id: string,
+    agreement: AgreementRow,
+    partner: PartnerRow,
+  ): Promise<'active' | 'below_threshold'> {
     const a = await this.row(m, id);
     if ((a.members ?? 0) < agreement.min_audience_size) {
-      await m.query(`DELETE FROM partner_audience_members WHERE audience_id = $1`, [id]);
-      await m.query(`UPDATE partner_audiences SET status = 'refused', deleted_at = now() WHERE id = $1`, [id]);
-      return;
+      await this.discard(m, id, 'below_threshold');
+      return 'below_threshold';
     }
     const segmentId = uuidv7();
     await m.query(`INSERT INTO segments (id, name, description, kind, status) VALUES ($1, $2, $3, 'static', 'ready')`, [
@@ -207,6 +276,15 @@ export class PartnerAudiencesService {
     await this.membership.announce(m, entered, []);
     await m.query(`UPDATE partner_audiences SET status = 'active', segment_id = $2 WHERE id = $1`, [id, segmentId]);
     await this.jobs.send(AUDIENCE_EXPIRY_JOB, { audienceId: id }, { startAfter: a.expires_at, singletonKey: id }, m);
+    return 'active';
+  }
+
+  async discard(m: EntityManager, id: string, reason: 'below_threshold' | 'incomplete' | 'invalid'): Promise<void> {
+    await m.query(`DELETE FROM partner_audience_members WHERE audience_id = $1`, [id]);
+    await m.query(`UPDATE partner_audiences SET status = 'refused', reason = $2, deleted_at = now() WHERE id = $1`, [
+      id,
+      reason,
+    ]);
   }
 
   /** Deletes what an audience holds and its segment; `status` says why (expired, deleted). */
@@ -238,11 +316,20 @@ export class PartnerAudiencesService {
     });
   }
 
+  /** Expired audiences lose their records; shares whose chunks stopped coming are discarded whole. */
   async sweep(): Promise<void> {
     const due: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM partner_audiences WHERE status IN ('receiving', 'active') AND expires_at <= now() LIMIT 1000`,
     );
     for (const { id } of due) await this.expire(id);
+    await this.dataSource.transaction(async (m) => {
+      const stale: { id: string }[] = await m.query(
+        `SELECT id FROM partner_audiences WHERE status = 'receiving'
+            AND last_chunk_at < clock_timestamp() - make_interval(secs => $1) LIMIT 1000 FOR UPDATE SKIP LOCKED`,
+        [this.settings.PARTNER_RECEIVE_TIMEOUT_SECONDS],
+      );
+      for (const { id } of stale) await this.discard(m, id, 'incomplete');
+    });
   }
 
   async remove(id: string): Promise<void> {
@@ -324,6 +411,8 @@ export class PartnerAudiencesService {
       receivedAt: a.received_at.toISOString(),
       expiresAt: a.expires_at.toISOString(),
       deletedAt: a.deleted_at?.toISOString() ?? null,
+      reason: a.reason,
+      via: a.via,
     };
   }
 

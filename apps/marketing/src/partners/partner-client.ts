@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { marketingError } from '../shared/marketing-errors';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
+import { PartnerKeys } from './partner-keys';
 import { AGREEMENT_HEADER, signBody, signingKey, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './partner-crypto';
 
 export const EXCHANGE_PATH = '/partner-exchange/v1/';
@@ -18,11 +19,14 @@ export interface PartnerAnswer<T> {
  */
 @Injectable()
 export class PartnerClient {
-  constructor(@Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings) {}
+  constructor(
+    @Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings,
+    private readonly keys: PartnerKeys,
+  ) {}
 
   async post<T>(
     partner: { base_url: string },
-    agreement: { exchange_id: string; shared_key: string },
+    agreement: { id: string; exchange_id: string; shared_key_sealed: string },
     route: 'match' | 'audiences' | 'deletions',
     payload: object,
   ): Promise<PartnerAnswer<T>> {
@@ -38,7 +42,7 @@ export class PartnerClient {
           'content-type': 'application/json',
           [AGREEMENT_HEADER]: agreement.exchange_id,
           [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signBody(signingKey(agreement.shared_key), timestamp, body),
+          [SIGNATURE_HEADER]: signBody(signingKey(this.keys.open(agreement)), timestamp, body),
         },
         body,
         redirect: 'error',

@@ -72,3 +72,12 @@ export function signatureMatches(key: Buffer, timestamp: string, body: string | 
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** A partner file's detached signature: `sha256=<hex>` of HMAC(signing key, "file.<manifest bytes>"). */
+export function signManifest(key: Buffer, manifest: string | Buffer): string {
+  return signBody(key, 'file', manifest);
+}
+
+export function manifestSignatureMatches(key: Buffer, manifest: string | Buffer, given: string): boolean {
+  return signatureMatches(key, 'file', manifest, given);
+}

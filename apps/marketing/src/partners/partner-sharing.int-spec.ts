@@ -1,8 +1,20 @@
+import { createHash } from 'node:crypto';
 import { waitFor } from '@crm/messaging';
 import { uuidv7 } from '@crm/persistence';
 import { startMarketingApp, type MarketingTestApp } from '../testing/marketing-test-app';
 import { SmtpReceiver } from '../testing/smtp-receiver';
 import { CustomersRpc } from '../customers/customers.rpc';
+import { PartnerAudiencesService } from './partner-audiences.service';
+import {
+  AGREEMENT_HEADER,
+  emailHash,
+  matchingKey,
+  signBody,
+  signManifest,
+  signingKey,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from './partner-crypto';
 
 jest.setTimeout(180_000);
 
@@ -12,7 +24,7 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-const ENV = { PARTNER_ALLOW_HTTP: 'true', PARTNER_NOTICE_RETRY_SECONDS: '1' };
+const ENV = { PARTNER_ALLOW_HTTP: 'true', PARTNER_NOTICE_RETRY_SECONDS: '1', PARTNER_RECEIVE_TIMEOUT_SECONDS: '3' };
 const email = (i: number) => `person${i}@example.com`;
 
 /**
@@ -24,7 +36,8 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
   let a: MarketingTestApp;
   let b: MarketingTestApp;
   const smtp = new SmtpReceiver();
-  // A's contacts 1..8: 1-6 granted partner_sharing, 7 did not, 8 granted but is a minor.
+  // A's contacts 1..8: 1-6 granted partner_sharing and marketing (the agreement's purpose), 7 did not, 8 granted
+  // but is a minor.
   const aIds = Array.from({ length: 9 }, () => uuidv7());
   // B's own ids for people 1-4 and 7, and two people A does not know.
   const bIds = Array.from({ length: 11 }, () => uuidv7());
@@ -33,6 +46,8 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
   let agreementB: string;
   let partnerOnA: string;
   let segmentAll: string;
+  let sharedKey: string;
+  let exchangeId: string;
   const exchangeBodies: string[] = [];
   const realFetch = globalThis.fetch;
 
@@ -93,13 +108,14 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
         'created',
       );
     for (const i of inB) await b.contact(bIds[i], 1, { primaryEmail: email(i) }, 'created');
-    for (let i = 1; i <= 6; i++) await consent(a, aIds[i], 'partner_sharing', true, '2026-01-01T00:00:00Z');
-    await consent(a, aIds[8], 'partner_sharing', true, '2026-01-01T00:00:00Z');
+    for (const i of [1, 2, 3, 4, 5, 6, 8])
+      for (const purpose of ['partner_sharing', 'marketing'])
+        await consent(a, aIds[i], purpose, true, '2026-01-01T00:00:00Z');
     await consent(a, aIds[7], 'marketing', true, '2026-01-01T00:00:00Z');
     for (const i of inB) await consent(b, bIds[i], 'marketing', true, '2026-01-01T00:00:00Z');
     await waitFor(
       () => a.count('consent_mirror'),
-      (n) => n === 8,
+      (n) => n === 15,
     );
     await waitFor(
       () => b.count('consent_mirror'),
@@ -137,6 +153,8 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(ag.body.status).toBe('draft');
     expect(ag.body.sharedKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
     agreementA = ag.body.id;
+    sharedKey = ag.body.sharedKey;
+    exchangeId = ag.body.exchangeId;
     const pb = await b.call<{ id: string }>('POST', '/partners', { body: { name: 'Ay Shop', baseUrl: a.base } });
     const bg = await b.call<{ id: string; sharedKey?: string }>('POST', `/partners/${pb.body.id}/agreements`, {
       body: {
@@ -196,6 +214,47 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     );
     expect(partnerTrail.body.items.map((e) => e.action)).toEqual(['created', 'updated']);
     expect(partnerTrail.body.items[1].changes).toEqual({ contactName: { from: null, to: 'Dana' } });
+  });
+
+  it('keeps the shared key only sealed: no column of either suite holds it (matching below still works)', async () => {
+    for (const t of [a, b]) {
+      const rows = (await t.db.query(`SELECT row_to_json(g)::text AS json FROM partner_agreements g`)).rows;
+      expect(rows).toHaveLength(1);
+      expect(rows[0].json).not.toContain(sharedKey);
+      expect(rows[0].json).not.toContain(Buffer.from(sharedKey, 'base64url').toString('hex'));
+      expect(rows[0].json).toMatch(/"shared_key_sealed":"v1\./);
+    }
+  });
+
+  it('keeps a hash index per agreement that follows the contacts', async () => {
+    const ready = await waitFor(
+      async () =>
+        (await b.db.query(`SELECT hash_index_ready FROM partner_agreements WHERE id = $1`, [agreementB])).rows[0]
+          .hash_index_ready,
+      (r) => r === true,
+      20_000,
+    );
+    expect(ready).toBe(true);
+    const key = matchingKey(sharedKey);
+    const hashOf = async (contactId: string) =>
+      (
+        await b.db.query<{ hash: string }>(
+          `SELECT hash FROM partner_contact_hashes WHERE agreement_id = $1 AND contact_id = $2`,
+          [agreementB, contactId],
+        )
+      ).rows.map((r) => r.hash);
+    expect(await b.count(`partner_contact_hashes WHERE agreement_id = '${agreementB}'`)).toBe(inB.length);
+    expect(await hashOf(bIds[10])).toEqual([emailHash(key, email(10))]);
+    await b.contact(bIds[10], 2, { primaryEmail: 'moved10@example.com' });
+    await waitFor(
+      () => hashOf(bIds[10]),
+      (h) => h[0] === emailHash(key, 'moved10@example.com'),
+    );
+    await b.contact(bIds[10], 3, { primaryEmail: email(10) });
+    await waitFor(
+      () => hashOf(bIds[10]),
+      (h) => h[0] === emailHash(key, email(10)),
+    );
   });
 
   it('refuses fields outside the allow-list and agreements without an identifier to match on', async () => {
@@ -536,6 +595,19 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       (e) => e !== undefined,
     );
     expect(receipt?.data['records']).toBe(3);
+    // It lists the partner told to delete them (delivery is the notice's, retried and recorded).
+    const notice3 = (
+      await a.db.query<{ id: string }>(`SELECT id FROM partner_deletion_notices WHERE contact_id = $1`, [aIds[3]])
+    ).rows;
+    expect(receipt?.data['partnersNotified']).toEqual([
+      {
+        partnerId: partnerOnA,
+        partnerName: 'Bee Travel',
+        agreementId: agreementA,
+        noticeId: notice3[0].id,
+        reason: 'erased',
+      },
+    ]);
     const notice = await waitFor(
       async () =>
         (
@@ -571,5 +643,281 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       reason: expect.stringContaining('ECONNREFUSED'),
     });
     await a.call('PATCH', `/partners/${partnerOnA}`, { body: { baseUrl: b.base } });
+  });
+
+  it("shares only contacts who granted every one of the agreement's purposes, and a purpose withdrawal notifies only that agreement's partner", async () => {
+    // A second agreement, for marketing and profiling. 4, 5 and 6 still consent to partner_sharing and marketing;
+    // only 4 and 5 also to profiling. B knows 4 and, from now on, 5.
+    const both = {
+      name: 'Travel x Shop profiling',
+      purposes: ['marketing', 'profiling'],
+      fields: ['emailHash'],
+      validUntil: '2027-12-31T00:00:00Z',
+      minAudienceSize: 2,
+    };
+    const ag = await a.call<{ id: string; exchangeId: string; sharedKey: string }>(
+      'POST',
+      `/partners/${partnerOnA}/agreements`,
+      { body: both },
+    );
+    const pb = (await b.call<{ items: { id: string }[] }>('GET', '/partners')).body.items[0].id;
+    const bg = await b.call<{ id: string }>('POST', `/partners/${pb}/agreements`, {
+      body: { ...both, exchangeId: ag.body.exchangeId, sharedKey: ag.body.sharedKey },
+    });
+    for (const [t, id] of [
+      [a, ag.body.id],
+      [b, bg.body.id],
+    ] as const)
+      expect((await t.call('POST', `/partner-agreements/${id}/activate`)).status).toBe(200);
+    await b.contact(bIds[5], 1, { primaryEmail: email(5) }, 'created');
+    await consent(a, aIds[4], 'profiling', true);
+    await consent(a, aIds[5], 'profiling', true);
+    await waitFor(
+      () => a.count(`consent_mirror WHERE purpose = 'profiling'`),
+      (n) => n === 2,
+    );
+    await waitFor(
+      () => b.count(`contact_mirror WHERE contact_id = '${bIds[5]}'`),
+      (n) => n === 1,
+    );
+    const onlyMarketing = await a.call<{ audience: number }>('POST', `/partner-agreements/${agreementA}/match`, {
+      body: { segmentId: segmentAll },
+    });
+    expect(onlyMarketing.body.audience).toBe(3);
+    const res = await a.call<{ shareId: string; audience: number; matched: number }>(
+      'POST',
+      `/partner-agreements/${ag.body.id}/shares`,
+      { body: { segmentId: segmentAll } },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ audience: 2, matched: 2 });
+    const inShare = (
+      await a.db.query<{ contact_id: string }>(
+        `SELECT contact_id FROM partner_share_contacts WHERE share_id = $1 ORDER BY contact_id`,
+        [res.body.shareId],
+      )
+    ).rows.map((r) => r.contact_id);
+    expect(inShare).toEqual([aIds[4], aIds[5]].sort());
+
+    // 4 withdraws profiling: B is told under the profiling agreement only (the marketing one still holds).
+    await consent(a, aIds[4], 'profiling', false);
+    const notices = await waitFor(
+      async () =>
+        (
+          await a.db.query<{ agreement_id: string; status: string }>(
+            `SELECT agreement_id, status FROM partner_deletion_notices WHERE contact_id = $1`,
+            [aIds[4]],
+          )
+        ).rows,
+      (rows) => rows.length === 1 && rows[0].status === 'delivered',
+      20_000,
+    );
+    expect(notices[0].agreement_id).toBe(ag.body.id);
+    const left = await b.db.query(
+      `SELECT count(*)::int AS n FROM partner_audience_members pm JOIN partner_audiences pa ON pa.id = pm.audience_id
+        WHERE pa.agreement_id = $1 AND pm.contact_id = $2`,
+      [bg.body.id, bIds[4]],
+    );
+    expect(left.rows[0].n).toBe(0);
+    expect((await b.call<{ members: number }>('GET', `/partner-audiences/${audienceOnB}`)).body.members).toBe(1);
+  });
+
+  /** A chunk of a share as A's suite would send it, signed under the first agreement. */
+  const chunkToB = async (shareId: string, chunk: number, chunks: number, people: number[]) => {
+    const body = JSON.stringify({
+      shareId,
+      chunk,
+      chunks,
+      sharedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      purposes: ['marketing'],
+      fields: ['emailHash'],
+      records: people.map((i) => ({ emailHash: emailHash(matchingKey(sharedKey), email(i)) })),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const res = await realFetch(`${b.base}/partner-exchange/v1/audiences`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [AGREEMENT_HEADER]: exchangeId,
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signBody(signingKey(sharedKey), timestamp, body),
+      },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Problem & { audienceId: string; status: string } };
+  };
+  const audienceOf = async (shareId: string) =>
+    (
+      await b.db.query<{ status: string; reason: string | null; segment_id: string | null; members: number }>(
+        `SELECT status, reason, segment_id, (SELECT count(*)::int FROM partner_audience_members m WHERE m.audience_id = a.id) AS members
+           FROM partner_audiences a WHERE remote_share_id = $1`,
+        [shareId],
+      )
+    ).rows[0];
+
+  it('applies k to the whole share: chunks smaller than k make an audience once the last one is in', async () => {
+    expect((await b.call('PATCH', `/partner-agreements/${agreementB}`, { body: { minAudienceSize: 3 } })).status).toBe(
+      200,
+    );
+    const shareId = uuidv7();
+    const segments = await b.count('segments');
+    expect((await chunkToB(shareId, 0, 2, [4, 5])).status).toBe(200);
+    // Held, not usable: no segment until the share is complete.
+    expect(await audienceOf(shareId)).toMatchObject({ status: 'receiving', segment_id: null });
+    expect(await b.count('segments')).toBe(segments);
+    const last = await chunkToB(shareId, 1, 2, [9, 10]);
+    expect(last.status).toBe(200);
+    expect(await audienceOf(shareId)).toMatchObject({ status: 'active', members: 4 });
+    expect(await b.count('segments')).toBe(segments + 1);
+  });
+
+  it('discards a whole share below k at the receiver and tells the sender, which logs it refused', async () => {
+    const shareId = uuidv7();
+    expect((await chunkToB(shareId, 0, 2, [4, 8])).status).toBe(200);
+    expect((await audienceOf(shareId)).members).toBe(1);
+    const last = await chunkToB(shareId, 1, 2, [6, 11]);
+    expect(last.status).toBe(422);
+    expect(last.body.code).toBe('AUDIENCE_BELOW_THRESHOLD');
+    expect(await audienceOf(shareId)).toMatchObject({ status: 'refused', reason: 'below_threshold', members: 0 });
+    // The same through A: A's k (2) lets 3 consented records with 2 matches go; B's k (3) keeps none of them.
+    const res = await a.call<Problem>('POST', `/partner-agreements/${agreementA}/shares`, {
+      body: { segmentId: segmentAll },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('AUDIENCE_BELOW_THRESHOLD');
+    const log = await a.call<{ items: { status: string; reason: string }[] }>('GET', '/partner-shares?limit=1');
+    expect(log.body.items[0]).toMatchObject({ status: 'refused', reason: expect.stringContaining('the partner') });
+  });
+
+  it('discards a share whose chunks stopped coming', async () => {
+    const shareId = uuidv7();
+    expect((await chunkToB(shareId, 0, 3, [4, 5, 9])).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3500));
+    await b.app.get(PartnerAudiencesService).sweep();
+    expect(await audienceOf(shareId)).toMatchObject({ status: 'refused', reason: 'incomplete', members: 0 });
+    const late = await chunkToB(shareId, 1, 3, [10]);
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('PARTNER_SHARE_DISCARDED');
+  });
+
+  let fileId: string;
+  let fileBody: string;
+  let fileManifest: string;
+  let fileSignature: string;
+
+  it('makes a signed file of the consented members, downloadable once, recorded in the share log', async () => {
+    const made = await a.call<{ id: string; contacts: number; downloadedAt: string | null }>(
+      'POST',
+      `/partner-agreements/${agreementA}/files`,
+      { body: { segmentId: segmentAll, encoding: 'csv' } },
+    );
+    expect(made.status).toBe(201);
+    expect(made.headers.get('location')).toBe(`/partner-files/${made.body.id}`);
+    expect(made.body).toMatchObject({ contacts: 3, downloadedAt: null });
+    fileId = made.body.id;
+    const marketer = await a.token(['marketing']);
+    expect((await a.call('GET', `/partner-files/${fileId}/content`, { token: marketer })).status).toBe(403);
+    expect((await a.call('GET', `/partner-files/${fileId}/content`, { token: null })).status).toBe(401);
+
+    const res = await a.call('GET', `/partner-files/${fileId}/content`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    fileBody = res.text;
+    fileManifest = Buffer.from(String(res.headers.get('x-crm-partner-manifest')), 'base64url').toString('utf8');
+    fileSignature = String(res.headers.get('x-crm-partner-signature'));
+    const lines = fileBody.trim().split('\n');
+    expect(lines[0]).toBe('emailHash,country,ageBand');
+    expect(lines.slice(1).sort()).toEqual(
+      [4, 5, 6].map((i) => `${emailHash(matchingKey(sharedKey), email(i))},FR,45-54`).sort(),
+    );
+    expect(fileBody).not.toContain('@');
+    const manifest = JSON.parse(fileManifest);
+    expect(manifest).toMatchObject({
+      format: 'crm-partner-file/v1',
+      agreement: exchangeId,
+      encoding: 'csv',
+      count: 3,
+      sha256: createHash('sha256').update(fileBody).digest('hex'),
+    });
+    expect(fileSignature).toBe(signManifest(signingKey(sharedKey), fileManifest));
+
+    const again = await a.call<Problem>('GET', `/partner-files/${fileId}/content`);
+    expect(again.status).toBe(410);
+    expect(again.body.code).toBe('PARTNER_FILE_ALREADY_DOWNLOADED');
+    const log = await a.call<{ items: { kind: string; status: string; contacts: number }[] }>(
+      'GET',
+      '/partner-shares?limit=1',
+    );
+    expect(log.body.items[0]).toMatchObject({ kind: 'file', status: 'delivered', contacts: 3 });
+    const view = await a.call<{ downloadedBy: string; signature: string }>('GET', `/partner-files/${fileId}`);
+    expect(view.body).toMatchObject({ downloadedBy: 'spec-admin', signature: fileSignature });
+  });
+
+  const importToB = (body: string, manifest: string, signature: string, type = 'text/csv') =>
+    b.call<Problem & { id: string; members: number; via: string; status: string; segmentId: string }>(
+      'POST',
+      `/partner-agreements/${agreementB}/imports`,
+      {
+        raw: body,
+        headers: {
+          'content-type': type,
+          'x-crm-partner-manifest': Buffer.from(manifest).toString('base64url'),
+          'x-crm-partner-signature': signature,
+        },
+      },
+    );
+
+  it("imports a partner's signed file as a partner audience, refusing a forged or damaged one", async () => {
+    expect((await b.call('PATCH', `/partner-agreements/${agreementB}`, { body: { minAudienceSize: 2 } })).status).toBe(
+      200,
+    );
+    const forged = JSON.stringify({ ...JSON.parse(fileManifest), count: 2 });
+    const unsigned = await importToB(fileBody, forged, fileSignature);
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.code).toBe('PARTNER_SIGNATURE_INVALID');
+    const damaged = await importToB(fileBody.replace(/\n[^\n]+\n$/, '\n'), fileManifest, fileSignature);
+    expect(damaged.status).toBe(400);
+    expect(damaged.body.code).toBe('PARTNER_FILE_INVALID');
+    expect(
+      await b.count(`partner_audience_members pm JOIN partner_audiences pa ON pa.id = pm.audience_id
+                           WHERE pa.status = 'receiving' OR pa.reason = 'invalid'`),
+    ).toBe(0);
+
+    const ok = await importToB(fileBody, fileManifest, fileSignature);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ status: 'active', members: 2, via: 'file' });
+    expect(await bMembers(ok.body.segmentId)).toEqual([bIds[4], bIds[5]].sort());
+    const twice = await importToB(fileBody, fileManifest, fileSignature);
+    expect(twice.status).toBe(409);
+  });
+
+  it('imports JSON lines, and refuses a file whose count is below k before reading it', async () => {
+    const key = matchingKey(sharedKey);
+    const body = [9, 10, 4].map((i) => JSON.stringify({ emailHash: emailHash(key, email(i)) })).join('\n') + '\n';
+    const manifest = (count: number) =>
+      JSON.stringify({
+        format: 'crm-partner-file/v1',
+        agreement: exchangeId,
+        shareId: uuidv7(),
+        encoding: 'jsonl',
+        fields: ['emailHash'],
+        purposes: ['marketing'],
+        count,
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        sha256: createHash('sha256').update(body).digest('hex'),
+      });
+    const m3 = manifest(3);
+    const ok = await importToB(body, m3, signManifest(signingKey(sharedKey), m3), 'application/x-ndjson');
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ members: 3, via: 'file' });
+    const m1 = manifest(1);
+    const few = await importToB(body, m1, signManifest(signingKey(sharedKey), m1), 'application/x-ndjson');
+    expect(few.status).toBe(422);
+    expect(few.body.code).toBe('AUDIENCE_BELOW_THRESHOLD');
+    const wrongType = await importToB(body, m3, signManifest(signingKey(sharedKey), m3), 'text/csv');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors?.map((e) => e.field)).toEqual(['content-type']);
   });
 });

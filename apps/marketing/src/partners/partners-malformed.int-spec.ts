@@ -163,6 +163,50 @@ describe('malformed partner-sharing requests get a 4xx problem naming the field 
     ['audit without entity', 'GET', '/partner-audit', {}, 400, 'entityId'],
     ['unknown partner audience', 'GET', `/partner-audiences/${someId}`, {}, 404, 'PARTNER_AUDIENCE_NOT_FOUND'],
     [
+      'file with an unknown encoding',
+      'POST',
+      `/partner-agreements/${someId}/files`,
+      { body: { segmentId: someId, encoding: 'xml' } },
+      400,
+      'encoding',
+    ],
+    ['file without segment', 'POST', `/partner-agreements/${someId}/files`, { body: {} }, 400, 'segmentId'],
+    ['bad partner file id', 'GET', '/partner-files/x', {}, 400, 'id'],
+    ['unknown partner file', 'GET', `/partner-files/${someId}`, {}, 404, 'PARTNER_FILE_NOT_FOUND'],
+    ['download of an unknown file', 'GET', `/partner-files/${someId}/content`, {}, 404, 'PARTNER_FILE_NOT_FOUND'],
+    [
+      'import without manifest',
+      'POST',
+      `/partner-agreements/${agreementId}/imports`,
+      { raw: 'emailHash\n', headers: { 'content-type': 'text/csv' } },
+      400,
+      'x-crm-partner-manifest',
+    ],
+    [
+      'import with a manifest that is not JSON',
+      'POST',
+      `/partner-agreements/${agreementId}/imports`,
+      { raw: 'emailHash\n', headers: { 'content-type': 'text/csv', 'x-crm-partner-manifest': 'bm90IGpzb24' } },
+      400,
+      'x-crm-partner-manifest',
+    ],
+    [
+      'import with a manifest of another agreement',
+      'POST',
+      `/partner-agreements/${agreementId}/imports`,
+      {
+        raw: 'emailHash\n',
+        headers: {
+          'content-type': 'text/csv',
+          'x-crm-partner-manifest': Buffer.from(
+            JSON.stringify({ format: 'crm-partner-file/v1', agreement: someId }),
+          ).toString('base64url'),
+        },
+      },
+      400,
+      'x-crm-partner-manifest.agreement',
+    ],
+    [
       'exchange without signature',
       'POST',
       '/partner-exchange/v1/match',
@@ -179,6 +223,7 @@ describe('malformed partner-sharing requests get a 4xx problem naming the field 
   it.each(cases().map((c, i) => [c[0], i] as const))('%s', async (_label, i) => {
     const [, method, path, opts, status, named] = cases()[i];
     const tables = [
+      'partner_files',
       'partners',
       'partner_agreements',
       'partner_audit',

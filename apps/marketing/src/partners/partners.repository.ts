@@ -17,7 +17,8 @@ export interface AgreementRow {
   id: string;
   partner_id: string;
   exchange_id: string;
-  shared_key: string;
+  /** The shared key, sealed (PartnerKeys opens it). */
+  shared_key_sealed: string;
   name: string;
   purposes: string[];
   fields: string[];

@@ -7,6 +7,8 @@ import { marketingError } from '../shared/marketing-errors';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
 import { nextAgreementStatus, type AgreementAction } from './agreement-status';
 import { newSharedKey } from './partner-crypto';
+import { PartnerKeys } from './partner-keys';
+import { PartnerHashIndex } from './partner-hash-index.service';
 import {
   audit,
   changed,
@@ -37,6 +39,8 @@ export class PartnersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MARKETING_SETTINGS) private readonly settings: MarketingSettings,
+    private readonly keys: PartnerKeys,
+    private readonly hashIndex: PartnerHashIndex,
   ) {}
 
   private checkBaseUrl(baseUrl: string | undefined): void {
@@ -133,13 +137,13 @@ export class PartnersService {
       if (taken.length)
         throw validationFailed([{ field: 'exchangeId', message: 'is already the exchange id of another agreement' }]);
       await m.query(
-        `INSERT INTO partner_agreements (id, partner_id, exchange_id, shared_key, name, purposes, fields, valid_from,
+        `INSERT INTO partner_agreements (id, partner_id, exchange_id, shared_key_sealed, name, purposes, fields, valid_from,
            valid_until, min_audience_size, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft')`,
         [
           id,
           partnerId,
           exchangeId,
-          sharedKey,
+          this.keys.seal(id, sharedKey),
           dto.name,
           dto.purposes,
           dto.fields,
@@ -150,6 +154,7 @@ export class PartnersService {
       );
       const view = toAgreementView((await findAgreement(m, id)) as AgreementRow);
       await audit(m, { entity: 'agreement', entityId: id, action: 'created', actor, changes: { after: view } });
+      await this.hashIndex.queueBuild(m, id);
       // The key is shown once, to be given to the partner out of band; a key the partner gave is not echoed.
       return fresh ? { ...view, sharedKey } : view;
     });
@@ -221,6 +226,7 @@ export class PartnersService {
         `UPDATE partner_agreements SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`,
         [id, status],
       );
+      if (status === 'terminated') await this.hashIndex.drop(m, id);
       await audit(m, {
         entity: 'agreement',
         entityId: id,

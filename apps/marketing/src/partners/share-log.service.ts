@@ -174,8 +174,8 @@ export class ShareLogService {
     }[] = await this.dataSource.query(`
       SELECT g.id AS agreement_id, g.name AS agreement_name, g.status, g.purposes, g.fields, g.valid_until,
              p.id AS partner_id, p.name AS partner_name,
-             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind = 'share')::int AS shares,
-             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind = 'share' AND s.status = 'delivered')::int AS delivered,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind IN ('share', 'file'))::int AS shares,
+             (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.kind IN ('share', 'file') AND s.status = 'delivered')::int AS delivered,
              (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.status = 'refused')::int AS refused,
              (SELECT count(*) FROM partner_shares s WHERE s.agreement_id = g.id AND s.status = 'failed')::int AS failed,
              (SELECT count(DISTINCT c.contact_id) FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id

@@ -7,6 +7,7 @@ import { marketingError } from '../shared/marketing-errors';
 import { agreementInForce } from './agreement-status';
 import { balancedChunks, consentedAudience, type ConsentedRecord } from './audience.repository';
 import { PartnerClient, partnerProblem } from './partner-client';
+import { PartnerKeys } from './partner-keys';
 import { findAgreement, findPartner, type AgreementRow, type PartnerRow } from './partners.repository';
 
 /** Records per exchange request (well under the 1 MiB body limit). */
@@ -30,6 +31,21 @@ export interface ShareResultView {
   partnerAudienceId: string | null;
 }
 
+/** When shared data must be deleted: as asked (future, within the agreement), else in 90 days or the agreement's end. */
+export function shareExpiry(max: Date, requested?: string): Date {
+  if (requested === undefined) {
+    const d = new Date(Date.now() + DEFAULT_EXPIRY_DAYS * 86_400_000);
+    return d < max ? d : max;
+  }
+  const at = new Date(requested);
+  if (at.getTime() <= Date.now()) throw validationFailed([{ field: 'expiresAt', message: 'must be in the future' }]);
+  if (at > max)
+    throw validationFailed([
+      { field: 'expiresAt', message: `must not be after the agreement's end (${max.toISOString()})` },
+    ]);
+  return at;
+}
+
 interface Context {
   agreement: AgreementRow;
   partner: PartnerRow;
@@ -46,6 +62,7 @@ export class SharingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly client: PartnerClient,
+    private readonly keys: PartnerKeys,
   ) {}
 
   private async context(agreementId: string, segmentId: string): Promise<Context> {
@@ -125,7 +142,12 @@ export class SharingService {
   /** Count of consented members and of the overlap with the partner, before any data moves. */
   async match(agreementId: string, segmentId: string, actor: string): Promise<MatchView> {
     const c = await this.context(agreementId, segmentId);
-    const records = await consentedAudience(this.dataSource.manager, segmentId, c.agreement);
+    const records = await consentedAudience(
+      this.dataSource.manager,
+      segmentId,
+      c.agreement,
+      this.keys.open(c.agreement),
+    );
     const k = c.agreement.min_audience_size;
     if (records.length < k) {
       await this.log(c, {
@@ -163,18 +185,7 @@ export class SharingService {
   }
 
   private expiry(c: Context, requested?: string): Date {
-    const max = c.agreement.valid_until;
-    if (requested === undefined) {
-      const d = new Date(Date.now() + DEFAULT_EXPIRY_DAYS * 86_400_000);
-      return d < max ? d : max;
-    }
-    const at = new Date(requested);
-    if (at.getTime() <= Date.now()) throw validationFailed([{ field: 'expiresAt', message: 'must be in the future' }]);
-    if (at > max)
-      throw validationFailed([
-        { field: 'expiresAt', message: `must not be after the agreement's end (${max.toISOString()})` },
-      ]);
-    return at;
+    return shareExpiry(c.agreement.valid_until, requested);
   }
 
   /**
@@ -187,7 +198,7 @@ export class SharingService {
     const c = await this.context(agreementId, segmentId);
     const expires = this.expiry(c, expiresAt);
     const k = c.agreement.min_audience_size;
-    const first = await consentedAudience(this.dataSource.manager, segmentId, c.agreement);
+    const first = await consentedAudience(this.dataSource.manager, segmentId, c.agreement, this.keys.open(c.agreement));
     const refuse = async (audience: number, matched: number | null, reason: string) =>
       this.log(c, { kind: 'share', segmentId, audience, matched, status: 'refused', reason, actor });
     if (first.length < k) {
@@ -212,7 +223,7 @@ export class SharingService {
     }
     const shareId = uuidv7();
     const records = await inTransaction(this.dataSource, async (m) => {
-      const now = await consentedAudience(m, segmentId, c.agreement, true);
+      const now = await consentedAudience(m, segmentId, c.agreement, this.keys.open(c.agreement), true);
       if (now.length < k) return now;
       await m.query(
         `INSERT INTO partner_shares (id, kind, agreement_id, partner_id, segment_id, fields, purposes, audience_count,
@@ -282,6 +293,18 @@ export class SharingService {
       } catch (error) {
         await this.finish(shareId, 'failed', error instanceof Error ? error.message.slice(0, 500) : 'failed');
         throw error;
+      }
+      if (
+        answer.status === 422 &&
+        (answer.body as { code?: unknown } | undefined)?.code === 'AUDIENCE_BELOW_THRESHOLD'
+      ) {
+        // The partner applies its k to the whole share: it kept too few and discarded everything.
+        await this.finish(shareId, 'refused', 'AUDIENCE_BELOW_THRESHOLD: the partner matched fewer than k');
+        throw marketingError(
+          'AUDIENCE_BELOW_THRESHOLD',
+          'The partner matched fewer of the records than its minimum audience size and discarded them: nothing is held there',
+          { minAudienceSize: c.agreement.min_audience_size },
+        );
       }
       if (answer.status >= 300) {
         const why = partnerProblem(answer);

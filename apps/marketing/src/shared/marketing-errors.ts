@@ -31,7 +31,13 @@ export type MarketingErrorCode =
   | 'PARTNER_REFUSED'
   | 'PARTNER_SIGNATURE_INVALID'
   | 'PARTNER_AUDIENCE_NOT_FOUND'
-  | 'PARTNER_SHARE_NOT_FOUND';
+  | 'PARTNER_SHARE_NOT_FOUND'
+  | 'PARTNER_SHARE_DISCARDED'
+  | 'PARTNER_FILE_NOT_FOUND'
+  | 'PARTNER_FILE_ALREADY_DOWNLOADED'
+  | 'PARTNER_FILE_ALREADY_IMPORTED'
+  | 'PARTNER_FILE_INVALID'
+  | 'PARTNER_FILE_TOO_LARGE';
 
 export const MARKETING_ERRORS: ErrorCatalogue<MarketingErrorCode> = {
   SEGMENT_NOT_FOUND: 'not_found',
@@ -61,6 +67,12 @@ export const MARKETING_ERRORS: ErrorCatalogue<MarketingErrorCode> = {
   PARTNER_SIGNATURE_INVALID: 'unauthenticated',
   PARTNER_AUDIENCE_NOT_FOUND: 'not_found',
   PARTNER_SHARE_NOT_FOUND: 'not_found',
+  PARTNER_SHARE_DISCARDED: 'conflict',
+  PARTNER_FILE_NOT_FOUND: 'not_found',
+  PARTNER_FILE_ALREADY_DOWNLOADED: 'gone',
+  PARTNER_FILE_ALREADY_IMPORTED: 'conflict',
+  PARTNER_FILE_INVALID: 'invalid',
+  PARTNER_FILE_TOO_LARGE: 'too_large',
 };
 
 /** `throw marketingError('SEGMENT_NOT_FOUND', 'No segment 42')`: the kind comes from the catalogue. */

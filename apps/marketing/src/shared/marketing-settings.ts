@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@crm/platform';
+import { loadConfig, type ConfigProblem } from '@crm/platform';
 
 export const MARKETING_SETTINGS = Symbol('marketing:settings');
 
@@ -99,6 +99,58 @@ export class MarketingSettings {
   @Min(0)
   @Max(50)
   PARTNER_NOTICE_RETRIES = 12;
+
+  /**
+   * A received share whose next chunk has not come for this many seconds is discarded (the sender died or gave
+   * up): a share is kept whole or not at all.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PARTNER_RECEIVE_TIMEOUT_SECONDS = 3600;
+
+  /** Largest partner file an import reads (bytes); past it the import is refused and nothing is kept. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  PARTNER_FILE_MAX_BYTES = 268_435_456;
+
+  /**
+   * Master key sealing agreements' shared keys at rest (AES-256-GCM): 32 random bytes, base64 or hex
+   * (`openssl rand -base64 32`). Required with OIDC (AUTH_JWKS_URL); in local mode (HS256 only) a key
+   * derived from AUTH_JWT_SECRET is used when unset. Changing it makes the stored keys unreadable.
+   */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'PARTNER_KEY_ENCRYPTION_KEY must be 32 bytes, base64 (openssl rand -base64 32) or 64 hex digits',
+  })
+  PARTNER_KEY_ENCRYPTION_KEY?: string;
+
+  /** Read here only to tell local mode from an OIDC deployment; the platform's ServiceConfig validates them. */
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWKS_URL?: string;
+
+  crossCheck(): ConfigProblem[] {
+    if (this.PARTNER_KEY_ENCRYPTION_KEY) return [];
+    if (this.AUTH_JWKS_URL)
+      return [
+        {
+          variable: 'PARTNER_KEY_ENCRYPTION_KEY',
+          message:
+            "is required with AUTH_JWKS_URL (a deployment, not local mode): 32 random bytes, base64 or hex, that seal the partner agreements' keys",
+        },
+      ];
+    if (!this.AUTH_JWT_SECRET)
+      return [
+        { variable: 'PARTNER_KEY_ENCRYPTION_KEY', message: 'is required (no AUTH_JWT_SECRET to derive a local one)' },
+      ];
+    return [];
+  }
 }
 
 export function loadMarketingSettings(env: NodeJS.ProcessEnv = process.env): MarketingSettings {

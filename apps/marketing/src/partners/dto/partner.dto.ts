@@ -220,6 +220,13 @@ export class CreateShareDto extends SegmentShareDto {
   expiresAt?: string;
 }
 
+export class CreateFileExportDto extends CreateShareDto {
+  @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'csv', description: 'CSV with a header, or JSON lines' })
+  @IsOptional()
+  @IsIn(['csv', 'jsonl'], { message: 'must be csv or jsonl' })
+  encoding?: 'csv' | 'jsonl';
+}
+
 export class AuditQueryDto {
   @ApiProperty({ format: 'uuid', description: 'A partner or agreement' })
   @IsUUID('all', { message: 'must be a UUID' })

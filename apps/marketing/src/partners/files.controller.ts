@@ -1,0 +1,100 @@
+import { Body, Controller, Get, Param, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { sendText } from '@crm/bulk';
+import { ApiProblem, CurrentPrincipal, forwardedPrefix, RequirePermission, type Principal } from '@crm/platform';
+import { IdParams } from '../shared/dto';
+import { CreateFileExportDto } from './dto/partner.dto';
+import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER, PartnerFilesService } from './partner-files.service';
+
+const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
+
+@ApiTags('partners')
+@Controller()
+export class FilesController implements OnModuleInit {
+  constructor(
+    private readonly files: PartnerFilesService,
+    private readonly adapter: HttpAdapterHost,
+  ) {}
+
+  /** A partner file is not parsed by Fastify: the import route reads it as a stream (and bounds it). */
+  onModuleInit(): void {
+    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    for (const type of Object.values(FILE_TYPES))
+      if (!fastify.hasContentTypeParser(type))
+        fastify.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+  }
+
+  @Post('partner-agreements/:id/files')
+  @RequirePermission('marketing:partners:admin')
+  @ApiProblem(422, 'AUDIENCE_BELOW_THRESHOLD')
+  @ApiOperation({
+    summary:
+      "Make a signed file of a segment's consented members for a partner without a suite (above k), to download once",
+  })
+  async createFile(
+    @Param() { id }: IdParams,
+    @Body() dto: CreateFileExportDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() p?: Principal,
+  ) {
+    const file = await this.files.createExport(id, dto, actorOf(p));
+    void reply.header('location', `${forwardedPrefix(req.headers)}/partner-files/${file.id}`);
+    return file;
+  }
+
+  @Get('partner-files/:id')
+  @RequirePermission('marketing:partners:read')
+  @ApiOperation({ summary: 'A partner file: its share, and once downloaded its manifest, signature, by whom and when' })
+  getFile(@Param() { id }: IdParams) {
+    return this.files.getExport(id);
+  }
+
+  @Get('partner-files/:id/content')
+  @RequirePermission('marketing:partners:admin')
+  @ApiProduces(FILE_TYPES.csv, FILE_TYPES.jsonl)
+  @ApiProblem(410, 'PARTNER_FILE_ALREADY_DOWNLOADED')
+  @ApiOperation({
+    summary: `Download the file, once: the manifest (base64url JSON) in ${MANIFEST_HEADER}, its HMAC-SHA256 in ${FILE_SIGNATURE_HEADER}`,
+  })
+  async download(@Param() { id }: IdParams, @Res() reply: FastifyReply, @CurrentPrincipal() p?: Principal) {
+    const file = await this.files.download(id, actorOf(p));
+    return sendText(reply, file.contentType, file.body, file.headers);
+  }
+
+  @Post('partner-agreements/:id/imports')
+  @RequirePermission('marketing:partners:admin')
+  @ApiConsumes(FILE_TYPES.csv, FILE_TYPES.jsonl)
+  @ApiHeader({ name: MANIFEST_HEADER, required: true, description: 'base64url of the JSON manifest' })
+  @ApiHeader({
+    name: FILE_SIGNATURE_HEADER,
+    required: true,
+    description: 'sha256=HMAC(signing key, "file.<manifest>")',
+  })
+  @ApiProblem(401, 'PARTNER_SIGNATURE_INVALID')
+  @ApiProblem(422, 'AUDIENCE_BELOW_THRESHOLD')
+  @ApiOperation({ summary: "Import a partner's signed file (streamed) as a partner audience, kept whole and above k" })
+  async importFile(
+    @Param() { id }: IdParams,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const contentType = String(req.headers['content-type'] ?? '');
+    const body = req.body as Readable | undefined;
+    const audience = await this.files.importFile(
+      id,
+      {
+        manifest: req.headers[MANIFEST_HEADER] as string | undefined,
+        signature: req.headers[FILE_SIGNATURE_HEADER] as string | undefined,
+        contentType,
+      },
+      body instanceof Readable ? body : Readable.from([]),
+    );
+    void reply.status(201).header('location', `${forwardedPrefix(req.headers)}/partner-audiences/${audience.id}`);
+    return audience;
+  }
+}
