@@ -248,6 +248,22 @@ describe('the console in a real browser', () => {
       .getByRole('listitem', { name: `Lobby TVs ${runId}` });
     await card.waitFor();
     await accessible('sales-board');
+    // A slow network: each board answer is read at once but handed over 1.5 s later (a late refresh
+    // with the board as it was), and the next move takes 3 s to reach the server.
+    const late: Promise<void>[] = [];
+    await page.route(/\/api\/v1\/pipelines\/[^/]+\/board/, (route) => {
+      const held = (async () => {
+        const answer = await route.fetch().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1500));
+        if (answer) await route.fulfill({ response: answer }).catch(() => undefined);
+      })();
+      late.push(held);
+      return held;
+    });
+    await page.route(/\/api\/v1\/deals\/[^/]+\/stage/, async (route) => {
+      await new Promise((r) => setTimeout(r, 3000));
+      await route.continue().catch(() => undefined);
+    });
     // Drag and drop onto the Proposal column.
     await card.dragTo(page.locator('section[data-stage="Proposal"]'));
     await page
@@ -259,21 +275,31 @@ describe('the console in a real browser', () => {
     expect((await api<{ stageId: string }>('GET', `/api/v1/deals/${deal.body.id}`, token)).body.stageId).toBe(
       proposal?.id,
     );
-    // The keyboard way: "Move to" Negotiation.
+    // The keyboard way, while the refresh after the drag is still on its way: "Move to" Negotiation,
+    // then at once choose Lost for the next move.
+    while (late.length < 1) await page.waitForTimeout(50);
     await page.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Negotiation' });
+    const asked = late.length;
     await page.getByRole('button', { name: `Move Lobby TVs ${runId}` }).press('Enter');
-    await page
+    const inNegotiation = page
       .getByRole('list', { name: 'Deals in Negotiation' })
-      .getByRole('listitem', { name: `Lobby TVs ${runId}` })
-      .waitFor();
-    // A refused move (lost needs a reason) shows the API's reason and leaves the card where it was.
+      .getByRole('listitem', { name: `Lobby TVs ${runId}` });
+    await inNegotiation.waitFor();
+    await inNegotiation.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Lost' });
+    // Every late answer lands (the refresh asked before the move, then the one after it): the card
+    // stays in Negotiation and the choice stays Lost.
     await page.getByText(`Lobby TVs ${runId} moved to Negotiation.`).waitFor();
-    await page.getByLabel(`Move Lobby TVs ${runId} to`).selectOption({ label: 'Lost' });
+    while (late.length <= asked) await page.waitForTimeout(50);
+    await Promise.all(late);
+    await page.unroute(/\/api\/v1\/pipelines\/[^/]+\/board/);
+    await page.unroute(/\/api\/v1\/deals\/[^/]+\/stage/);
+    await inNegotiation.waitFor();
     expect(
       await page
         .getByLabel(`Move Lobby TVs ${runId} to`)
         .evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text),
     ).toBe('Lost');
+    // A refused move (lost needs a reason) shows the API's reason and leaves the card where it was.
     await page.getByRole('button', { name: `Move Lobby TVs ${runId}` }).click();
     const refusal = page.getByRole('alert').filter({ hasText: `Lobby TVs ${runId} was not moved to Lost` });
     await refusal.getByText('A deal is lost for a reason').waitFor();
@@ -283,6 +309,152 @@ describe('the console in a real browser', () => {
       .getByRole('listitem', { name: `Lobby TVs ${runId}` })
       .waitFor();
     await accessible('sales-board-refused-move');
+  });
+
+  it('opens a deal with its stage history, quotes it from a price book with live totals, and accepts the quote into an order', async () => {
+    const token = await suite.token(['admin']);
+    const product = await api<{ id: string }>('POST', '/api/v1/products', token, {
+      sku: `TV-${runId}`,
+      name: `Lobby TV ${runId}`,
+    });
+    const book = await api<{ id: string }>('POST', '/api/v1/price-books', token, {
+      name: `Retail EUR ${runId}`,
+      currency: 'EUR',
+      isDefault: true,
+    });
+    expect([product.status, book.status]).toEqual([201, 201]);
+    const price = await api('PUT', `/api/v1/price-books/${book.body.id}/prices/${product.body.id}`, token, {
+      unitPriceMinor: 49_900,
+    });
+    expect(price.status).toBe(200);
+    const pipeline = await api<{ id: string; stages: { id: string; name: string }[] }>(
+      'POST',
+      '/api/v1/pipelines',
+      token,
+      { name: `Deals ${runId}` },
+    );
+    const deal = await api<{ id: string; version: number }>('POST', '/api/v1/deals', token, {
+      name: `Hotel screens ${runId}`,
+      pipelineId: pipeline.body.id,
+      amountMinor: 1_000_000,
+      currency: 'EUR',
+    });
+    expect(deal.status).toBe(201);
+    const proposal = pipeline.body.stages.find((x) => x.name === 'Proposal');
+    expect((await api('POST', `/api/v1/deals/${deal.body.id}/stage`, token, { stageId: proposal?.id })).status).toBe(
+      200,
+    );
+    // From the board to the deal's page.
+    await page.goto(`${suite.baseUrl}/sales?pipeline=${pipeline.body.id}`);
+    await page.getByRole('link', { name: `Hotel screens ${runId}` }).click();
+    await page.getByRole('heading', { name: `Hotel screens ${runId}` }).waitFor();
+    const history = page.getByRole('table', { name: 'Stage history' });
+    await history.getByRole('rowheader', { name: 'Proposal (now)' }).waitFor();
+    expect(
+      await history
+        .getByRole('row', { name: /^Qualification/ })
+        .getByRole('cell')
+        .last()
+        .textContent(),
+    ).toMatch(/^\d+ (s|min)$/);
+    await page.getByRole('table', { name: 'Deal details' }).getByText('€10,000.00').waitFor();
+    await accessible('sales-deal');
+    // A quote: the line from the price book, totals as you type.
+    await page.getByRole('link', { name: 'New quote' }).click();
+    await page.getByRole('heading', { name: `New quote for Hotel screens ${runId}` }).waitFor();
+    await page.getByLabel('Line 1 product').selectOption({ label: `Lobby TV ${runId} (TV-${runId})` });
+    await page.getByLabel('Line 1 quantity').fill('2');
+    await page.getByLabel('Line 1 discount %').fill('10');
+    await page.getByLabel('Line 1 tax %').fill('20');
+    const totals = page.getByRole('table', { name: 'Quote totals' });
+    // 2 × 499.00 = 998.00; 10 % off = 99.80; net 898.20; 20 % tax = 179.64; total 1,077.84.
+    await totals.getByRole('row', { name: /Total/ }).getByText('€1,077.84').waitFor();
+    expect(
+      await totals
+        .getByRole('row', { name: /Discount/ })
+        .getByRole('cell')
+        .textContent(),
+    ).toBe('€99.80');
+    await accessible('sales-quote-editor');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { name: /^Quote .+ rev\. 1$/ }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('button', { name: 'Accept and place the order' }).click();
+    await page.getByText(/order .+ placed\./).waitFor();
+    const quotes = await api<{ items: { status: string; totalMinor: number; orderId: string }[] }>(
+      'GET',
+      `/api/v1/quotes?dealId=${deal.body.id}`,
+      token,
+    );
+    expect(quotes.body.items.map((q) => [q.status, q.totalMinor])).toEqual([['accepted', 107_784]]);
+    await page.getByRole('link', { name: 'See the orders' }).click();
+    await page
+      .getByRole('table', { name: 'Orders' })
+      .getByRole('row', { name: /€1,077\.84/ })
+      .first()
+      .waitFor();
+    await accessible('sales-orders');
+  });
+
+  it('closes a deal lost only with a reason from the configured list', async () => {
+    const token = await suite.token(['admin']);
+    const reason = await api<{ id: string }>('POST', '/api/v1/lost-reasons', token, { label: `Budget cut ${runId}` });
+    expect(reason.status).toBe(201);
+    const pipelines = await api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/pipelines?limit=200', token);
+    const pipelineId = pipelines.body.items.find((p) => p.name === `Deals ${runId}`)?.id;
+    const deal = await api<{ id: string }>('POST', '/api/v1/deals', token, {
+      name: `Office chairs ${runId}`,
+      pipelineId,
+      amountMinor: 250_000,
+      currency: 'EUR',
+    });
+    expect(deal.status).toBe(201);
+    await page.goto(`${suite.baseUrl}/sales/deals/${deal.body.id}`);
+    await page.getByRole('heading', { name: `Office chairs ${runId}` }).waitFor();
+    await page.getByRole('button', { name: 'Mark lost' }).click();
+    await page.getByText('is required to move a deal to a lost stage').waitFor();
+    await page.getByLabel('Lost reason').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await accessible('sales-deal-lost-refused');
+    await page.getByLabel('Lost reason').selectOption({ label: `Budget cut ${runId}` });
+    await page.getByLabel('Note').fill('Postponed to next year');
+    await page.getByRole('button', { name: 'Mark lost' }).click();
+    await page
+      .getByRole('table', { name: 'Deal details' })
+      .getByRole('row', { name: /Lost because/ })
+      .getByText(`Budget cut ${runId} (Postponed to next year)`)
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Mark lost' }).count()).toBe(0);
+    const saved = await api<{ status: string; lostReason: { id: string } }>(
+      'GET',
+      `/api/v1/deals/${deal.body.id}`,
+      token,
+    );
+    expect([saved.body.status, saved.body.lostReason.id]).toEqual(['lost', reason.body.id]);
+  });
+
+  it('shows the forecast by month as bars and in numbers', async () => {
+    const token = await suite.token(['admin']);
+    const pipelines = await api<{ items: { id: string; name: string }[] }>('GET', '/api/v1/pipelines?limit=200', token);
+    const pipelineId = pipelines.body.items.find((p) => p.name === `Deals ${runId}`)?.id;
+    const close = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 15)).toISOString().slice(0, 10);
+    const deal = await api('POST', '/api/v1/deals', token, {
+      name: `Forecast kiosks ${runId}`,
+      pipelineId,
+      amountMinor: 1_234_500,
+      currency: 'CHF',
+      expectedCloseDate: close,
+    });
+    expect(deal.status).toBe(201);
+    await page.getByRole('navigation', { name: 'Sales' }).getByRole('link', { name: 'Forecast' }).click();
+    await page.getByLabel('Currency').fill('CHF');
+    await page.getByLabel('Currency').press('Enter');
+    const table = page.getByRole('table', { name: 'Forecast in numbers' });
+    // Qualification weighs 10 %: 12,345.00 open, 1,234.50 weighted.
+    const row = table.getByRole('row', { name: new RegExp(close.slice(0, 7)) });
+    await row.getByText(/CHF\s1,234\.50/).waitFor();
+    expect((await row.getByRole('cell').nth(1).textContent())?.replace(/\s/g, ' ')).toBe('CHF 12,345.00');
+    await page.getByRole('img', { name: 'Forecast chart' }).waitFor();
+    await accessible('sales-forecast');
   });
 
   it('reply to a ticket', async () => {
@@ -330,6 +502,59 @@ describe('the console in a real browser', () => {
     await accessible('support-queue');
   });
 
+  it("shows on a ticket the customer's assets with serial and warranty, and their earlier tickets about them", async () => {
+    const token = await suite.token(['admin']);
+    const person = await api<{ id: string }>('POST', '/api/v1/contacts', token, {
+      firstName: 'Ash',
+      lastName: `Owner${runId}`,
+    });
+    const product = await api<{ id: string }>('POST', '/api/v1/products', token, {
+      sku: `PR-${runId}`,
+      name: `Office printer ${runId}`,
+      model: `LJ-4000-${runId}`,
+    });
+    expect([person.status, product.status]).toEqual([201, 201]);
+    expect((await api('PUT', `/api/v1/warranties/${product.body.id}`, token, { months: 24 })).status).toBe(200);
+    const order = await api('POST', '/api/v1/orders', token, {
+      channel: 'store',
+      currency: 'EUR',
+      contactId: person.body.id,
+      lines: [{ productId: product.body.id, quantity: 1, unitPriceMinor: 29_900, serialNumbers: [`SN-${runId}`] }],
+    });
+    expect(order.status).toBe(201);
+    // Support makes the asset from sales' order.placed event.
+    let assetId = '';
+    for (let i = 0; i < 150 && !assetId; i++) {
+      const assets = await api<{ items: { id: string }[] }>('GET', `/api/v1/assets?contactId=${person.body.id}`, token);
+      assetId = assets.body?.items?.[0]?.id ?? '';
+      if (!assetId) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(assetId).not.toBe('');
+    const earlier = await api<{ number: number }>('POST', '/api/v1/tickets', token, {
+      subject: `Paper jam ${runId}`,
+      assetId,
+    });
+    const now = await api<{ id: string }>('POST', '/api/v1/tickets', token, {
+      subject: `Toner smudge ${runId}`,
+      assetId,
+    });
+    expect([earlier.status, now.status]).toEqual([201, 201]);
+    await page.goto(`${suite.baseUrl}/support/tickets/${now.body.id}`);
+    const assets = page.getByRole('table', { name: 'Assets of the customer' });
+    const row = assets.getByRole('row', { name: new RegExp(`LJ-4000-${runId} \\(this ticket\\)`) });
+    await row.getByText(`SN-${runId}`).waitFor();
+    await row.getByText(/^under warranty until /).waitFor();
+    const before = page.getByRole('table', { name: 'Earlier tickets of the customer' });
+    const earlierRow = before.getByRole('row', { name: new RegExp(`Paper jam ${runId}`) });
+    await earlierRow.getByRole('link', { name: `#${earlier.body.number} Paper jam ${runId}` }).waitFor();
+    await earlierRow.getByText(`LJ-4000-${runId} (SN-${runId})`).waitFor();
+    expect(await before.getByText(`Toner smudge ${runId}`).count()).toBe(0);
+    await accessible('support-ticket-assets');
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Support' }).click();
+    const csat = page.getByRole('region', { name: 'Customer satisfaction' });
+    await csat.getByText('No survey answered yet.').waitFor();
+  });
+
   it('build a segment and see its count', async () => {
     const token = await suite.token(['admin']);
     const tag = `seg${runId}`;
@@ -364,6 +589,74 @@ describe('the console in a real browser', () => {
     await accessible('marketing-segment-builder');
   });
 
+  it('schedules a campaign to a segment and shows its results, the skipped ones with their reason', async () => {
+    const token = await suite.token(['admin']);
+    const template = await api<{ id: string }>('POST', '/api/v1/templates', token, {
+      name: `Spring news ${runId}`,
+      channel: 'email',
+      subject: 'Hello {{ contact.firstName }}',
+      body: '<p>Spring is here.</p>',
+    });
+    const segment = await api<{ id: string }>('POST', '/api/v1/segments', token, {
+      name: `Tagged seg${runId}`,
+      kind: 'dynamic',
+      definition: { field: 'tags', op: 'hasTag', value: `seg${runId}` },
+    });
+    expect([template.status, segment.status]).toEqual([201, 201]);
+    await page.getByRole('navigation', { name: 'Marketing' }).getByRole('link', { name: 'Campaigns' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    await form.getByLabel('Name').fill(`Spring ${runId}`);
+    await form.getByLabel('Template').selectOption({ label: `Spring news ${runId}` });
+    await form.getByLabel('Audience segment').selectOption({ label: `Tagged seg${runId}` });
+    await accessible('marketing-campaign-editor');
+    await form.getByRole('button', { name: 'Schedule' }).click();
+    await form.getByText('Scheduled.').waitFor();
+    await page
+      .getByRole('table', { name: 'Campaigns' })
+      .getByRole('link', { name: `Spring ${runId}` })
+      .click();
+    // None of the three members gave marketing consent: each is skipped, and the reason is named.
+    const skipped = page.getByRole('table', { name: 'Skipped, by reason' });
+    await skipped
+      .getByRole('row', { name: /no consent/ })
+      .getByText('3', { exact: true })
+      .waitFor({ timeout: 60_000 });
+    const results = page.getByRole('table', { name: 'Campaign results' });
+    expect(await results.getByRole('row', { name: /^Sent/ }).getByRole('cell').textContent()).toBe('0');
+    await accessible('marketing-campaign-results');
+  });
+
+  it("shows a person's loyalty balance in their 360", async () => {
+    const token = await suite.token(['admin']);
+    const person = await api<{ id: string }>('POST', '/api/v1/contacts', token, {
+      firstName: 'Lou',
+      lastName: `Loyal${runId}`,
+    });
+    const program = await api<{ id: string }>('POST', '/api/v1/loyalty/programs', token, {
+      name: `Club ${runId}`,
+      currency: 'EUR',
+      pointsPerUnit: 1,
+    });
+    expect([person.status, program.status]).toEqual([201, 201]);
+    const adjusted = await api(
+      'POST',
+      `/api/v1/loyalty/programs/${program.body.id}/accounts/${person.body.id}/adjust`,
+      token,
+      {
+        points: 1250,
+        reason: 'Welcome gift',
+      },
+    );
+    expect(adjusted.status).toBe(200);
+    await page.goto(`${suite.baseUrl}/contacts/${person.body.id}`);
+    const loyalty = page.getByRole('table', { name: 'Loyalty balances' });
+    await loyalty
+      .getByRole('row', { name: new RegExp(`Club ${runId}`) })
+      .getByText('1,250')
+      .waitFor();
+    await accessible('customer-360-loyalty');
+  });
+
   it('upload a document and find it by a word inside', async () => {
     const token = await suite.token(['admin']);
     const person = await api<{ id: string }>('POST', '/api/v1/contacts', token, {
@@ -393,6 +686,44 @@ describe('the console in a real browser', () => {
     await accessible('documents');
   });
 
+  it('keeps the versions of a document, downloads an old one, previews it and puts it on legal hold', async () => {
+    await page
+      .getByRole('table', { name: 'Documents of the record' })
+      .getByRole('link', { name: `Versions of site-visit-${runId}` })
+      .click();
+    await page.getByRole('heading', { name: `site-visit-${runId}` }).waitFor();
+    await page.getByLabel('New version').setInputFiles({
+      name: `site-visit-${runId}-v2.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Second visit: the cable is replaced.\n'),
+    });
+    await page.getByText(`Version 2 (site-visit-${runId}-v2.txt) added.`).waitFor();
+    const versions = page.getByRole('table', { name: 'Versions' });
+    await versions.getByRole('rowheader', { name: '2 (current)' }).waitFor();
+    expect(await versions.locator('tbody tr').count()).toBe(2);
+    // The current version is previewed; the first one is still there to download.
+    await page.getByRole('region', { name: 'Preview' }).getByText('Second visit: the cable is replaced.').waitFor();
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download version 1' }).click();
+    const file = await saved;
+    expect(file.suggestedFilename()).toBe(`site-visit-${runId}.txt`);
+    const path = await file.path();
+    expect(readFileSync(path, 'utf8')).toContain(`The quokka${runId} ate the cable`);
+    await page.getByRole('button', { name: 'Preview version 1' }).click();
+    await page.getByRole('region', { name: 'Preview' }).getByText(`The quokka${runId} ate the cable`).waitFor();
+    await page.getByLabel('Why it is held').fill('Dispute with the landlord');
+    await page.getByRole('button', { name: 'Place on legal hold' }).click();
+    await page
+      .getByRole('region', { name: 'Legal hold' })
+      .getByText(/Dispute with the landlord/)
+      .waitFor();
+    await page.getByText('On legal hold', { exact: true }).first().waitFor();
+    await accessible('document-versions-hold');
+    await page.getByLabel('Why it is released').fill('Dispute settled');
+    await page.getByRole('button', { name: 'Release the hold' }).click();
+    await page.getByText('Not on hold: retention may delete it when its time comes.').waitFor();
+  });
+
   it('open a dashboard', async () => {
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Analytics' }).click();
     const rfm = page.getByRole('table', { name: 'RFM segments in numbers' });
@@ -401,6 +732,75 @@ describe('the console in a real browser', () => {
     await page.getByRole('table', { name: 'CLV by decile in numbers' }).waitFor();
     await page.getByText(/customers scored/).waitFor();
     await accessible('analytics-dashboard');
+  });
+
+  it('imports contacts from a CSV: columns mapped, a dry run, the progress, the error report, then the import', async () => {
+    const csv = [
+      'First name,Last name,Email,Shoe size',
+      `Ida,Import${runId},ida.${runId}@example.com,38`,
+      `Joe,Import${runId},joe.${runId}@example.com,44`,
+      `Bad,Import${runId},not-an-email,40`,
+    ].join('\n');
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Imports' }).click();
+    await page.getByLabel('CSV file').setInputFiles({
+      name: `people-${runId}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${csv}\n`),
+    });
+    const mapping = page.getByRole('table', { name: 'Column mapping' });
+    await mapping.getByRole('rowheader', { name: 'Email' }).waitFor();
+    expect(await page.getByLabel('Field for First name').inputValue()).toBe('firstName');
+    expect(await page.getByLabel('Field for Shoe size').inputValue()).toBe('');
+    await accessible('imports-mapping');
+    const result = page.getByRole('table', { name: 'Import result' });
+    const count = async (label: string) =>
+      (
+        await result
+          .getByRole('row', { name: new RegExp(`^${label}`) })
+          .getByRole('cell')
+          .textContent()
+      )?.trim();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByText(/^Dry run completed: 3 of 3 rows read\.$/).waitFor({ timeout: 60_000 });
+    expect([await count('Valid rows'), await count('Refused')]).toEqual(['2', '1']);
+    expect(
+      (await api<{ items: unknown[] }>('GET', `/api/v1/contacts?q=Import${runId}`, await suite.token(['admin']))).body
+        .items,
+    ).toHaveLength(0);
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download the error report' }).click();
+    const report = readFileSync(await (await saved).path(), 'utf8');
+    expect(report).toMatch(/^row,column,value,message/);
+    expect(report).toContain('not-an-email');
+    await accessible('imports-dry-run');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/^Import completed: 3 of 3 rows read\.$/).waitFor({ timeout: 60_000 });
+    expect(await count('Created')).toBe('2');
+    expect(await page.getByRole('progressbar', { name: 'Rows read' }).getAttribute('aria-valuenow')).toBe('100');
+  });
+
+  it('creates an API key shown once, revokes it, and shows a refused webhook address on its field', async () => {
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Admin' }).click();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill(`nightly export ${runId}`);
+    await form.getByLabel('Scopes').fill('contacts:read');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByLabel('The new key').textContent())?.trim() ?? '';
+    expect(key.length).toBeGreaterThan(20);
+    const row = page
+      .getByRole('table', { name: 'API keys' })
+      .getByRole('row', { name: new RegExp(`nightly export ${runId}`) });
+    await row.getByText('active').waitFor();
+    expect(await row.textContent()).not.toContain(key);
+    await accessible('admin-api-keys');
+    await row.getByRole('button', { name: `Revoke nightly export ${runId}` }).click();
+    await row.getByText('revoked').waitFor();
+    const hook = page.getByRole('form', { name: 'New webhook' });
+    await hook.getByLabel('Address (https)').fill('http://127.0.0.1:9/hook');
+    await hook.getByLabel('Events').fill('crm.sales.order.*');
+    await hook.getByRole('button', { name: 'Subscribe' }).click();
+    await hook.getByLabel('Address (https)').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await accessible('admin-webhook-refused');
   });
 
   it('shows a read-only user no edit controls, and the API refuses the write anyway', async () => {

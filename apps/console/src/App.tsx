@@ -14,14 +14,24 @@ import { SignIn } from './screens/SignIn';
 
 // The other services' screens are fetched when first opened, so the first load carries contacts only.
 const SalesBoard = lazy(() => import('./screens/sales/SalesBoard').then((m) => ({ default: m.SalesBoard })));
+const DealPage = lazy(() => import('./screens/sales/DealPage').then((m) => ({ default: m.DealPage })));
+const QuoteEditor = lazy(() => import('./screens/sales/QuoteEditor').then((m) => ({ default: m.QuoteEditor })));
+const OrdersList = lazy(() => import('./screens/sales/OrdersList').then((m) => ({ default: m.OrdersList })));
+const Forecast = lazy(() => import('./screens/sales/Forecast').then((m) => ({ default: m.Forecast })));
 const TicketQueue = lazy(() => import('./screens/support/TicketQueue').then((m) => ({ default: m.TicketQueue })));
 const TicketPage = lazy(() => import('./screens/support/TicketPage').then((m) => ({ default: m.TicketPage })));
 const SegmentBuilder = lazy(() =>
   import('./screens/marketing/SegmentBuilder').then((m) => ({ default: m.SegmentBuilder })),
 );
+const CampaignsPage = lazy(() =>
+  import('./screens/marketing/CampaignsPage').then((m) => ({ default: m.CampaignsPage })),
+);
 const DocumentsPage = lazy(() =>
   import('./screens/documents/DocumentsPage').then((m) => ({ default: m.DocumentsPage })),
 );
+const DocumentPage = lazy(() => import('./screens/documents/DocumentPage').then((m) => ({ default: m.DocumentPage })));
+const ImportsPage = lazy(() => import('./screens/imports/ImportsPage').then((m) => ({ default: m.ImportsPage })));
+const AdminPage = lazy(() => import('./screens/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 const Dashboard = lazy(() => import('./screens/analytics/Dashboard').then((m) => ({ default: m.Dashboard })));
 
 /** The areas of the console; a service's screens appear only when the gateway routes to it and it answers. */
@@ -33,6 +43,8 @@ const AREAS: { to: string; label: string; permission: string; service?: ServiceN
   { to: '/marketing', label: 'Marketing', permission: 'marketing:read', service: 'marketing' },
   { to: '/documents', label: 'Documents', permission: 'documents:read', service: 'documents' },
   { to: '/analytics', label: 'Analytics', permission: 'analytics:read', service: 'analytics' },
+  { to: '/imports', label: 'Imports', permission: 'contacts:write' },
+  { to: '/admin', label: 'Admin', permission: 'gateway:admin' },
   { to: '/search', label: 'Search', permission: '' },
 ];
 
@@ -95,20 +107,36 @@ function Shell() {
       </Box>
       <Box component="main" className="shell-main" p="md">
         <Suspense fallback={<Loader aria-label="Loading the screen" />}>
-          <Screen path={path} routed={routed} />
+          <Screen path={path} routed={routed} can={can} />
         </Suspense>
       </Box>
     </div>
   );
 }
 
-function Screen({ path, routed }: { path: string; routed: (s: ServiceName) => boolean }) {
+function Screen({
+  path,
+  routed,
+  can,
+}: {
+  path: string;
+  routed: (s: ServiceName) => boolean;
+  can: (permission: string) => boolean;
+}) {
   let m: Record<string, string> | null;
   if (path === '/sales' && routed('sales')) return <SalesBoard />;
+  if ((m = match('/sales/deals/:id', path)) && routed('sales')) return <DealPage id={m['id']} />;
+  if (path === '/sales/quotes/new' && routed('sales')) return <QuoteEditor />;
+  if ((m = match('/sales/quotes/:id', path)) && routed('sales')) return <QuoteEditor id={m['id']} />;
+  if (path === '/sales/orders' && routed('sales')) return <OrdersList />;
+  if (path === '/sales/forecast' && routed('sales')) return <Forecast />;
   if (path === '/support' && routed('support')) return <TicketQueue />;
   if ((m = match('/support/tickets/:id', path)) && routed('support')) return <TicketPage id={m['id']} />;
   if (path === '/marketing' && routed('marketing')) return <SegmentBuilder />;
+  if (path === '/marketing/campaigns' && routed('marketing')) return <CampaignsPage />;
+  if ((m = match('/marketing/campaigns/:id', path)) && routed('marketing')) return <CampaignsPage id={m['id']} />;
   if (path === '/documents' && routed('documents')) return <DocumentsPage />;
+  if ((m = match('/documents/:id', path)) && routed('documents')) return <DocumentPage id={m['id']} />;
   if (path === '/analytics' && routed('analytics')) return <Dashboard />;
   if (path === '/contacts') return <ContactsList />;
   if (path === '/contacts/new') return <ContactForm />;
@@ -119,6 +147,8 @@ function Screen({ path, routed }: { path: string; routed: (s: ServiceName) => bo
   if (path === '/accounts/new') return <AccountForm />;
   if ((m = match('/accounts/:id/edit', path))) return <AccountForm id={m['id']} />;
   if (path === '/search') return <SearchPage />;
+  if (path === '/imports' && can('contacts:write')) return <ImportsPage />;
+  if (path === '/admin' && (can('gateway:admin') || can('webhooks:admin'))) return <AdminPage />;
   return (
     <Text role="status">
       Nothing here. <Link to="/contacts">Go to contacts</Link>

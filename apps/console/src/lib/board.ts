@@ -33,3 +33,20 @@ export function moveCard<C extends BoardCard, Col extends BoardColumn<C>>(
     return had ? { ...c, count: c.count - 1, deals: without } : c;
   });
 }
+
+/**
+ * The board as the person expects it: the server's columns with the moves still in flight applied
+ * over them, so an answer that was on its way before a move cannot put the card back.
+ */
+export function withPendingMoves<C extends BoardCard, Col extends BoardColumn<C>>(
+  columns: Col[],
+  pending: Readonly<Record<string, string>>,
+): Col[] {
+  return Object.entries(pending).reduce((cols, [dealId, stageId]) => moveCard(cols, dealId, stageId), columns);
+}
+
+/** The stage a card's "Move to" shows: the person's choice while it is still a move, else the first other stage. */
+export function moveChoice(chosen: string | undefined, current: string, stages: { id: string }[]): string {
+  const others = stages.filter((s) => s.id !== current);
+  return others.some((s) => s.id === chosen) ? (chosen as string) : (others[0]?.id ?? '');
+}

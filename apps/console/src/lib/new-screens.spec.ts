@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clockWords } from '../screens/support/support-types';
-import { moveCard } from './board';
+import { moveCard, moveChoice, withPendingMoves } from './board';
 import { toDefinition } from './segment-definition';
 
 describe('the board moves a card at once', () => {
@@ -24,6 +24,18 @@ describe('the board moves a card at once', () => {
   });
   it('leaves the board alone for an unknown deal', () => {
     expect(moveCard(columns, 'zz', 'b')).toBe(columns);
+  });
+  it('keeps a move in flight on a board answered before it', () => {
+    const stale = withPendingMoves(columns, { d1: 'b' });
+    expect(stale.map((c) => c.deals.map((d) => d.id))).toEqual([['d2'], ['d1']]);
+    expect(withPendingMoves(columns, {})).toBe(columns);
+  });
+  it('keeps the chosen "Move to" stage until it is where the card is', () => {
+    const stages = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    expect(moveChoice('c', 'a', stages)).toBe('c');
+    expect(moveChoice('c', 'c', stages)).toBe('a');
+    expect(moveChoice(undefined, 'a', stages)).toBe('b');
+    expect(moveChoice('gone', 'a', stages)).toBe('b');
   });
 });
 

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, unwrap, type Person, type Schemas } from '../api/client';
+import type { MarketingCustomerReply } from '@crm/contracts';
+import { api, unwrap, unwrapUndeclared, type Person, type Schemas } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { consentMatrix, CONSENT_CHANNELS, CONSENT_PURPOSES, type ConsentDecision } from '../lib/consent-matrix';
 import { ApiError } from '../lib/problem';
@@ -42,6 +43,8 @@ export function Customer360({ id }: { id: string }) {
   const { customer, parts, missing } = c360.data;
   const person = customer.person as unknown as Person;
   const facts = parts['analytics'] as Schemas['CustomerFactsDto'] | null | undefined;
+  // The document types parts as free-form; marketing's part is its RPC reply, typed by the shared contract.
+  const marketing = parts['marketing'] as MarketingCustomerReply | null | undefined;
   const erased = person.status === 'erased';
   return (
     <Stack>
@@ -98,11 +101,54 @@ export function Customer360({ id }: { id: string }) {
             )}
           </Card>
         )}
+        {marketing && <Loyalty balances={marketing.loyalty} />}
       </div>
       <Consent id={id} current={customer.consent as unknown as ConsentDecision[]} />
       {can('contacts:admin') && !erased && <Duplicates id={id} />}
       <Timeline id={id} />
     </Stack>
+  );
+}
+
+/** The person's points in each loyalty program, with the program's name and their tier. */
+function Loyalty({ balances }: { balances: MarketingCustomerReply['loyalty'] }) {
+  const programs = useQuery({
+    queryKey: ['loyalty-programs'],
+    enabled: balances.length > 0,
+    staleTime: 300_000,
+    // Marketing declares no answer bodies yet (see unwrapUndeclared): its program view, written down here.
+    queryFn: ({ signal }) =>
+      unwrapUndeclared<{ items: { id: string; name: string }[] }>(api.GET('/api/v1/loyalty/programs', { signal })),
+  });
+  const nameOf = (id: string) => programs.data?.items.find((p) => p.id === id)?.name ?? 'Loyalty program';
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4">
+        Loyalty
+      </Title>
+      {!balances.length ? (
+        <Text size="sm">Not in a loyalty program yet.</Text>
+      ) : (
+        <Table aria-label="Loyalty balances">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Program</Table.Th>
+              <Table.Th scope="col">Points</Table.Th>
+              <Table.Th scope="col">Tier</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {balances.map((b) => (
+              <Table.Tr key={b.programId}>
+                <Table.Th scope="row">{nameOf(b.programId)}</Table.Th>
+                <Table.Td>{b.balance.toLocaleString()}</Table.Td>
+                <Table.Td>{b.tier ?? 'none'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
   );
 }
 

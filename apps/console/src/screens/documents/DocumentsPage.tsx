@@ -1,43 +1,13 @@
-import {
-  Anchor,
-  Button,
-  Group,
-  Loader,
-  NativeSelect,
-  Progress,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { api, download, rawRequest, unwrap } from '../../api/client';
+import { api, download, rawRequest, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { DocumentTable, KINDS, type RecordKind } from './DocumentTable';
 import { navigate, useLocation } from '../../lib/router';
 import { useSession } from '../../session';
 
-const KINDS = ['contact', 'account', 'deal', 'quote', 'order', 'ticket', 'campaign'];
-
-interface DocumentRow {
-  id: string;
-  title: string;
-  type: string;
-  createdAt: string;
-  currentVersion?: {
-    fileName: string | null;
-    mediaType: string | null;
-    sizeBytes?: number;
-    textStatus?: string;
-  } | null;
-}
-interface Hit {
-  id: string;
-  title: string;
-  snippet: string;
-  fileName: string | null;
-}
+const asKind = (v: string | null): RecordKind => KINDS.find((k) => k === v) ?? 'contact';
 
 /** « and » around the matched words, as the API marks them, shown as <mark>. */
 function Snippet({ text }: { text: string }) {
@@ -51,37 +21,33 @@ export function DocumentsPage() {
   const client = useQueryClient();
   const { search } = useLocation();
   const params = new URLSearchParams(search);
-  const recordKind = params.get('recordKind') ?? 'contact';
+  const recordKind = asKind(params.get('recordKind'));
   const recordId = params.get('recordId') ?? '';
   const [idInput, setIdInput] = useState(recordId);
   const [progress, setProgress] = useState<string>('');
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
-  const docs = useQuery({
-    queryKey: ['documents', recordKind, recordId],
-    enabled: !!recordId,
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.GET('/api/v1/documents', { params: { query: { recordKind, recordId, limit: 50 } as never }, signal }),
-      ) as Promise<unknown> as Promise<{ items: DocumentRow[] }>,
-  });
   const upload = useMutation({
     mutationFn: async (file: File) => {
       setProgress(`Uploading ${file.name}…`);
-      const doc = await rawRequest<{ id: string }>('/api/v1/documents', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          title: file.name.replace(/\.[^.]+$/, '') || file.name,
-          type: 'other',
-          links: [{ kind: recordKind, id: recordId }],
+      const doc = await unwrap(
+        api.POST('/api/v1/documents', {
+          body: {
+            title: file.name.replace(/\.[^.]+$/, '') || file.name,
+            type: 'other',
+            links: [{ kind: recordKind, id: recordId }],
+          },
         }),
-      });
-      await rawRequest(`/api/v1/documents/${doc.id}/versions?fileName=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        headers: { 'content-type': file.type || 'application/octet-stream' },
-        body: file,
-      });
+      );
+      // The file goes as the raw body, which openapi-fetch cannot send; its answer is still the declared one.
+      await rawRequest<Schemas['VersionViewDto']>(
+        `/api/v1/documents/${doc.id}/versions?fileName=${encodeURIComponent(file.name)}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': file.type || 'application/octet-stream' },
+          body: file,
+        },
+      );
       return file.name;
     },
     onSuccess: (name) => {
@@ -92,15 +58,13 @@ export function DocumentsPage() {
   });
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
-  const hits = useQuery<{ items: Hit[] }>({
+  const hits = useQuery({
     queryKey: ['documents-search', asked],
     enabled: !!asked,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/documents/search', { params: { query: { q: asked, limit: 20 } }, signal })),
     // Text is extracted after the upload: until something is found, ask again now and then.
     refetchInterval: (query) => (query.state.data?.items.length ? false : 2000),
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.GET('/api/v1/documents/search', { params: { query: { q: asked, limit: 20 } as never }, signal }),
-      ) as Promise<unknown> as Promise<{ items: Hit[] }>,
   });
   const files = (list: FileList | null) => {
     for (const f of Array.from(list ?? [])) upload.mutate(f);
@@ -166,7 +130,10 @@ export function DocumentsPage() {
             label="Record kind"
             value={recordKind}
             onChange={(e) =>
-              navigate(`/documents?recordKind=${e.currentTarget.value}&recordId=${encodeURIComponent(recordId)}`, true)
+              navigate(
+                `/documents?recordKind=${asKind(e.currentTarget.value)}&recordId=${encodeURIComponent(recordId)}`,
+                true,
+              )
             }
             data={KINDS}
           />
@@ -211,36 +178,7 @@ export function DocumentsPage() {
         </div>
       )}
       {upload.error && <ErrorNotice error={upload.error} title="Not uploaded" />}
-      {docs.error && <ErrorNotice error={docs.error} onRetry={() => void docs.refetch()} />}
-      {docs.isLoading && <Loader aria-label="Loading documents" />}
-      {docs.data && (
-        <Table striped aria-label="Documents of the record">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Title</Table.Th>
-              <Table.Th scope="col">Type</Table.Th>
-              <Table.Th scope="col">Added</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {docs.data.items.map((d) => (
-              <Table.Tr key={d.id}>
-                <Table.Td>
-                  <Anchor
-                    component="button"
-                    type="button"
-                    onClick={() => void download(`/api/v1/documents/${d.id}/content`, d.title)}
-                  >
-                    {d.title}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{d.type}</Table.Td>
-                <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      {recordId && <DocumentTable recordKind={recordKind} recordId={recordId} />}
     </Stack>
   );
 }

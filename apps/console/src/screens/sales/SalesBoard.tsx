@@ -1,14 +1,14 @@
 import { Alert, Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { money, moveCard } from '../../lib/board';
+import { money, moveChoice, withPendingMoves } from '../../lib/board';
 import { ApiError, describeError } from '../../lib/problem';
-import { navigate, useLocation } from '../../lib/router';
+import { Link, navigate, useLocation } from '../../lib/router';
 import { useSession } from '../../session';
+import { SalesNav } from './SalesNav';
 
-type Board = Schemas['BoardDto'];
 type Card = Schemas['BoardCardDto'];
 
 /** Deals by stage for one pipeline; drag a card to a column, or use its "Move to" control. */
@@ -19,8 +19,7 @@ export function SalesBoard() {
   const chosen = new URLSearchParams(search).get('pipeline') ?? '';
   const pipelines = useQuery({
     queryKey: ['pipelines'],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/pipelines', { params: { query: { limit: 100 } as never }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/pipelines', { params: { query: { limit: 100 } }, signal })),
   });
   const pipelineId = chosen || pipelines.data?.items[0]?.id || '';
   const board = useQuery({
@@ -33,48 +32,67 @@ export function SalesBoard() {
     null,
   );
   const [moved, setMoved] = useState('');
+  // Moves in flight, applied over whatever the server last said, and each card's "Move to" choice:
+  // both outlive a refresh that lands late (a card re-mounted in another column keeps its choice).
+  const [pending, setPending] = useState<Record<string, string>>({});
+  const [choices, setChoices] = useState<Record<string, string>>({});
+  const settle = (dealId: string, stageId: string) =>
+    setPending((p) => {
+      if (p[dealId] !== stageId) return p;
+      const rest = { ...p };
+      delete rest[dealId];
+      return rest;
+    });
+  // The version each move answered: a card moved again before the refresh must not send the old one.
+  const versions = useRef<Record<string, number>>({});
   const move = useMutation({
     mutationFn: (v: { card: Card; stageId: string }) =>
       unwrap(
         api.POST('/api/v1/deals/{id}/stage', {
-          params: { path: { id: v.card.id }, header: { 'if-match': `"${v.card.version}"` } as never },
+          params: {
+            path: { id: v.card.id },
+            header: { 'If-Match': `"${Math.max(v.card.version, versions.current[v.card.id] ?? 0)}"` },
+          },
           body: { stageId: v.stageId },
         }),
       ),
-    onMutate: (v) => {
+    onMutate: async (v) => {
       setRefusal(null);
       setMoved('');
-      const before = client.getQueryData<Board>(['board', pipelineId]);
-      if (before)
-        client.setQueryData<Board>(['board', pipelineId], {
-          ...before,
-          columns: moveCard(before.columns, v.card.id, v.stageId),
-        });
-      return { before };
+      setPending((p) => ({ ...p, [v.card.id]: v.stageId }));
+      // A refresh asked before this move answers with the card where it was: drop it.
+      await client.cancelQueries({ queryKey: ['board', pipelineId] });
     },
-    onError: (error, v, ctx) => {
-      if (ctx?.before) client.setQueryData(['board', pipelineId], ctx.before);
+    onError: (error, v) => {
+      settle(v.card.id, v.stageId);
       const stage = board.data?.columns.find((c) => c.stage.id === v.stageId)?.stage.name ?? 'that stage';
       const details =
         error instanceof ApiError ? (error.problem.errors ?? []).map((e) => `${e.field}: ${e.message}`) : [];
       setRefusal({ deal: v.card.name, stage, message: describeError(error), details });
     },
-    onSuccess: (_d, v) => {
+    onSuccess: (deal, v) => {
+      versions.current[v.card.id] = deal.version;
       const stage = board.data?.columns.find((c) => c.stage.id === v.stageId)?.stage.name ?? '';
       setMoved(`${v.card.name} moved to ${stage}.`);
     },
-    onSettled: () => void client.invalidateQueries({ queryKey: ['board', pipelineId] }),
+    onSettled: async (_d, _e, v) => {
+      // The card stays where it was moved until the refresh after the move has landed.
+      await client.invalidateQueries({ queryKey: ['board', pipelineId] });
+      settle(v.card.id, v.stageId);
+    },
   });
+  const columns = board.data ? withPendingMoves(board.data.columns, pending) : [];
   const writable = can('sales:write');
-  const cardOf = (id: string) => board.data?.columns.flatMap((c) => c.deals).find((d) => d.id === id);
+  const cardOf = (id: string) => columns.flatMap((c) => c.deals).find((d) => d.id === id);
   const drop = (e: DragEvent<HTMLElement>, stageId: string) => {
     e.preventDefault();
     const card = cardOf(e.dataTransfer.getData('application/x-crm-deal'));
-    const from = board.data?.columns.find((c) => c.deals.some((d) => d.id === card?.id));
+    const from = columns.find((c) => c.deals.some((d) => d.id === card?.id));
     if (card && from?.stage.id !== stageId) move.mutate({ card, stageId });
   };
   return (
     <Stack>
+      <SalesNav />
       <Group justify="space-between">
         <Title order={2}>Pipeline board</Title>
         <NativeSelect
@@ -103,7 +121,7 @@ export function SalesBoard() {
       {!pipelines.isPending && !pipelineId && <Text role="status">No pipelines yet.</Text>}
       {board.data && (
         <div className="board" role="list" aria-label={`Stages of ${board.data.name}`}>
-          {board.data.columns.map((col) => (
+          {columns.map((col) => (
             <section
               key={col.stage.id}
               className="board-column"
@@ -141,15 +159,23 @@ export function SalesBoard() {
                     }}
                   >
                     <Text fw={600} size="sm">
-                      {d.name}
+                      <Link to={`/sales/deals/${d.id}`} draggable={false}>
+                        {d.name}
+                      </Link>
                     </Text>
                     <Text size="xs">{money(d.amountMinor, d.currency)}</Text>
                     {d.contactName && <Text size="xs">{d.contactName}</Text>}
                     {writable && (
                       <MoveTo
                         card={d}
+                        stages={columns.map((c) => c.stage)}
                         current={col.stage.id}
-                        stages={board.data.columns.map((c) => c.stage)}
+                        chosen={moveChoice(
+                          choices[d.id],
+                          col.stage.id,
+                          columns.map((c) => c.stage),
+                        )}
+                        onChoose={(stageId) => setChoices((c) => ({ ...c, [d.id]: stageId }))}
                         onMove={(stageId) => move.mutate({ card: d, stageId })}
                       />
                     )}
@@ -166,28 +192,31 @@ export function SalesBoard() {
 
 function MoveTo({
   card,
-  current,
   stages,
+  current,
+  chosen,
+  onChoose,
   onMove,
 }: {
   card: Card;
-  current: string;
   stages: { id: string; name: string }[];
+  current: string;
+  chosen: string;
+  onChoose: (stageId: string) => void;
   onMove: (stageId: string) => void;
 }) {
   const others = stages.filter((s) => s.id !== current);
-  const [to, setTo] = useState(others[0]?.id ?? '');
   return (
     <Group gap={4} mt={4} wrap="nowrap" align="flex-end">
       <NativeSelect
         size="xs"
         label={`Move ${card.name} to`}
         classNames={{ label: 'visually-hidden' }}
-        value={to}
-        onChange={(e) => setTo(e.currentTarget.value)}
+        value={chosen}
+        onChange={(e) => onChoose(e.currentTarget.value)}
         data={others.map((s) => ({ value: s.id, label: s.name }))}
       />
-      <Button size="xs" variant="light" onClick={() => to && onMove(to)} aria-label={`Move ${card.name}`}>
+      <Button size="xs" variant="light" onClick={() => chosen && onMove(chosen)} aria-label={`Move ${card.name}`}>
         Move
       </Button>
     </Group>

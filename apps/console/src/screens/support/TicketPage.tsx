@@ -1,10 +1,11 @@
 import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, unwrap } from '../../api/client';
+import { api, unwrap, unwrapUndeclared } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { useSession } from '../../session';
+import { CustomerAssets } from './CustomerAssets';
 import { clockWords, type Page, type SlaClock, type Ticket, type TicketMessage } from './support-types';
 
 /** SLA clocks counted down each second from what the server said. */
@@ -26,16 +27,14 @@ export function TicketPage({ id }: { id: string }) {
   const ticket = useQuery({
     queryKey: ['ticket', id],
     queryFn: ({ signal }) =>
-      unwrap(
-        api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal }),
-      ) as Promise<unknown> as Promise<Ticket>,
+      unwrapUndeclared<Ticket>(api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal })),
   });
   const messages = useQuery({
     queryKey: ['ticket', id, 'messages'],
     queryFn: ({ signal }) =>
-      unwrap(
-        api.GET('/api/v1/tickets/{id}/messages', { params: { path: { id }, query: { limit: 100 } as never }, signal }),
-      ) as Promise<unknown> as Promise<Page<TicketMessage>>,
+      unwrapUndeclared<Page<TicketMessage>>(
+        api.GET('/api/v1/tickets/{id}/messages', { params: { path: { id }, query: { limit: 100 } }, signal }),
+      ),
   });
   const clocks = useCountdown(ticket.data?.sla, ticket.dataUpdatedAt);
   const [kind, setKind] = useState<'public' | 'internal'>('public');
@@ -45,7 +44,7 @@ export function TicketPage({ id }: { id: string }) {
       unwrap(
         api.POST('/api/v1/tickets/{id}/messages', {
           params: { path: { id } },
-          body: { body, internal: kind === 'internal' } as never,
+          body: { body, internal: kind === 'internal', authorType: 'agent' },
         }),
       ),
     onSuccess: () => {
@@ -88,6 +87,7 @@ export function TicketPage({ id }: { id: string }) {
         </section>
       )}
       <Text>{t.description}</Text>
+      <CustomerAssets ticket={t} />
       <Title order={3} size="h4">
         Conversation
       </Title>

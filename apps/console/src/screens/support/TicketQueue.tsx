@@ -1,9 +1,10 @@
 import { Anchor, Badge, Group, Loader, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, unwrapUndeclared } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Link, navigate, useLocation } from '../../lib/router';
-import { clockWords, type Page, type Ticket } from './support-types';
+import { CsatResults } from './CsatResults';
+import { asView, clockWords, type Page, type Team, type Ticket } from './support-types';
 
 const VIEWS = [
   { value: 'mine', label: 'Mine' },
@@ -15,27 +16,27 @@ const VIEWS = [
 export function TicketQueue() {
   const { search } = useLocation();
   const params = new URLSearchParams(search);
-  const view = params.get('view') ?? 'unassigned';
+  const view = asView(params.get('view'));
   const teamId = params.get('team') ?? '';
   const go = (v: string, t = teamId) =>
     navigate(`/support?view=${v}${t ? `&team=${encodeURIComponent(t)}` : ''}`, true);
   const teams = useQuery({
     queryKey: ['teams'],
-    enabled: view === 'team',
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/teams', { signal })) as Promise<unknown>,
+    queryFn: ({ signal }) =>
+      unwrapUndeclared<Page<Team>>(api.GET('/api/v1/teams', { params: { query: { limit: 100 } }, signal })),
   });
-  const teamItems = ((teams.data as Page<{ id: string; name: string }> | undefined)?.items ??
-    (Array.isArray(teams.data) ? teams.data : [])) as { id: string; name: string }[];
+  const teamItems = teams.data?.items ?? [];
+
   const tickets = useQuery({
     queryKey: ['tickets', view, teamId],
     enabled: view !== 'team' || !!teamId,
     queryFn: ({ signal }) =>
-      unwrap(
+      unwrapUndeclared<Page<Ticket>>(
         api.GET('/api/v1/tickets', {
-          params: { query: { view, limit: 50, ...(teamId && view === 'team' ? { teamId } : {}) } as never },
+          params: { query: { view, limit: 50, ...(teamId && view === 'team' ? { teamId } : {}) } },
           signal,
         }),
-      ) as Promise<unknown> as Promise<Page<Ticket>>,
+      ),
   });
   const rows = tickets.data?.items ?? [];
   return (
@@ -93,6 +94,7 @@ export function TicketQueue() {
       {tickets.isLoading && <Loader aria-label="Loading tickets" />}
       {view === 'team' && !teamId && <Text role="status">Choose a team to see its queue.</Text>}
       {tickets.isSuccess && !rows.length && <Text role="status">No tickets in this queue.</Text>}
+      <CsatResults teams={teamItems} />
     </Stack>
   );
 }

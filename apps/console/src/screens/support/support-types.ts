@@ -1,4 +1,16 @@
-/** The support service documents no response bodies: these are its views (apps/support/src/tickets/ticket-view.ts). */
+/**
+ * Support's routes declare no answer bodies in the merged document yet, so these are its views
+ * (apps/support/src/tickets/ticket-view.ts) written down here; `unwrapUndeclared` stops compiling
+ * for a route as soon as it declares one, and the generated type must replace these. Request bodies
+ * and query parameters are the generated ones already.
+ */
+export type QueueView = 'mine' | 'team' | 'unassigned' | 'breaching-soon';
+export const asView = (v: string | null): QueueView =>
+  v === 'mine' || v === 'team' || v === 'breaching-soon' ? v : 'unassigned';
+export interface Team {
+  id: string;
+  name: string;
+}
 export interface SlaClock {
   target: string;
   state: string;
@@ -17,6 +29,7 @@ export interface Ticket {
   channel: string;
   teamId: string | null;
   assigneeId: string | null;
+  assetId: string | null;
   createdAt: string;
   sla?: SlaClock[];
 }
@@ -42,4 +55,36 @@ export function clockWords(c: SlaClock): string {
   const m = Math.floor((s % 3600) / 60);
   const span = h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
   return c.remainingSeconds < 0 ? `overdue by ${span}` : `${span} left`;
+}
+
+/** apps/support/src/assets/asset-view.ts: one unit sold, from sales' orders. */
+export interface Asset {
+  id: string;
+  status: 'active' | 'retired';
+  contactId: string | null;
+  orderId: string;
+  productId: string | null;
+  sku: string | null;
+  model: string;
+  serialNumber: string | null;
+  boughtAt: string;
+  channel: string;
+  warrantyEndsAt: string | null;
+  retiredReason: 'cancelled' | 'refunded' | null;
+  unitNo: number;
+  underWarranty: boolean;
+}
+
+/** apps/support/src/csat/csat.controller.ts `results`: answers and average score per agent or team. */
+export interface CsatResults {
+  by: 'agent' | 'team';
+  items: { id: string | null; answers: number; average: number }[];
+}
+
+/** "under warranty until 3 Mar 2028" / "warranty ended 1 Feb 2025" / "no warranty". */
+export function warrantyWords(a: Pick<Asset, 'warrantyEndsAt' | 'underWarranty' | 'status'>): string {
+  if (a.status === 'retired') return 'retired';
+  if (!a.warrantyEndsAt) return 'no warranty';
+  const day = new Date(a.warrantyEndsAt).toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return a.underWarranty ? `under warranty until ${day}` : `warranty ended ${day}`;
 }

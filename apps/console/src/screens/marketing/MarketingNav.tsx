@@ -1,0 +1,18 @@
+import { Group } from '@mantine/core';
+import { Link, useLocation } from '../../lib/router';
+
+/** The marketing screens, one link each. */
+export function MarketingNav() {
+  const { path } = useLocation();
+  const current = (to: string) => (path === to ? 'page' : undefined);
+  return (
+    <Group component="nav" aria-label="Marketing" gap="md">
+      <Link to="/marketing" className="sub-nav-link" aria-current={current('/marketing')}>
+        Segment builder
+      </Link>
+      <Link to="/marketing/campaigns" className="sub-nav-link" aria-current={current('/marketing/campaigns')}>
+        Campaigns
+      </Link>
+    </Group>
+  );
+}
