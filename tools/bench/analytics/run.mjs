@@ -12,11 +12,17 @@
 // Targets (issue 11): ingest >= 10,000 events/s; RFM + CLV < 10 s; each report p99 < 200 ms.
 //   node tools/bench/analytics/run.mjs [--events 100000] [--customers 100000] [--orders-per-customer 10]
 //                                      [--requests 20] [--no-build] [--only ingest|scale]
+//                                      [--batch 2000] [--workers 2] (ANALYTICS_INGEST_BATCH_SIZE, _WORKERS)
+//                                      [--scored] (cut points and a model in place before the backlog, as after a
+//                                      first full run: every touched customer is re-scored; also timed until the
+//                                      re-scoring queue is empty)
+// The ingest prints where a batch's time went (the service's /metrics: inbox, handlers, commit, ack per batch
+// transaction, and each statement of the order handler) and the load average before and after.
 // Issue size: --events 1000000 --customers 1000000 --orders-per-customer 10
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
@@ -42,6 +48,9 @@ const opts = args({
   requests: 20,
   build: true,
   only: '',
+  batch: 0,
+  workers: 0,
+  scored: false,
 });
 const id = runId();
 const namespace = `b${id}`;
@@ -166,8 +175,9 @@ function copyFloor(url, rows) {
  * The built service, migrated, waited for up to 180 s (the harness's startApp gives 30 s, which a loaded
  * 2-core machine misses) and killed if it does not come up.
  */
-async function start(appEnv) {
+async function start(appEnv, beforeStart = async () => undefined) {
   migrate('analytics', appEnv);
+  await beforeStart();
   const port = await freePort();
   const child = spawn(process.execPath, [join(WORKSPACE, 'dist/apps/analytics/main.js')], {
     env: { ...process.env, ...appEnv, PORT: String(port), LOG_LEVEL: 'warn' },
@@ -194,22 +204,86 @@ async function start(appEnv) {
   }
 }
 
+/** As a first full run leaves them: RFM cut points and a BG/NBD + Gamma-Gamma fit (the paper's parameters). */
+async function seedScoring(url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`INSERT INTO rfm_cutpoints (id, calibration_end, recency, frequency, monetary)
+      VALUES (1, CURRENT_DATE, '{-400,-200,-100,-30}', '{1,2,3,5}', '{2000,4000,6000,9000}')`);
+    const model = {
+      model: 'bg-nbd',
+      calibrationEnd: new Date().toISOString().slice(0, 10),
+      unit: 'week',
+      params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+      logLikelihood: -9582.43,
+      customers: 2357,
+      repeatCustomers: 1000,
+      repeatTransactions: 3000,
+      distinctHistories: 1000,
+      spend: { model: 'gamma-gamma', params: { p: 6.25, q: 3.74, v: 15.44 }, customers: 946 },
+      fittedAt: new Date().toISOString(),
+    };
+    await c.query(`INSERT INTO clv_fits (calibration_end, unit, result) VALUES (CURRENT_DATE, 'week', $1)`, [model]);
+  } finally {
+    await c.end();
+  }
+}
+
 async function ingest() {
   const url = await createDatabase(names.ingest);
   const { rows, publishSeconds } = await publishBacklog(opts.events);
-  const app = await start({ ...env, DATABASE_URL: url, ANALYTICS_RESCORE_ON_ORDER: 'true' });
+  const app = await start(
+    {
+      ...env,
+      DATABASE_URL: url,
+      ANALYTICS_RESCORE_ON_ORDER: 'true',
+      ...(opts.batch ? { ANALYTICS_INGEST_BATCH_SIZE: String(opts.batch) } : {}),
+      ...(opts.workers ? { ANALYTICS_INGEST_WORKERS: String(opts.workers) } : {}),
+    },
+    opts.scored ? () => seedScoring(url) : undefined,
+  );
   running.push(app);
   const started = performance.now();
   for (;;) {
     const n = await count(url, 'SELECT count(*) AS n FROM orders');
     if (n >= opts.events) break;
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
   const seconds = (performance.now() - started) / 1000;
+  let scoredSeconds = null;
+  if (opts.scored) {
+    for (;;) {
+      const n = await count(url, 'SELECT count(*) AS n FROM rescore_queue');
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    scoredSeconds = (performance.now() - started) / 1000;
+  }
+  const scores = opts.scored ? await count(url, 'SELECT count(*) AS n FROM customer_scores') : null;
+  const profile = parseMetrics(await (await fetch(`${app.url}/metrics`)).text());
   await app.stop();
   running.splice(running.indexOf(app), 1);
   const floor = copyFloor(url, rows);
-  return { publishSeconds, seconds, rps: opts.events / seconds, floor };
+  return { publishSeconds, seconds, rps: opts.events / seconds, floor, profile, scoredSeconds, scores };
+}
+
+/** Sums and counts of the batch histograms (per phase, per statement) from a Prometheus text exposition. */
+function parseMetrics(text) {
+  const out = { phases: {}, statements: {}, batches: { committed: {}, failed: {} } };
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)_(sum|count)\{([^}]*)\} ([\d.e+-]+)$/.exec(line);
+    if (!m) continue;
+    const [, name, kind, labelText, value] = m;
+    const labels = Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (name === 'crm_event_batch_seconds' && labels.stream === 'sales')
+      (out.phases[labels.phase] ??= {})[kind] = Number(value);
+    else if (name === 'analytics_ingest_statement_seconds')
+      (out.statements[labels.statement] ??= {})[kind] = Number(value);
+    else if (name === 'crm_event_batch_events' && labels.stream === 'sales')
+      out.batches[labels.outcome][kind] = Number(value);
+  }
+  return out;
 }
 
 /** Customers and orders written straight into the read model, as the consumers would have left them. */
@@ -340,12 +414,37 @@ async function main() {
   if (opts.only !== 'ingest') await reportScale();
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
 async function reportIngest() {
+  const before = load();
   const i = await ingest();
   console.log(`ingest: backlog of ${opts.events} published in ${fmt(i.publishSeconds)} s`);
   console.log(
     `  analytics applied ${fmt(i.rps, 0)} events/s (${fmt(i.seconds)} s); plain COPY of the same rows ${fmt(i.floor.rps, 0)} rows/s (${fmt(i.floor.seconds, 2)} s): ${fmt((100 * i.rps) / i.floor.rps)} % of the floor; target >= 10,000 events/s`,
   );
+  if (i.scoredSeconds !== null)
+    console.log(
+      `  re-scoring live: every touched customer scored (${i.scores} scores) after ${fmt(i.scoredSeconds)} s: ${fmt(opts.events / i.scoredSeconds, 0)} events/s applied and scored`,
+    );
+  const { phases, statements, batches } = i.profile;
+  const c = batches.committed;
+  console.log(
+    `  ${c.count ?? 0} batch transactions committed (${fmt((c.sum ?? 0) / (c.count || 1), 0)} events each), ${batches.failed.count ?? 0} failed; per batch (ms):`,
+  );
+  for (const [phase, v] of Object.entries(phases))
+    console.log(
+      `    ${phase.padEnd(24)} ${fmt((1000 * v.sum) / (v.count || 1)).padStart(8)}  (total ${fmt(v.sum, 2)} s)`,
+    );
+  console.log(`  order handler statements (ms per call):`);
+  for (const [statement, v] of Object.entries(statements))
+    console.log(
+      `    ${statement.padEnd(24)} ${fmt((1000 * v.sum) / (v.count || 1)).padStart(8)}  (${v.count} calls, total ${fmt(v.sum, 2)} s)`,
+    );
+  console.log(`  load average (1, 5, 15 min): before ${before}; after ${load()}`);
 }
 
 async function reportScale() {

@@ -24,7 +24,7 @@ const CUSTOMER_TABLES = [
 /**
  * A merged-away contact stops counting; its target already counts. Its
  * orders, deals, touchpoints, tickets and the rest are re-pointed to the
- * target, whose purchase summary and scores are recomputed; the source's go.
+ * target, whose purchase summary is recomputed and scores queued; the source's go.
  */
 @Injectable()
 @OnEvent('crm.contacts.contact.merged')
@@ -55,6 +55,7 @@ export class ApplyContactMergeHandler implements EventHandler<MergeFields> {
     await manager.query(`DELETE FROM customer_orders WHERE customer_id = $1`, [sourceId]);
     await manager.query(`DELETE FROM customer_scores WHERE customer_id = $1`, [sourceId]);
     await recomputeCustomerOrders(manager, targetId);
-    await this.scoring.rescore(manager, targetId);
+    // The source too: a drain that read it before this merge may still write its scores; the next one drops them.
+    await this.scoring.queueRescore(manager, [targetId, sourceId]);
   }
 }

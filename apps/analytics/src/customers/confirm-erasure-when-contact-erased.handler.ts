@@ -40,4 +40,30 @@ export class ConfirmErasureWhenContactErasedHandler implements EventHandler<Eras
       data,
     });
   }
+
+  /** `handle` for each, with one count and one outbox insert. */
+  async handleBatch(events: CloudEvent<ErasedFields>[], manager: EntityManager): Promise<void> {
+    const asked = events.flatMap((e) =>
+      e.data?.erasureRequestId ? [{ event: e, requestId: e.data.erasureRequestId }] : [],
+    );
+    if (asked.length === 0) return;
+    const rows: { id: string; n: number }[] = await manager.query(
+      `SELECT c AS id, (SELECT count(*)::int FROM customer_facts WHERE contact_id = c) AS n
+         FROM unnest($1::uuid[]) AS t(c)`,
+      [asked.map((a) => a.event.subject)],
+    );
+    const records = new Map(rows.map((r) => [r.id, r.n]));
+    await this.events.publishAll(
+      manager,
+      asked.map(({ event, requestId }) => {
+        const data: ErasureCompletedPayload = {
+          contactId: event.subject,
+          requestId,
+          records: records.get(event.subject.toLowerCase()) ?? 0,
+          completedAt: new Date().toISOString(),
+        };
+        return { type: ANALYTICS_EVENTS.erasureCompleted, subject: event.subject, version: event.version, data };
+      }),
+    );
+  }
 }

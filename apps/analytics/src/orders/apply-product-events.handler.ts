@@ -17,4 +17,30 @@ export class ApplyProductEventsHandler implements EventHandler<SalesProductPaylo
       [p.id ?? event.subject, event.version ?? p.version, p.sku, p.category, p.model],
     );
   }
+
+  /** The newest version of each product in the batch, in one statement (the first of equal versions, as one by one). */
+  async handleBatch(events: CloudEvent<SalesProductPayload>[], manager: EntityManager): Promise<void> {
+    const newest = new Map<string, [string, number, string | null, string | null, string | null]>();
+    for (const event of events) {
+      const p = event.data;
+      const row: [string, number, string | null, string | null, string | null] = [
+        p.id ?? event.subject,
+        event.version ?? p.version,
+        p.sku ?? null,
+        p.category ?? null,
+        p.model ?? null,
+      ];
+      const seen = newest.get(row[0]);
+      if (!seen || row[1] > seen[1]) newest.set(row[0], row);
+    }
+    const rows = [...newest.values()];
+    await manager.query(
+      `INSERT INTO products AS p (product_id, version, sku, category, model)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT (product_id) DO UPDATE SET version = EXCLUDED.version, sku = EXCLUDED.sku,
+         category = EXCLUDED.category, model = EXCLUDED.model
+       WHERE p.version < EXCLUDED.version`,
+      Array.from({ length: 5 }, (_, i) => rows.map((r) => r[i])),
+    );
+  }
 }

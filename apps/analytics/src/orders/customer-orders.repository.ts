@@ -11,14 +11,22 @@ export async function lockCustomer(manager: EntityManager, customerId: string): 
   await lockCustomers(manager, [customerId]);
 }
 
-/** Several customers' locks in one statement, taken in id order (as the merge handler takes its two). */
+/**
+ * Several customers' locks, taken in id order: the row lock of each one's
+ * summary row (created empty for a customer not seen before; another
+ * transaction creating the same row waits for this one). Row locks live in
+ * the rows, not in Postgres's shared lock table, so a batch of thousands of
+ * customers cannot exhaust it (advisory locks, one entry each, could).
+ */
 export async function lockCustomers(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
   const ids = [...new Set(customerIds)].sort();
   if (ids.length === 0) return;
-  // The sorted subquery (OFFSET 0 keeps it apart) fixes the order the locks are taken in.
   await manager.query(
-    `SELECT count(pg_advisory_xact_lock(hashtextextended(c::text, 7105)))
-       FROM (SELECT c FROM unnest($1::text[]) WITH ORDINALITY AS t(c, i) ORDER BY i OFFSET 0) s`,
+    `INSERT INTO customer_orders (customer_id) SELECT c FROM unnest($1::uuid[]) AS t(c) ORDER BY c ON CONFLICT DO NOTHING`,
+    [ids],
+  );
+  await manager.query(
+    `SELECT count(*) FROM (SELECT 1 FROM customer_orders WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id FOR UPDATE) s`,
     [ids],
   );
 }

@@ -217,15 +217,52 @@ export class CustomerScoring {
   }
 
   /**
-   * Re-scores one customer after its orders changed (same transaction),
-   * against the last full run's cut points and model; nothing before the
-   * first full run. Publishes when the published key moved.
+   * Queues customers whose orders changed for re-scoring, in the transaction
+   * of the change (so a queued customer is never lost, nor one whose change
+   * rolled back queued); the queue worker re-scores them within
+   * ANALYTICS_RESCORE_EVERY_MS. Nothing before the first full run, nothing
+   * with ANALYTICS_RESCORE_ON_ORDER off.
    */
-  async rescore(manager: EntityManager, customerId: string): Promise<void> {
-    await this.rescoreMany(manager, [customerId]);
+  async queueRescore(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
+    if (this.settings.ANALYTICS_RESCORE_ON_ORDER !== 'true') return;
+    const ids = [...new Set(customerIds)];
+    if (ids.length === 0) return;
+    if (!(await this.cutpoints(manager))) return;
+    await manager.query(`INSERT INTO rescore_queue (customer_id) SELECT * FROM unnest($1::uuid[])`, [ids]);
   }
 
-  /** rescore for several customers: one read, one write, one outbox insert. */
+  /**
+   * Re-scores the customers of the oldest `limit` queue rows (each once) and
+   * removes exactly those rows, in one transaction, one replica at a time:
+   * a customer queued again meanwhile has a newer row and is scored again at
+   * the next drain, from its newer orders. Returns the rows taken, or -1
+   * when another replica is draining.
+   */
+  async drainRescoreQueue(limit = 5000): Promise<number> {
+    return inTransaction(this.dataSource, async (m) => {
+      const [{ mine }]: { mine: boolean }[] = await m.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended('analytics:rescore-queue', 7105)) AS mine`,
+      );
+      if (!mine) return -1;
+      const taken: { seq: string; customer_id: string }[] = await m.query(
+        `SELECT seq, customer_id FROM rescore_queue ORDER BY seq LIMIT $1`,
+        [limit],
+      );
+      if (taken.length === 0) return 0;
+      await this.rescoreMany(
+        m,
+        taken.map((r) => r.customer_id),
+      );
+      await m.query(`DELETE FROM rescore_queue WHERE seq = ANY($1::bigint[])`, [taken.map((r) => r.seq)]);
+      return taken.length;
+    });
+  }
+
+  /**
+   * Re-scores customers now (in `manager`'s transaction) against the last full run's cut points and model;
+   * nothing before the first full run. Publishes when the published key moved. One read, one write, one
+   * outbox insert.
+   */
   async rescoreMany(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
     if (this.settings.ANALYTICS_RESCORE_ON_ORDER !== 'true') return;
     const ids = [...new Set(customerIds)];

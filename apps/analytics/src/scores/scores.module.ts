@@ -5,6 +5,7 @@ import { CustomerClvService } from './customer-clv.service';
 import { CustomerScoring } from './customer-scoring.service';
 import { ScoreReportsService } from './score-reports.service';
 import { ScoresController } from './scores.controller';
+import { RescoreQueueWorker } from './rescore-queue.worker';
 
 @Module({
   controllers: [ScoresController],
@@ -14,6 +15,7 @@ import { ScoresController } from './scores.controller';
     CustomerClvService,
     CustomerScoring,
     ScoreReportsService,
+    RescoreQueueWorker,
   ],
   exports: [CustomerScoring, ClvModelService, ANALYTICS_SETTINGS],
 })

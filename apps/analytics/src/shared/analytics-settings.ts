@@ -51,6 +51,27 @@ export class AnalyticsSettings {
   @IsIn(['true', 'false'], { message: 'ANALYTICS_RESCORE_ON_ORDER must be true or false' })
   ANALYTICS_RESCORE_ON_ORDER = 'true';
 
+  /** How often the re-scoring queue is drained (customers whose orders changed since), in ms. */
+  @Type(() => Number)
+  @IsInt({ message: 'ANALYTICS_RESCORE_EVERY_MS must be a whole number from 50 to 600000' })
+  @Min(50, { message: 'ANALYTICS_RESCORE_EVERY_MS must be a whole number from 50 to 600000' })
+  @Max(600000, { message: 'ANALYTICS_RESCORE_EVERY_MS must be a whole number from 50 to 600000' })
+  ANALYTICS_RESCORE_EVERY_MS = 500;
+
+  /** Most events of one stream applied in one transaction (batch mode of every consumed stream). */
+  @Type(() => Number)
+  @IsInt({ message: 'ANALYTICS_INGEST_BATCH_SIZE must be a whole number from 1 to 10000' })
+  @Min(1, { message: 'ANALYTICS_INGEST_BATCH_SIZE must be a whole number from 1 to 10000' })
+  @Max(10000, { message: 'ANALYTICS_INGEST_BATCH_SIZE must be a whole number from 1 to 10000' })
+  ANALYTICS_INGEST_BATCH_SIZE = 2000;
+
+  /** Batches of one stream applied at once, split by customer (sales) or entity (the others). */
+  @Type(() => Number)
+  @IsInt({ message: 'ANALYTICS_INGEST_WORKERS must be a whole number from 1 to 16' })
+  @Min(1, { message: 'ANALYTICS_INGEST_WORKERS must be a whole number from 1 to 16' })
+  @Max(16, { message: 'ANALYTICS_INGEST_WORKERS must be a whole number from 1 to 16' })
+  ANALYTICS_INGEST_WORKERS = 2;
+
   /** Working hours (UTC) support's first response and resolution are measured in, e.g. "Mon-Fri 09:00-17:00". */
   @Validate(CalendarText)
   ANALYTICS_BUSINESS_HOURS = 'Mon-Fri 09:00-17:00';
