@@ -31,6 +31,7 @@ import { Imports1764100004000 } from './migrations/1764100004000-imports';
 import { ImportsSetBased1764100012000 } from './migrations/1764100012000-imports-set-based';
 import { SearchWordsPerStatement1764100012100 } from './migrations/1764100012100-search-words-per-statement';
 import { ContactExports1764100012200 } from './migrations/1764100012200-contact-exports';
+import { BulkKinds1764100012300 } from './migrations/1764100012300-bulk-kinds';
 
 export const entities = [
   ...messagingEntities,
@@ -57,6 +58,7 @@ export const migrations = [
   ImportsSetBased1764100012000,
   SearchWordsPerStatement1764100012100,
   ContactExports1764100012200,
+  BulkKinds1764100012300,
 ];
 
 @Module({

@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { checkExportColumns, ExportAudit, exportLines, type ExportFormat } from '@crm/bulk';
 import { uuidv7 } from '@crm/persistence';
 import { validationFailed } from '@crm/platform';
 import { CustomFieldsService } from '../custom-fields/custom-fields.service';
 import { parseCustomFieldFilters } from '../search/custom-field-filter';
-
-/** Rows read per keyset page while streaming. */
-const PAGE = 1000;
 
 /** Exportable columns and their SQL over `people p`. */
 const COLUMN_SQL: Record<string, string> = {
@@ -40,7 +38,7 @@ const COLUMN_SQL: Record<string, string> = {
 };
 export const EXPORT_COLUMNS = Object.keys(COLUMN_SQL);
 export const DEFAULT_EXPORT_COLUMNS = ['id', 'firstName', 'lastName', 'email', 'phone', 'lifecycleStage', 'country'];
-export type ExportFormat = 'csv' | 'jsonl';
+export type { ExportFormat };
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -60,39 +58,41 @@ export interface ExportRequest {
 export class ExportsService {
   private readonly logger = new Logger('Exports');
 
+  private readonly audit: ExportAudit;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customFields: CustomFieldsService,
-  ) {}
+  ) {
+    this.audit = new ExportAudit(dataSource, 'contact_exports');
+  }
 
   /** Checks the request and records the export; the rows come from `rows()`. */
   async start(r: ExportRequest): Promise<{ id: string; rows: () => AsyncGenerator<string> }> {
     const definitions = await this.customFields.definitions();
     const keys = new Set(definitions.map((d) => d.key));
-    const problems = r.columns
-      .filter((c) => !COLUMN_SQL[c] && !(c.startsWith('cf.') && keys.has(c.slice(3))))
-      .map((c) => ({
-        field: 'columns',
-        message: `"${c}" is not an exportable column (${EXPORT_COLUMNS.join(', ')}, cf.<key>)`,
-      }));
-    if (new Set(r.columns).size !== r.columns.length)
-      problems.push({ field: 'columns', message: 'names a column twice' });
+    const problems = checkExportColumns(
+      r.columns,
+      EXPORT_COLUMNS,
+      (c) => c.startsWith('cf.') && keys.has(c.slice(3)),
+      ', cf.<key>',
+    );
     if (problems.length) throw validationFailed(problems);
     const cf = parseCustomFieldFilters(r.cf ?? {}, definitions);
     const id = uuidv7();
-    await this.dataSource.query(
-      `INSERT INTO contact_exports (id, requested_by, format, columns, filters) VALUES ($1, $2, $3, $4, $5)`,
-      [id, r.by, r.format, r.columns, JSON.stringify({ ...r.filters, ...(r.cf ? { cf: r.cf } : {}) })],
-    );
+    await this.audit.start({
+      id,
+      kind: 'contacts',
+      by: r.by,
+      format: r.format,
+      columns: r.columns,
+      filters: { ...r.filters, ...(r.cf ? { cf: r.cf } : {}) },
+    });
     this.logger.log(`export ${id}: ${r.format}, ${r.columns.length} columns, by ${r.by}`);
     return { id, rows: () => this.stream(id, r, cf) };
   }
 
-  private async *stream(
-    id: string,
-    r: ExportRequest,
-    cf: { key: string; values: unknown[] }[],
-  ): AsyncGenerator<string> {
+  private stream(id: string, r: ExportRequest, cf: { key: string; values: unknown[] }[]): AsyncGenerator<string> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -113,63 +113,17 @@ export class ExportsService {
       .map((c) => (c.startsWith('cf.') ? `p.custom_fields -> ${p(c.slice(3))}` : COLUMN_SQL[c]))
       .join(', ');
     const after = params.length + 1;
-    const sql = `SELECT p.id AS _key, jsonb_build_array(${select}) AS v FROM people p
-                  WHERE ${where.join(' AND ')} AND p.id > $${after} ORDER BY p.id LIMIT ${PAGE}`;
-    let rows = 0;
-    let finished = false;
-    try {
-      if (r.format === 'csv') yield r.columns.map(csvCell).join(',') + '\r\n';
-      let last = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const page: { _key: string; v: unknown[] }[] = await this.dataSource.query(sql, [...params, last]);
-        if (!page.length) break;
-        let out = '';
-        for (const row of page) {
-          out +=
-            r.format === 'csv'
-              ? row.v.map(csvValue).join(',') + '\r\n'
-              : JSON.stringify(Object.fromEntries(r.columns.map((c, i) => [c, row.v[i] ?? null]))) + '\n';
-        }
-        rows += page.length;
-        last = page[page.length - 1]._key;
-        yield out;
-        if (page.length < PAGE) break;
-      }
-      finished = true;
-    } finally {
-      await this.dataSource
-        .query(`UPDATE contact_exports SET rows = $2, outcome = $3, finished_at = now() WHERE id = $1`, [
-          id,
-          rows,
-          finished ? 'completed' : 'aborted',
-        ])
-        .catch((error: Error) => this.logger.warn(`export ${id}: audit not completed: ${error.message}`));
-    }
+    const sql = `SELECT p.id AS key, jsonb_build_array(${select}) AS v FROM people p
+                  WHERE ${where.join(' AND ')} AND p.id > $${after} ORDER BY p.id LIMIT $${after + 1}`;
+    return exportLines({
+      format: r.format,
+      columns: r.columns,
+      page: (last, limit) =>
+        this.dataSource.query(sql, [...params, last ?? '00000000-0000-0000-0000-000000000000', limit]),
+      finished: (rows, completed) =>
+        this.audit
+          .finish(id, rows, completed)
+          .catch((error: Error) => this.logger.warn(`export ${id}: audit not completed: ${error.message}`)),
+    });
   }
-}
-
-/** A value as a CSV cell: lists joined by `|`, external ids as source:id, objects as JSON. */
-function csvValue(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v))
-    return csvCell(
-      v
-        .map((x) =>
-          x && typeof x === 'object' && 'source' in x
-            ? `${(x as { source: string }).source}:${(x as { id: string }).id}`
-            : String(x),
-        )
-        .join('|'),
-    );
-  if (typeof v === 'object') return csvCell(JSON.stringify(v));
-  return csvCell(String(v));
-}
-
-/**
- * Quoted when it holds a delimiter, quote or line break; a cell a spreadsheet would run as a formula
- * (= + - @ at the start, other than a phone number or a number) is prefixed with a quote.
- */
-function csvCell(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d[\d.]*$/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { isEmail, length, maxLength, validate, validateSync, type ValidationError } from 'class-validator';
+import { arrayLiteral, copyText } from '@crm/bulk';
 import { DomainError, unstorableText } from '@crm/platform';
 import { CONSENT_CHANNELS, CONSENT_PURPOSES } from '../consent/consent.entity';
 import { checkCustomFields, type Definition } from '../custom-fields/check-custom-fields';
@@ -329,49 +330,36 @@ function flatten(errors: ValidationError[], prefix = ''): { path: string; messag
   });
 }
 
-/** One value in COPY's text format: NULL as \N; backslash, tab, newline and CR escaped. */
-export function copyText(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '\\N';
-  if (!/[\\\t\n\r]/.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
-/** A text[] literal ({"a","b"}), before COPY's escaping. */
-export function arrayLiteral(items: string[]): string {
-  return `{${items.map((t) => `"${t.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/** The staging table's columns, in the order stagedLine writes them. */
+/** The staging table's columns after import_id and row_no, in the order stagedRow writes them. */
 export const STAGED_COLUMNS =
-  'import_id, row_no, ok, first_name, last_name, email, phone, country, region, city, locale, occupation, birth_date, ' +
+  'ok, first_name, last_name, email, phone, country, region, city, locale, occupation, birth_date, ' +
   'lifecycle_stage, owner_id, tags, external_id, source, custom_fields, consents, search_text';
 
-export function stagedLine(importId: string, rowNo: number, r: StagedRow | undefined): string {
-  if (!r) return `${importId}\t${rowNo}\tf${'\t\\N'.repeat(18)}\n`;
+/** The staged line of a refused row (counted as failed by its batch). */
+export const REFUSED_ROW = `f${'\t\\N'.repeat(18)}`;
+
+/** A row's staged line after import_id and row_no, in COPY's text format. */
+export function stagedRow(r: StagedRow): string {
   const json = (x: unknown) => (x === null ? '\\N' : copyText(JSON.stringify(x)));
-  return (
-    [
-      importId,
-      rowNo,
-      't',
-      copyText(r.firstName),
-      copyText(r.lastName),
-      copyText(r.email),
-      copyText(r.phone),
-      copyText(r.country),
-      copyText(r.region),
-      copyText(r.city),
-      copyText(r.locale),
-      copyText(r.occupation),
-      copyText(r.birthDate),
-      copyText(r.lifecycleStage),
-      copyText(r.ownerId),
-      r.tags === null ? '\\N' : copyText(arrayLiteral(r.tags)),
-      copyText(r.externalId),
-      json(r.source),
-      json(r.customFields),
-      json(r.consents),
-      copyText(r.searchText),
-    ].join('\t') + '\n'
-  );
+  return [
+    't',
+    copyText(r.firstName),
+    copyText(r.lastName),
+    copyText(r.email),
+    copyText(r.phone),
+    copyText(r.country),
+    copyText(r.region),
+    copyText(r.city),
+    copyText(r.locale),
+    copyText(r.occupation),
+    copyText(r.birthDate),
+    copyText(r.lifecycleStage),
+    copyText(r.ownerId),
+    r.tags === null ? '\\N' : copyText(arrayLiteral(r.tags)),
+    copyText(r.externalId),
+    json(r.source),
+    json(r.customFields),
+    json(r.consents),
+    copyText(r.searchText),
+  ].join('\t');
 }

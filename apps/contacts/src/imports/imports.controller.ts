@@ -10,18 +10,22 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import { CurrentPrincipal, RequirePermission, validationFailed, type Principal } from '@crm/platform';
+import {
+  acceptCsvBodies,
+  csvBody,
+  delimiterOf,
+  ImportIdParams,
+  ImportUploadWithMatchQueryDto,
+  importMaxBytes,
+  sendEvents,
+  sendText,
+} from '@crm/bulk';
+import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
 import { EXTERNAL_SOURCE } from '../external-ids/external-ids';
 import { ImportMappingAnswerDto, ImportStatusDto } from './dto/import-answers.dto';
 import { ImportsService } from './imports.service';
-
-/** Largest CSV an import takes (IMPORT_MAX_BYTES, default 1 GiB). */
-const MAX_BYTES = Number(process.env['IMPORT_MAX_BYTES'] ?? 1 << 30);
-const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'];
 
 export class ImportMappingDto {
   @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @Length(1, 100) name!: string;
@@ -54,28 +58,7 @@ export class ImportMappingDto {
   tagSeparator?: string;
 }
 
-export class ImportQueryDto {
-  @ApiProperty({ format: 'uuid', description: 'A mapping saved with POST /import-mappings' })
-  @IsUUID(undefined, { message: 'must be a UUID' })
-  mappingId!: string;
-  @ApiPropertyOptional({ description: 'Validate every row, write nothing' })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsIn([true, false], { message: 'must be true or false' })
-  dryRun?: boolean;
-  @ApiPropertyOptional({ enum: ['skip', 'update'], default: 'skip' })
-  @IsOptional()
-  @IsIn(['skip', 'update'])
-  onMatch?: 'skip' | 'update';
-  @ApiPropertyOptional({ enum: [',', ';', 'tab'], description: 'Detected from the header line when left out' })
-  @IsOptional()
-  @IsIn([',', ';', 'tab'])
-  delimiter?: string;
-}
-
-class ImportIdParams {
-  @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'must be a UUID' }) id!: string;
-}
+export class ImportQueryDto extends ImportUploadWithMatchQueryDto {}
 
 @ApiTags('imports')
 @Controller()
@@ -87,10 +70,7 @@ export class ImportsController implements OnModuleInit {
 
   /** A CSV body is not parsed by Fastify: the route reads it as a stream. */
   onModuleInit(): void {
-    const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
-    if (!fastify.hasContentTypeParser('text/csv')) {
-      fastify.addContentTypeParser(CSV_TYPES, { bodyLimit: MAX_BYTES }, (_req, payload, done) => done(null, payload));
-    }
+    acceptCsvBodies(this.adapter.httpAdapter.getInstance<FastifyInstance>());
   }
 
   @Post('import-mappings')
@@ -120,18 +100,14 @@ export class ImportsController implements OnModuleInit {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() by: Principal,
   ) {
-    const type = String(req.headers['content-type'] ?? '')
-      .split(';')[0]
-      .trim();
-    if (!CSV_TYPES.includes(type))
-      throw validationFailed([{ field: 'content-type', message: 'must be text/csv (the file as the body)' }]);
+    const body = csvBody(req);
     const mapping = await this.imports.mapping(query.mappingId);
-    const status = await this.imports.upload(req.body as Readable, {
+    const status = await this.imports.upload(body, {
       mapping,
       dryRun: query.dryRun ?? false,
       onMatch: query.onMatch ?? 'skip',
-      delimiter: query.delimiter === 'tab' ? '\t' : query.delimiter,
-      maxBytes: MAX_BYTES,
+      delimiter: delimiterOf(query.delimiter),
+      maxBytes: importMaxBytes(),
       by: by.subject,
     });
     void reply.header('location', `/imports/${status.id}`);
@@ -160,19 +136,8 @@ export class ImportsController implements OnModuleInit {
   @ApiOperation({ summary: 'The error report as CSV: row, column, value, message' })
   @ApiProduces('text/csv')
   @ApiOkResponse({ content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } })
-  async errors(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
-    const report = this.imports.errorReport(id);
-    const first = await report.next();
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    const { Readable: R } = await import('node:stream');
-    return reply.send(
-      R.from(
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* report;
-        })(),
-      ),
-    );
+  errors(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
+    return sendText(reply, 'text/csv; charset=utf-8', this.imports.errorReport(id));
   }
 
   @Get('imports/:id/events')
@@ -183,21 +148,7 @@ export class ImportsController implements OnModuleInit {
     description: '`event: progress` with the import status as data, until it ends',
     content: { 'text/event-stream': { schema: { type: 'string', format: 'binary' } } },
   })
-  async events(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
-    await this.imports.status(id);
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    let open = true;
-    reply.raw.on('close', () => (open = false));
-    while (open) {
-      const s = await this.imports.status(id);
-      reply.raw.write(`event: progress\ndata: ${JSON.stringify(s)}\n\n`);
-      if (['completed', 'cancelled', 'failed'].includes(s.status)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    reply.raw.end();
+  events(@Param() { id }: ImportIdParams, @Res() reply: FastifyReply) {
+    return sendEvents(reply, (open) => this.imports.progress(id, open));
   }
 }
