@@ -20,6 +20,9 @@ import { ProductsModule } from './products/products.module';
 import { PriceBooksModule } from './price-books/price-books.module';
 import { OrdersModule } from './orders/orders.module';
 import { QuotesModule } from './quotes/quotes.module';
+import { OrderImportsAndExports1797100000100 } from './migrations/1797100000100-order-imports-and-exports';
+import { OrderImportsModule } from './order-imports/order-imports.module';
+import { SalesExportsModule } from './exports/exports.module';
 
 // Further entities and migrations go at the end of these lists (migrations in apps/sales/src/migrations/,
 // pipelines and deals 17970xxxxxxxx-*, products, price books, quotes and orders 17971xxxxxxxx-*).
@@ -29,6 +32,7 @@ export const migrations = [
   PipelinesAndDeals1797000000000,
   DealBoardTotals1797000000001,
   ProductsQuotesOrders1797100000000,
+  OrderImportsAndExports1797100000100,
 ];
 
 @Module({
@@ -55,6 +59,8 @@ export const migrations = [
     PriceBooksModule,
     OrdersModule,
     QuotesModule,
+    OrderImportsModule,
+    SalesExportsModule,
     // Further feature modules go here, one line each (products, price books, quotes, orders: sales-orders).
   ],
 })

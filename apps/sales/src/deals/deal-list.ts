@@ -11,9 +11,10 @@ const badCursor = () =>
     errors: [{ field: 'cursor', message: 'is not a cursor of this listing' }],
   });
 
-/** Deals newest first (by id, a UUIDv7), keyset paged, with the issue's filters; each filter is one bound parameter. */
-export async function listDeals(m: EntityManager, query: DealListQuery): Promise<Page<DealView>> {
-  const limit = query.limit ?? 50;
+export type DealFilters = Omit<DealListQuery, 'limit' | 'cursor'>;
+
+/** The list's filters as SQL over `deals d`, each filter one bound parameter; shared with the export. */
+export function dealFilters(query: DealFilters): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -35,6 +36,17 @@ export async function listDeals(m: EntityManager, query: DealListQuery): Promise
   if (query.createdTo) add(`d.created_at < ((?::date) + 1)::timestamp AT TIME ZONE 'UTC'`, query.createdTo);
   if (query.amountMin !== undefined) add('d.amount >= ?', query.amountMin);
   if (query.amountMax !== undefined) add('d.amount <= ?', query.amountMax);
+  return { where, params };
+}
+
+/** Deals newest first (by id, a UUIDv7), keyset paged, with the issue's filters; each filter is one bound parameter. */
+export async function listDeals(m: EntityManager, query: DealListQuery): Promise<Page<DealView>> {
+  const limit = query.limit ?? 50;
+  const { where, params } = dealFilters(query);
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
   if (query.cursor) {
     const [after] = decodeCursor(query.cursor, 1);
     if (typeof after !== 'string' || !isUuid(after)) throw badCursor();

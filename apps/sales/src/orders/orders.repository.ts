@@ -173,7 +173,16 @@ export const ordersRepository = {
   ): Promise<OrderRow[]> {
     return m.query(
       `SELECT ${ORDER_COLUMNS} FROM orders
-        WHERE ($1::text IS NULL OR status = $1)
+        WHERE ${ORDER_FILTER_SQL}
+          AND ($12::timestamptz IS NULL OR (placed_at, id) < ($12, $13::uuid))
+        ORDER BY placed_at DESC, id DESC LIMIT $14`,
+      [...orderFilterParams(f), after?.placedAt ?? null, after?.id ?? null, limit],
+    );
+  },
+};
+
+/** The list's filters over `orders` as $1-$11 (orderFilterParams), shared with the export. */
+export const ORDER_FILTER_SQL = `($1::text IS NULL OR status = $1)
           AND ($2::text IS NULL OR channel = $2)
           AND ($3::uuid IS NULL OR contact_id = $3)
           AND ($4::uuid IS NULL OR account_id = $4)
@@ -183,25 +192,20 @@ export const ordersRepository = {
           AND ($8::timestamptz IS NULL OR placed_at >= $8)
           AND ($9::timestamptz IS NULL OR placed_at < $9)
           AND ($10::bigint IS NULL OR total_minor >= $10)
-          AND ($11::bigint IS NULL OR total_minor <= $11)
-          AND ($12::timestamptz IS NULL OR (placed_at, id) < ($12, $13::uuid))
-        ORDER BY placed_at DESC, id DESC LIMIT $14`,
-      [
-        f.status ?? null,
-        f.channel ?? null,
-        f.contactId ?? null,
-        f.accountId ?? null,
-        f.dealId ?? null,
-        f.currency ?? null,
-        f.location ?? null,
-        f.placedFrom ?? null,
-        f.placedTo ?? null,
-        f.minTotalMinor ?? null,
-        f.maxTotalMinor ?? null,
-        after?.placedAt ?? null,
-        after?.id ?? null,
-        limit,
-      ],
-    );
-  },
-};
+          AND ($11::bigint IS NULL OR total_minor <= $11)`;
+
+export function orderFilterParams(f: OrderFilter): unknown[] {
+  return [
+    f.status ?? null,
+    f.channel ?? null,
+    f.contactId ?? null,
+    f.accountId ?? null,
+    f.dealId ?? null,
+    f.currency ?? null,
+    f.location ?? null,
+    f.placedFrom ?? null,
+    f.placedTo ?? null,
+    f.minTotalMinor ?? null,
+    f.maxTotalMinor ?? null,
+  ];
+}

@@ -49,7 +49,9 @@ export type SalesErrorCode =
   | 'ORDER_TRANSITION_INVALID'
   | 'ORDER_EXTERNAL_ID_CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'REFUND_EXCEEDS_LINE';
+  | 'REFUND_EXCEEDS_LINE'
+  | 'IMPORT_NOT_FOUND'
+  | 'IMPORT_TOO_LARGE';
 
 export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   PIPELINE_NOT_FOUND: 'not_found',
@@ -95,6 +97,8 @@ export const SALES_ERRORS: ErrorCatalogue<SalesErrorCode> = {
   ORDER_EXTERNAL_ID_CONFLICT: 'conflict',
   IDEMPOTENCY_KEY_REUSED: 'unprocessable',
   REFUND_EXCEEDS_LINE: 'unprocessable',
+  IMPORT_NOT_FOUND: 'not_found',
+  IMPORT_TOO_LARGE: 'too_large',
 };
 
 /** `throw salesError('DEAL_NOT_FOUND', 'No deal 42')`: the kind comes from the catalogue. */
