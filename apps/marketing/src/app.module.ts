@@ -15,6 +15,7 @@ import { PartnerKeysSealed1764100003000 } from './migrations/1764100003000-partn
 import { PartnerAudienceCompletion1764100004000 } from './migrations/1764100004000-partner-audience-completion';
 import { PartnerHashIndex1764100005000 } from './migrations/1764100005000-partner-hash-index';
 import { PartnerFiles1764100006000 } from './migrations/1764100006000-partner-files';
+import { PartnerMatchSessions1764100007000 } from './migrations/1764100007000-partner-match-sessions';
 import { PartnersModule } from './partners/partners.module';
 import { analyticsEventHandlers, contactEventHandlers, MirrorModule, salesEventHandlers } from './mirror/mirror.module';
 import { SegmentsModule } from './segments/segments.module';
@@ -30,6 +31,7 @@ export const migrations = [
   PartnerAudienceCompletion1764100004000,
   PartnerHashIndex1764100005000,
   PartnerFiles1764100006000,
+  PartnerMatchSessions1764100007000,
 ];
 
 @Module({

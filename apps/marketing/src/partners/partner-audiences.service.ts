@@ -98,21 +98,73 @@ export class PartnerAudiencesService {
       );
   }
 
-  /** How many of the partner's records are own contacts; lists shorter than k are refused (no probing). */
-  async countMatches(agreement: AgreementRow, dto: MatchRequestDto): Promise<{ matched: number }> {
+  /**
+   * How many of the partner's records are own contacts; lists shorter than k
+   * are refused (no probing). A list in chunks (`matchId`, `chunk`,
+   * `chunks`) is counted as one: earlier chunks are answered only
+   * `{received}`, the last one the count, if the whole list is at least k.
+   */
+  async countMatches(
+    agreement: AgreementRow,
+    dto: MatchRequestDto,
+  ): Promise<{ matched: number } | { received: number }> {
     this.inForce(agreement);
+    if (dto.matchId !== undefined) return this.countChunk(agreement, dto as Required<MatchRequestDto>);
     if (dto.records.length < agreement.min_audience_size)
       throw marketingError(
         'AUDIENCE_BELOW_THRESHOLD',
         `A match needs at least ${agreement.min_audience_size} records under this agreement`,
         { minAudienceSize: agreement.min_audience_size },
       );
-    const wanted = new Set(dto.records.flatMap((r) => [r.emailHash, r.phoneHash].filter((h): h is string => !!h)));
+    return { matched: await this.matchedIn(agreement, dto.records) };
+  }
+
+  private async matchedIn(agreement: AgreementRow, records: MatchRequestDto['records']): Promise<number> {
+    const wanted = new Set(records.flatMap((r) => [r.emailHash, r.phoneHash].filter((h): h is string => !!h)));
     const found = await this.hashIndex.match(this.dataSource.manager, agreement, wanted);
-    const matched = dto.records.filter(
-      (r) => (r.emailHash && found.has(r.emailHash)) || (r.phoneHash && found.has(r.phoneHash)),
-    ).length;
-    return { matched };
+    return records.filter((r) => (r.emailHash && found.has(r.emailHash)) || (r.phoneHash && found.has(r.phoneHash)))
+      .length;
+  }
+
+  private async countChunk(agreement: AgreementRow, dto: Required<MatchRequestDto>) {
+    if (dto.chunk === undefined || dto.chunks === undefined || dto.chunk >= dto.chunks)
+      throw validationFailed([{ field: 'chunk', message: 'a chunked match needs chunk below chunks' }]);
+    const matched = await this.matchedIn(agreement, dto.records);
+    const k = agreement.min_audience_size;
+    const outcome = await inTransaction(this.dataSource, async (m) => {
+      await m.query(
+        `INSERT INTO partner_match_sessions (agreement_id, match_id, chunks) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [agreement.id, dto.matchId, dto.chunks],
+      );
+      const [s]: { chunks: number; chunks_received: number; records: number; matched: number }[] = await m.query(
+        `SELECT * FROM partner_match_sessions WHERE agreement_id = $1 AND match_id = $2 FOR UPDATE`,
+        [agreement.id, dto.matchId],
+      );
+      if (dto.chunks !== s.chunks)
+        throw validationFailed([{ field: 'chunks', message: `this match has ${s.chunks} chunks` }]);
+      if (dto.chunk !== s.chunks_received)
+        throw validationFailed([{ field: 'chunk', message: `chunk ${s.chunks_received} comes next` }]);
+      const records = s.records + dto.records.length;
+      const total = s.matched + matched;
+      if (dto.chunk < dto.chunks - 1) {
+        await m.query(
+          `UPDATE partner_match_sessions SET chunks_received = chunks_received + 1, records = $3, matched = $4,
+             last_chunk_at = clock_timestamp() WHERE agreement_id = $1 AND match_id = $2`,
+          [agreement.id, dto.matchId, records, total],
+        );
+        return { received: records };
+      }
+      await m.query(`DELETE FROM partner_match_sessions WHERE agreement_id = $1 AND match_id = $2`, [
+        agreement.id,
+        dto.matchId,
+      ]);
+      return records < k ? null : { matched: total };
+    });
+    if (!outcome)
+      throw marketingError('AUDIENCE_BELOW_THRESHOLD', `A match needs at least ${k} records under this agreement`, {
+        minAudienceSize: k,
+      });
+    return outcome;
   }
 
   private checkChunk(agreement: AgreementRow, dto: AudienceChunkDto): Date {
@@ -330,6 +382,10 @@ export class PartnerAudiencesService {
       );
       for (const { id } of stale) await this.discard(m, id, 'incomplete');
     });
+    await this.dataSource.query(
+      `DELETE FROM partner_match_sessions WHERE last_chunk_at < clock_timestamp() - make_interval(secs => $1)`,
+      [this.settings.PARTNER_RECEIVE_TIMEOUT_SECONDS],
+    );
   }
 
   async remove(id: string): Promise<void> {

@@ -722,20 +722,11 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect((await b.call<{ members: number }>('GET', `/partner-audiences/${audienceOnB}`)).body.members).toBe(1);
   });
 
-  /** A chunk of a share as A's suite would send it, signed under the first agreement. */
-  const chunkToB = async (shareId: string, chunk: number, chunks: number, people: number[]) => {
-    const body = JSON.stringify({
-      shareId,
-      chunk,
-      chunks,
-      sharedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      purposes: ['marketing'],
-      fields: ['emailHash'],
-      records: people.map((i) => ({ emailHash: emailHash(matchingKey(sharedKey), email(i)) })),
-    });
+  /** A request as A's suite would send it, signed under the first agreement. */
+  const signedToB = async (route: string, payload: object) => {
+    const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const res = await realFetch(`${b.base}/partner-exchange/v1/audiences`, {
+    const res = await realFetch(`${b.base}/partner-exchange/v1/${route}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -745,8 +736,24 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       },
       body,
     });
-    return { status: res.status, body: (await res.json()) as Problem & { audienceId: string; status: string } };
+    return {
+      status: res.status,
+      body: (await res.json()) as Problem & { audienceId: string; status: string; matched?: number; received?: number },
+    };
   };
+  const hashes = (people: number[]) =>
+    people.map((i) => ({ emailHash: emailHash(matchingKey(sharedKey), email(i)) as string }));
+  const chunkToB = (shareId: string, chunk: number, chunks: number, people: number[]) =>
+    signedToB('audiences', {
+      shareId,
+      chunk,
+      chunks,
+      sharedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      purposes: ['marketing'],
+      fields: ['emailHash'],
+      records: hashes(people),
+    });
   const audienceOf = async (shareId: string) =>
     (
       await b.db.query<{ status: string; reason: string | null; segment_id: string | null; members: number }>(
@@ -770,6 +777,21 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(last.status).toBe(200);
     expect(await audienceOf(shareId)).toMatchObject({ status: 'active', members: 4 });
     expect(await b.count('segments')).toBe(segments + 1);
+  });
+
+  it('counts a match in chunks as one list: no count before the last chunk, k on the whole list', async () => {
+    const matchId = uuidv7();
+    const first = await signedToB('match', { matchId, chunk: 0, chunks: 2, records: hashes([4, 8]) });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ received: 2 });
+    const last = await signedToB('match', { matchId, chunk: 1, chunks: 2, records: hashes([5, 11]) });
+    expect(last.status).toBe(200);
+    expect(last.body).toEqual({ matched: 2 });
+    const small = uuidv7();
+    expect((await signedToB('match', { matchId: small, chunk: 0, chunks: 2, records: hashes([4]) })).status).toBe(200);
+    const below = await signedToB('match', { matchId: small, chunk: 1, chunks: 2, records: hashes([5]) });
+    expect(below.status).toBe(422);
+    expect(below.body.code).toBe('AUDIENCE_BELOW_THRESHOLD');
   });
 
   it('discards a whole share below k at the receiver and tells the sender, which logs it refused', async () => {

@@ -124,17 +124,29 @@ export class SharingService {
 
   /** The overlap count with the partner: only keyed hashes go, in chunks; the partner answers counts. */
   private async countMatches(c: Context, records: ConsentedRecord[]): Promise<number> {
+    // One list in chunks: the partner counts it as one and answers the count (k applied to all of it) at the end.
+    const matchId = uuidv7();
+    const chunks = balancedChunks(records, CHUNK_RECORDS);
     let matched = 0;
-    for (const chunk of balancedChunks(records, CHUNK_RECORDS)) {
-      const answer = await this.client.post<{ matched?: unknown }>(c.partner, c.agreement, 'match', {
-        records: chunk.map((r) => ({
-          ...(r.record.emailHash && { emailHash: r.record.emailHash }),
-          ...(r.record.phoneHash && { phoneHash: r.record.phoneHash }),
-        })),
-      });
-      if (answer.status !== 200 || typeof answer.body?.matched !== 'number')
-        throw marketingError('PARTNER_REFUSED', `The partner refused the match: ${partnerProblem(answer)}`);
-      matched += answer.body.matched;
+    for (const [i, chunk] of chunks.entries()) {
+      const answer = await this.client.post<{ matched?: unknown; received?: unknown }>(
+        c.partner,
+        c.agreement,
+        'match',
+        {
+          matchId,
+          chunk: i,
+          chunks: chunks.length,
+          records: chunk.map((r) => ({
+            ...(r.record.emailHash && { emailHash: r.record.emailHash }),
+            ...(r.record.phoneHash && { phoneHash: r.record.phoneHash }),
+          })),
+        },
+      );
+      const last = i === chunks.length - 1;
+      const ok = answer.status === 200 && typeof (last ? answer.body?.matched : answer.body?.received) === 'number';
+      if (!ok) throw marketingError('PARTNER_REFUSED', `The partner refused the match: ${partnerProblem(answer)}`);
+      if (last) matched = answer.body?.matched as number;
     }
     return matched;
   }

@@ -33,6 +33,30 @@ export class MatchRecordDto {
 }
 
 export class MatchRequestDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'One id for all the chunks of a list: counted as one, answered at the last chunk',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  matchId?: string;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  chunk?: number;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  chunks?: number;
+
   @ApiProperty({ type: [MatchRecordDto], minItems: 1, maxItems: 2000 })
   @IsArray()
   @ArrayMinSize(1)
