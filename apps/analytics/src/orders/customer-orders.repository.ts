@@ -12,21 +12,20 @@ export async function lockCustomer(manager: EntityManager, customerId: string): 
 }
 
 /**
- * Several customers' locks, taken in id order: the row lock of each one's
- * summary row (created empty for a customer not seen before; another
- * transaction creating the same row waits for this one). Row locks live in
- * the rows, not in Postgres's shared lock table, so a batch of thousands of
- * customers cannot exhaust it (advisory locks, one entry each, could).
+ * Several customers' locks, taken in id order in one statement: the row lock
+ * of each one's summary row, created empty for a customer not seen before
+ * (another transaction creating the same row waits for this one); an
+ * existing row is locked by ON CONFLICT DO UPDATE even though its WHERE
+ * leaves it unchanged. Row locks live in the rows, not in Postgres's shared
+ * lock table, so a batch of thousands of customers cannot exhaust it
+ * (advisory locks, one entry each, could).
  */
 export async function lockCustomers(manager: EntityManager, customerIds: readonly string[]): Promise<void> {
   const ids = [...new Set(customerIds)].sort();
   if (ids.length === 0) return;
   await manager.query(
-    `INSERT INTO customer_orders (customer_id) SELECT c FROM unnest($1::uuid[]) AS t(c) ORDER BY c ON CONFLICT DO NOTHING`,
-    [ids],
-  );
-  await manager.query(
-    `SELECT count(*) FROM (SELECT 1 FROM customer_orders WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id FOR UPDATE) s`,
+    `INSERT INTO customer_orders AS c (customer_id) SELECT id FROM unnest($1::uuid[]) AS t(id) ORDER BY id
+     ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id WHERE false`,
     [ids],
   );
 }
