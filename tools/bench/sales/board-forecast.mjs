@@ -4,6 +4,7 @@
 // same answers, on the same database, with none of the suite's layers (no Nest, validation, auth,
 // TypeORM, tracing). Target: p99 < 100 ms for the service.
 //   node tools/bench/sales/board-forecast.mjs [--deals 100000] [--requests 200] [--c 1] [--no-orders] [--no-build]
+//        [--keep] (keeps the seeded database, e.g. for EXPLAIN)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -31,10 +32,10 @@ const SQL = {
                   WHERE d.pipeline_id = $2 AND d.stage_id = st.id AND ($3::text IS NULL OR d.owner_id = $3)
                   ORDER BY d.id DESC LIMIT $4) c`,
   open: (quarter, g) => `WITH c AS (
-         SELECT date_trunc('${quarter ? 'quarter' : 'month'}', d.expected_close_date) AS period, ${g} AS grp, d.currency,
+         SELECT date_trunc('${quarter ? 'quarter' : 'month'}', d.expected_close_date::timestamp) AS period, ${g} AS grp, d.currency,
                 d.stage_id, count(*) AS n, sum(d.amount) AS amount
            FROM deals d
-          WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL AND d.currency = ANY($6::text[])
+          WHERE d.status = 'open' AND d.expected_close_date IS NOT NULL AND d.currency = ANY($6::bpchar[])
             AND ($2::date IS NULL OR d.expected_close_date >= $2::date)
             AND ($3::date IS NULL OR d.expected_close_date <= $3::date)
             AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
@@ -53,7 +54,7 @@ const SQL = {
          SELECT date_trunc('${quarter ? 'quarter' : 'month'}', (d.closed_at AT TIME ZONE 'UTC')) AS period, ${g} AS grp,
                 d.currency, count(*) AS n, sum(d.amount) AS amount
            FROM deals d
-          WHERE d.status = 'won' AND d.currency = ANY($6::text[])
+          WHERE d.status = 'won' AND d.currency = ANY($6::bpchar[])
             AND ($2::date IS NULL OR d.closed_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
             AND ($3::date IS NULL OR d.closed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
             AND ($4::uuid IS NULL OR d.pipeline_id = $4::uuid)
@@ -67,10 +68,24 @@ const SQL = {
         GROUP BY GROUPING SETS ((c.period, c.grp), ())
         ORDER BY 3, 1, 2`,
   undated: `SELECT count(*)::int AS n FROM deals d
-        WHERE d.status = 'open' AND d.expected_close_date IS NULL AND d.currency = ANY($1)
+        WHERE d.status = 'open' AND d.expected_close_date IS NULL AND d.currency = ANY($1::bpchar[])
           AND ($2::uuid IS NULL OR d.pipeline_id = $2::uuid) AND ($3::text IS NULL OR d.owner_id = $3::text)`,
   rates: `SELECT currency, rate::text AS rate FROM currency_rates`,
-  missing: `SELECT DISTINCT currency FROM deals WHERE status IN ('open', 'won') AND currency <> ALL($1) ORDER BY 1 LIMIT 50`,
+  missing: `
+  WITH RECURSIVE o AS (
+    (SELECT currency FROM deals WHERE status = 'open' ORDER BY currency LIMIT 1)
+    UNION ALL
+    SELECT (SELECT d.currency FROM deals d WHERE d.status = 'open' AND d.currency > o.currency ORDER BY d.currency LIMIT 1)
+      FROM o WHERE o.currency IS NOT NULL
+  ), w AS (
+    (SELECT currency FROM deals WHERE status = 'won' ORDER BY currency LIMIT 1)
+    UNION ALL
+    SELECT (SELECT d.currency FROM deals d WHERE d.status = 'won' AND d.currency > w.currency ORDER BY d.currency LIMIT 1)
+      FROM w WHERE w.currency IS NOT NULL
+  )
+  SELECT currency FROM (SELECT currency FROM o UNION SELECT currency FROM w) AS u
+   WHERE currency IS NOT NULL AND currency <> ALL($1::bpchar[])
+   ORDER BY 1 LIMIT 50`,
   factors: `SELECT c AS currency, (r::numeric / $2::numeric * power(10::numeric, s))::text AS factor
          FROM unnest($1::text[], $3::text[], $4::int[]) AS x(c, r, s)`,
 };
@@ -128,7 +143,7 @@ async function serveFloor() {
 
 async function bench() {
   const h = await import('../lib/harness.mjs');
-  const opts = h.args({ deals: 100_000, requests: 200, c: 1, orders: true, build: true, target: 100 });
+  const opts = h.args({ deals: 100_000, requests: 200, c: 1, orders: true, build: true, target: 100, keep: false });
   const id = h.runId();
   const namespace = `b${id}`;
   const secret = randomBytes(32).toString('hex');
@@ -143,7 +158,8 @@ async function bench() {
   const cleanup = async () => {
     for (const p of running.reverse()) await p.stop();
     running.length = 0;
-    await h.dropDatabase(dbName);
+    if (opts.keep) console.log(`  database kept: ${dbName}`);
+    else await h.dropDatabase(dbName);
     await h.deleteStreams(namespace);
   };
   // Interrupted (Ctrl-C, a timeout): still stop the servers and drop the database.
