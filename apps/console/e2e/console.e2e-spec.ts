@@ -608,6 +608,11 @@ describe('the console in a real browser', () => {
     await form.getByLabel('Name').fill(`Spring ${runId}`);
     await form.getByLabel('Template').selectOption({ label: `Spring news ${runId}` });
     await form.getByLabel('Audience segment').selectOption({ label: `Tagged seg${runId}` });
+    // The template as one member would get it.
+    await form.getByLabel('Contact name').fill(`Seg1 Member${runId}`);
+    await form.getByLabel('Contact', { exact: true }).selectOption({ label: `Seg1 Member${runId}` });
+    await form.getByRole('region', { name: 'Template preview' }).getByText('Subject: Hello Seg1').waitFor();
+    await form.getByLabel('Message text').getByText('Spring is here.').waitFor();
     await accessible('marketing-campaign-editor');
     await form.getByRole('button', { name: 'Schedule' }).click();
     await form.getByText('Scheduled.').waitFor();
@@ -624,6 +629,32 @@ describe('the console in a real browser', () => {
     const results = page.getByRole('table', { name: 'Campaign results' });
     expect(await results.getByRole('row', { name: /^Sent/ }).getByRole('cell').textContent()).toBe('0');
     await accessible('marketing-campaign-results');
+  });
+
+  it('creates a promotion with a shared code and shows its budget, refusing a malformed code on the field', async () => {
+    await page.getByRole('navigation', { name: 'Marketing' }).getByRole('link', { name: 'Promotions' }).click();
+    const form = page.getByRole('form', { name: 'New promotion' });
+    await form.getByLabel('Name').fill(`Spring sale ${runId}`);
+    await form.getByLabel('Percent').fill('15');
+    await form.getByLabel('Shared code').fill('no spaces allowed');
+    await form.getByLabel('At most (redemptions)').fill('500');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.getByLabel('Shared code').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await accessible('marketing-promotion-refused');
+    await form.getByLabel('Shared code').fill(`SPRING${runId}`);
+    await form.getByRole('button', { name: 'Create' }).click();
+    const row = page
+      .getByRole('table', { name: 'Promotions' })
+      .getByRole('row', { name: new RegExp(`Spring sale ${runId}`) });
+    await row.getByText('15 % off').waitFor();
+    await row.getByText(`SPRING${runId}`).waitFor();
+    await row.getByText('0 of 500').waitFor();
+    await row.getByRole('link', { name: `Spring sale ${runId}` }).click();
+    await page
+      .getByRole('region', { name: `Redemptions of Spring sale ${runId}` })
+      .getByText('Not redeemed yet.')
+      .waitFor();
+    await accessible('marketing-promotions');
   });
 
   it("shows a person's loyalty balance in their 360", async () => {
@@ -689,7 +720,7 @@ describe('the console in a real browser', () => {
   it('keeps the versions of a document, downloads an old one, previews it and puts it on legal hold', async () => {
     await page
       .getByRole('table', { name: 'Documents of the record' })
-      .getByRole('link', { name: `Versions of site-visit-${runId}` })
+      .getByRole('link', { name: `1 version of site-visit-${runId}` })
       .click();
     await page.getByRole('heading', { name: `site-visit-${runId}` }).waitFor();
     await page.getByLabel('New version').setInputFiles({

@@ -26,6 +26,9 @@ const SegmentBuilder = lazy(() =>
 const CampaignsPage = lazy(() =>
   import('./screens/marketing/CampaignsPage').then((m) => ({ default: m.CampaignsPage })),
 );
+const PromotionsPage = lazy(() =>
+  import('./screens/marketing/PromotionsPage').then((m) => ({ default: m.PromotionsPage })),
+);
 const DocumentsPage = lazy(() =>
   import('./screens/documents/DocumentsPage').then((m) => ({ default: m.DocumentsPage })),
 );
@@ -135,6 +138,8 @@ function Screen({
   if (path === '/marketing' && routed('marketing')) return <SegmentBuilder />;
   if (path === '/marketing/campaigns' && routed('marketing')) return <CampaignsPage />;
   if ((m = match('/marketing/campaigns/:id', path)) && routed('marketing')) return <CampaignsPage id={m['id']} />;
+  if (path === '/marketing/promotions' && routed('marketing')) return <PromotionsPage />;
+  if ((m = match('/marketing/promotions/:id', path)) && routed('marketing')) return <PromotionsPage id={m['id']} />;
   if (path === '/documents' && routed('documents')) return <DocumentsPage />;
   if ((m = match('/documents/:id', path)) && routed('documents')) return <DocumentPage id={m['id']} />;
   if (path === '/analytics' && routed('analytics')) return <Dashboard />;

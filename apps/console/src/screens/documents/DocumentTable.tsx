@@ -68,8 +68,11 @@ export function DocumentTable({
               {d.currentVersion ? `${d.currentVersion.fileName} · ${size(d.currentVersion.size)}` : 'no file yet'}
             </Table.Td>
             <Table.Td>
-              <Link to={`/documents/${d.id}`} aria-label={`Versions of ${d.title}`}>
-                {d.versionCount}
+              <Link
+                to={`/documents/${d.id}`}
+                aria-label={`${d.versionCount === 1 ? '1 version' : `${d.versionCount} versions`} of ${d.title}`}
+              >
+                {d.versionCount === 1 ? '1 version' : `${d.versionCount} versions`}
               </Link>
             </Table.Td>
             <Table.Td>{new Date(d.createdAt).toLocaleString()}</Table.Td>

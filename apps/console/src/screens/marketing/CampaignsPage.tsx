@@ -7,6 +7,7 @@ import { ApiError, fieldErrors } from '../../lib/problem';
 import { Link } from '../../lib/router';
 import { useSession } from '../../session';
 import { MarketingNav } from './MarketingNav';
+import { TemplatePreview } from './TemplatePreview';
 import { reasonWords, type Campaign, type CampaignReport, type Named, type Page } from './marketing-types';
 
 type Channel = Schemas['CreateCampaignDto']['channel'];
@@ -229,6 +230,7 @@ function NewCampaign() {
         <ErrorNotice error={create.error} title="The campaign was not scheduled" />
       )}
       {create.isSuccess && <Text role="status">Scheduled.</Text>}
+      {templateId && <TemplatePreview templateId={templateId} />}
     </form>
   );
 }

@@ -13,6 +13,9 @@ export function MarketingNav() {
       <Link to="/marketing/campaigns" className="sub-nav-link" aria-current={current('/marketing/campaigns')}>
         Campaigns
       </Link>
+      <Link to="/marketing/promotions" className="sub-nav-link" aria-current={current('/marketing/promotions')}>
+        Promotions
+      </Link>
     </Group>
   );
 }

@@ -41,3 +41,27 @@ export interface Page<T> {
 
 /** A skip reason as a person reads it ("no_consent" → "no consent"). */
 export const reasonWords = (reason: string): string => reason.replace(/[_-]+/g, ' ');
+
+/** apps/marketing/src/promotions/promotions.service.ts `view`. */
+export interface Promotion {
+  id: string;
+  name: string;
+  discountKind: 'percent' | 'amount';
+  percent: number | null;
+  amountMinor: number | null;
+  currency: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  maxRedemptions: number | null;
+  redemptions: number;
+  codeKind: 'shared' | 'unique';
+  sharedCode: string | null;
+}
+/** promotions.service.ts `redemptions`. */
+export interface Redemption {
+  code: string;
+  orderId: string;
+  outcome: string;
+  reason: string | null;
+  at: string;
+}

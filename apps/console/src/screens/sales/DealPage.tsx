@@ -38,7 +38,7 @@ export function DealPage({ id }: { id: string }) {
   if (deal.error) return <ErrorNotice error={deal.error} onRetry={() => void deal.refetch()} />;
   if (!deal.data) return <Loader aria-label="Loading the deal" />;
   const d = deal.data;
-  const statusColor = d.status === 'won' ? 'green.9' : d.status === 'lost' ? 'red.9' : 'dark';
+  const statusColor = d.status === 'lost' ? 'red.9' : 'dark';
   return (
     <Stack>
       <SalesNav />
@@ -259,7 +259,12 @@ function CloseDeal({ deal }: { deal: Deal }) {
     <section aria-label="Close the deal">
       <Group align="flex-start">
         {won && (
-          <Button color="green" onClick={() => close.mutate({ stageId: won.id })} loading={close.isPending}>
+          <Button
+            color="green"
+            variant="light"
+            onClick={() => close.mutate({ stageId: won.id })}
+            loading={close.isPending}
+          >
             Mark won
           </Button>
         )}

@@ -346,7 +346,7 @@ function Editor({ quote, deal }: { quote?: Quote; deal: Schemas['DealViewDto'] }
             </Button>
           )}
           {quote?.status === 'sent' && !quote.supersededBy && (
-            <Button color="green" onClick={() => step.mutate('accept')} loading={step.isPending}>
+            <Button onClick={() => step.mutate('accept')} loading={step.isPending}>
               Accept and place the order
             </Button>
           )}
