@@ -340,6 +340,10 @@ async function measureQueues(token) {
     'all open': ['/tickets?limit=50', token],
   };
   const out = {};
+  // A fresh process first compiles its hot paths and Postgres loads the pages of every view: one
+  // pass over all the views before any is measured, so the first view measured is not the cold one.
+  for (const [path, tok] of Object.values(views))
+    await wrk({ url: support.url, method: 'GET', path, token: tok, run: `${id}qw0`, connections: 8, seconds: 2 });
   for (const [label, [path, tok]] of Object.entries(views)) {
     await wrk({ url: support.url, method: 'GET', path, token: tok, run: `${id}qw`, connections: 8, seconds: 2 });
     const runs = [];
