@@ -7,7 +7,8 @@ import { sendText } from '@crm/bulk';
 import { ApiProblem, CurrentPrincipal, forwardedPrefix, RequirePermission, type Principal } from '@crm/platform';
 import { IdParams } from '../shared/dto';
 import { CreateFileExportDto } from './dto/partner.dto';
-import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER, PartnerFilesService } from './partner-files.service';
+import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER } from './partner-file-format';
+import { PartnerFilesService } from './partner-files.service';
 
 const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
 
