@@ -32,6 +32,7 @@ import { ImportsSetBased1764100012000 } from './migrations/1764100012000-imports
 import { SearchWordsPerStatement1764100012100 } from './migrations/1764100012100-search-words-per-statement';
 import { ContactExports1764100012200 } from './migrations/1764100012200-contact-exports';
 import { BulkKinds1764100012300 } from './migrations/1764100012300-bulk-kinds';
+import { UnloggedStaging1764100012400 } from './migrations/1764100012400-unlogged-staging';
 
 export const entities = [
   ...messagingEntities,
@@ -59,6 +60,7 @@ export const migrations = [
   SearchWordsPerStatement1764100012100,
   ContactExports1764100012200,
   BulkKinds1764100012300,
+  UnloggedStaging1764100012400,
 ];
 
 @Module({

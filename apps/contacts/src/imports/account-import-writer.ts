@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ImportBatch, ImportBatchResult } from '@crm/bulk';
 import { CONTACTS_EVENTS } from '@crm/contracts';
+import { queryReturning } from '@crm/persistence';
 import { refreshSearchText } from '../people/search-text';
 import type { AccountsMapping } from './account-import-rows';
 
@@ -129,14 +130,18 @@ async function insertNew(m: EntityManager, b: ImportBatch<AccountsMapping>, sour
 
 async function updateMatched(m: EntityManager, b: ImportBatch<AccountsMapping>, source: string, round: number) {
   const rows = `account_import_batch b WHERE b.round = ${round} AND b.outcome = 'update'`;
-  const updated: { id: string; renamed: boolean }[] = await m.query(
-    `WITH before AS (SELECT a.id, a.name FROM accounts a JOIN ${rows} AND a.id = b.account_id)
+  const updated = await queryReturning<{ id: string; renamed: boolean }>(
+    m,
+    `WITH before AS (SELECT a.id, a.name FROM accounts a
+                       JOIN account_import_batch b ON a.id = b.account_id
+                      WHERE b.round = ${round} AND b.outcome = 'update')
      UPDATE accounts a SET name = b.name, domain = COALESCE(b.domain, a.domain),
             industry = COALESCE(b.industry, a.industry), size_band = COALESCE(b.size_band, a.size_band),
             country = COALESCE(b.country, a.country), city = COALESCE(b.city, a.city),
             version = a.version + 1, updated_at = now()
        FROM ${rows} AND a.id = b.account_id
      RETURNING a.id, (SELECT before.name FROM before WHERE before.id = a.id) IS DISTINCT FROM b.name AS renamed`,
+    [],
   );
   if (!updated.length) return;
   await m.query(

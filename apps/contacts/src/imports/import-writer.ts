@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { CONTACTS_EVENTS } from '@crm/contracts';
+import { returnedRows } from '@crm/persistence';
 import { refreshSearchText } from '../people/search-text';
 
 export interface BatchInput {
@@ -238,8 +239,10 @@ async function insertNew(q: Query, b: BatchInput, round: number, now: string): P
 /** onMatch=update: the mapped fields replace the contact's, as a PATCH would; contact.updated goes out. */
 async function updateMatched(m: EntityManager, q: Query, b: BatchInput, round: number, now: string): Promise<void> {
   const rows = `import_batch b WHERE b.round = ${round} AND b.outcome = 'update'`;
-  const updated: { id: string }[] = await q(
-    `UPDATE people p SET first_name = b.first_name, last_name = b.last_name,
+  // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
+  const updated = returnedRows<{ id: string }>(
+    await q(
+      `UPDATE people p SET first_name = b.first_name, last_name = b.last_name,
             display_name = b.first_name || ' ' || b.last_name,
             birth_date = COALESCE(b.birth_date, p.birth_date), country = COALESCE(b.country, p.country),
             region = COALESCE(b.region, p.region), city = COALESCE(b.city, p.city), locale = COALESCE(b.locale, p.locale),
@@ -249,7 +252,8 @@ async function updateMatched(m: EntityManager, q: Query, b: BatchInput, round: n
             source = p.source || COALESCE(b.source, '{}'), version = p.version + 1, updated_at = $1::timestamptz
        FROM ${rows} AND p.id = b.person_id AND p.status = 'active'
      RETURNING p.id`,
-    [now],
+      [now],
+    ),
   );
   if (!updated.length) return;
   await q(

@@ -6,7 +6,10 @@ import { DROP_IMPORT_TABLES_SQL, IMPORT_TABLES_SQL, exportAuditSql } from '@crm/
  * its tables (imports, import_errors, import_mappings), the uploaded lines
  * (`order_import_staged`, one row per CSV row, checked and priced) and the
  * orders they make up (`order_import_orders`, grouped, refused or numbered
- * in the order their events go out: by customer, then placed at). And the
+ * in the order their events go out: by customer, then placed at), both
+ * unlogged: they are written once and read once, and a database crash
+ * losing them fails the import (its job finds them missing) rather than
+ * writing anything twice. And the
  * audit of exports of deals and orders (`sales_exports`).
  */
 export class OrderImportsAndExports1797100000100 implements MigrationInterface {
@@ -15,7 +18,7 @@ export class OrderImportsAndExports1797100000100 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     for (const sql of IMPORT_TABLES_SQL) await q.query(sql);
     await q.query(`
-      CREATE TABLE order_import_staged (
+      CREATE UNLOGGED TABLE order_import_staged (
         import_id uuid NOT NULL,
         row_no int NOT NULL,
         ok boolean NOT NULL,
@@ -46,7 +49,7 @@ export class OrderImportsAndExports1797100000100 implements MigrationInterface {
       `CREATE INDEX order_import_staged_order_idx ON order_import_staged (import_id, channel, external_order_id, row_no)`,
     );
     await q.query(`
-      CREATE TABLE order_import_orders (
+      CREATE UNLOGGED TABLE order_import_orders (
         import_id uuid NOT NULL,
         channel text NOT NULL,
         external_order_id text NOT NULL,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { reclaimStreamBuffers } from '@crm/platform';
 import { spreadsheetCell } from '../csv/csv-text';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -28,6 +29,8 @@ export interface ExportSource {
  */
 export async function* exportLines(s: ExportSource): AsyncGenerator<string> {
   const size = s.pageSize ?? 1000;
+  // Each page's rows and text are garbage once sent: collected young, they never pile up in the old generation.
+  const reclaim = reclaimStreamBuffers();
   let rows = 0;
   let completed = false;
   try {
@@ -46,6 +49,7 @@ export async function* exportLines(s: ExportSource): AsyncGenerator<string> {
       rows += page.length;
       after = page[page.length - 1].key;
       yield out;
+      reclaim(out.length);
       if (page.length < size) break;
     }
     completed = true;

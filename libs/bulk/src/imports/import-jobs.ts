@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { JobRunner } from '@crm/jobs';
 import { currentTraceHeaders, OUTBOX_CHANNEL } from '@crm/messaging';
-import { inTransaction, uuidv7 } from '@crm/persistence';
+import { inTransaction, queryReturning, uuidv7 } from '@crm/persistence';
 import { DomainError, validationFailed, type FieldProblem } from '@crm/platform';
 import { CsvReader } from '../csv/csv-reader';
 import { csvCell, sniffDelimiter } from '../csv/csv-text';
@@ -402,7 +402,8 @@ export class ImportJobs<M extends ImportMapping = ImportMapping> {
 
   async cancel(id: string): Promise<ImportStatus> {
     await this.status(id);
-    const cancelled: unknown[] = await this.dataSource.query(
+    const cancelled = await queryReturning<{ id: string }>(
+      this.dataSource,
       `UPDATE imports SET status = 'cancelled', finished_at = now(), updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
@@ -491,7 +492,8 @@ export class ImportJobs<M extends ImportMapping = ImportMapping> {
         return step;
       } catch (error) {
         if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
-        const failed: { attempts: number }[] = await this.dataSource.query(
+        const failed = await queryReturning<{ attempts: number }>(
+          this.dataSource,
           `UPDATE imports SET attempts = attempts + 1, last_error = $2, updated_at = now(),
                   status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END,
                   finished_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE finished_at END
