@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobRunner } from '@crm/jobs';
@@ -52,6 +52,8 @@ async function insertRows(m: EntityManager, rows: IndexRow[]): Promise<void> {
  */
 @Injectable()
 export class PartnerHashIndex {
+  private readonly logger = new Logger('PartnerHashIndex');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: PartnerKeys,
@@ -132,13 +134,32 @@ export class PartnerHashIndex {
       [contactId],
     );
     if (!c || c.status !== 'active') return;
-    await insertRows(
-      m,
-      rowsFor(
-        agreements.map((a) => ({ id: a.id, key: matchingKey(this.keys.open(a)) })),
-        c,
-      ),
-    );
+    const { keyed, failed } = this.keyed(agreements);
+    if (failed.length)
+      await m.query(
+        `UPDATE partner_agreements SET hash_index_ready = false WHERE id = ANY($1::uuid[]) AND hash_index_ready`,
+        [failed],
+      );
+    await insertRows(m, rowsFor(keyed, c));
+  }
+
+  /**
+   * The agreements' matching keys. One whose key does not open (the master
+   * key was changed) is left out and its index marked not ready, so a
+   * misconfiguration stops partner matching, not the contact mirror.
+   */
+  private keyed(agreements: { id: string; shared_key_sealed: string }[]): { keyed: Keyed[]; failed: string[] } {
+    const keyed: Keyed[] = [];
+    const failed: string[] = [];
+    for (const a of agreements) {
+      try {
+        keyed.push({ id: a.id, key: matchingKey(this.keys.open(a)) });
+      } catch (error) {
+        this.logger.warn(`partner hash index: ${(error as Error).message}`);
+        failed.push(a.id);
+      }
+    }
+    return { keyed, failed };
   }
 
   /** An agreement that ends needs no index. */

@@ -942,4 +942,17 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors?.map((e) => e.field)).toEqual(['content-type']);
   });
+
+  it('keeps applying contact events when the master key changed; the index is marked not ready instead', async () => {
+    await b.restart({ PARTNER_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64') });
+    await b.contact(bIds[9], 2, { primaryEmail: 'moved9@example.com' });
+    await waitFor(
+      async () => (await b.db.query(`SELECT email FROM contact_mirror WHERE contact_id = $1`, [bIds[9]])).rows[0].email,
+      (e) => e === 'moved9@example.com',
+    );
+    const ready = (await b.db.query(`SELECT hash_index_ready FROM partner_agreements WHERE id = $1`, [agreementB]))
+      .rows[0].hash_index_ready;
+    expect(ready).toBe(false);
+    expect(await b.count(`partner_contact_hashes WHERE contact_id = '${bIds[9]}'`)).toBe(0);
+  });
 });
