@@ -150,24 +150,50 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
     const [rule]: SendRule[] = await this.dataSource.query(`SELECT * FROM send_rules WHERE channel = $1`, [
       campaign.channel,
     ]);
-    while (!this.stopping) {
-      const [{ status }]: { status: string }[] = await this.dataSource.query(
-        `SELECT status FROM campaigns WHERE id = $1`,
-        [campaignId],
-      );
-      if (status !== 'sending') return;
-      const began = Date.now();
-      const batch = await this.claim(campaign, rule);
-      if (batch === null) return this.finishOrWait(campaignId);
-      if (batch.length) await this.deliver(campaign, templates, batch);
-      if (campaign.throttle_per_minute) {
-        const wait = (Math.max(batch.length, 1) * 60_000) / campaign.throttle_per_minute - (Date.now() - began);
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Unthrottled, the next batch is claimed (rules checked, addresses set) while this one is
+    // being delivered, so the relay is not left idle between batches.
+    let next: Promise<Claimed[] | null> | null = null;
+    try {
+      while (!this.stopping) {
+        const [{ status }]: { status: string }[] = await this.dataSource.query(
+          `SELECT status FROM campaigns WHERE id = $1`,
+          [campaignId],
+        );
+        if (status !== 'sending') return;
+        const began = Date.now();
+        const batch = await (next ?? this.claim(campaign, rule));
+        next = null;
+        if (batch === null) return await this.finishOrWait(campaignId);
+        if (!campaign.throttle_per_minute && batch.length) {
+          next = this.claim(campaign, rule);
+          next.catch(() => undefined); // awaited on the next turn, or released below
+        }
+        if (batch.length) await this.deliver(campaign, templates, batch);
+        if (campaign.throttle_per_minute) {
+          const wait = (Math.max(batch.length, 1) * 60_000) / campaign.throttle_per_minute - (Date.now() - began);
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        if (Date.now() > until) break;
       }
-      if (Date.now() > until) break;
+    } finally {
+      await this.release(next);
     }
     // Hand over to a fresh job (a stop in between is picked up by the sweep after a restart).
     await this.jobs.send(CAMPAIGN_SEND_JOB, { campaignId }).catch(() => undefined);
+  }
+
+  /**
+   * A batch claimed ahead but not delivered (paused, stopping, the job's slice over): its messages
+   * go back to pending for whoever sends next, instead of waiting out their lease.
+   */
+  private async release(claimed: Promise<Claimed[] | null> | null): Promise<void> {
+    const batch = claimed ? await claimed.catch(() => null) : null;
+    if (!batch?.length) return;
+    await this.dataSource.query(
+      `UPDATE campaign_messages SET status = 'pending', claimed_at = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'sending'`,
+      [batch.map((b) => b.id)],
+    );
   }
 
   private async templates(c: CampaignRow): Promise<Record<'A' | 'B', TemplateRow>> {
