@@ -182,6 +182,11 @@ const filesEnv = `            - { name: STORAGE_DRIVER, value: s3 }
 const mailEnv = `            - name: SMTP_URL
               valueFrom: { secretKeyRef: { name: crm-secrets, key: SMTP_URL } }
 `;
+// Required with OIDC (AUTH_JWKS_URL); without it marketing derives a key from AUTH_JWT_SECRET, so a
+// rotated AUTH_JWT_SECRET would leave the sealed keys unreadable: set it in every cluster.
+const sealEnv = `            - name: PARTNER_KEY_ENCRYPTION_KEY
+              valueFrom: { secretKeyRef: { name: crm-secrets, key: PARTNER_KEY_ENCRYPTION_KEY } }
+`;
 const secretEnv = (s) => `            - name: DATABASE_URL
               valueFrom: { secretKeyRef: { name: crm-secrets, key: ${envName(s)}_DATABASE_URL } }
             - name: AUTH_JWT_SECRET
@@ -255,7 +260,7 @@ ${
             - { name: TRUST_PROXY_HOPS, value: "1" }
 `
     : ''
-}${s.files ? filesEnv : ''}${s.mail ? mailEnv : ''}${secretEnv(s)}
+}${s.files ? filesEnv : ''}${s.mail ? mailEnv : ''}${s.sealsKeys ? sealEnv : ''}${secretEnv(s)}
           startupProbe:
             httpGet: { path: /health/live, port: http }
             periodSeconds: 2
@@ -356,6 +361,7 @@ ${[
     ? ['#     --from-literal=S3_ACCESS_KEY_ID=... --from-literal=S3_SECRET_ACCESS_KEY=...']
     : []),
   ...(apps.some((s) => s.mail) ? ['#     --from-literal=SMTP_URL=smtps://USER:PASSWORD@smtp.example.com:465'] : []),
+  ...(apps.some((s) => s.sealsKeys) ? ['#     --from-literal=PARTNER_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)'] : []),
 ].join(' \\\n')}
 apiVersion: v1
 kind: ConfigMap
@@ -442,7 +448,11 @@ ${apps.map((s) => `      - ${envName(s)}_DATABASE_URL=postgres://postgres@postgr
     apps.some((s) => s.files)
       ? '\n      - S3_ACCESS_KEY_ID=dev-cluster-only\n      - S3_SECRET_ACCESS_KEY=dev-cluster-only-0123456789abcdef'
       : ''
-  }${apps.some((s) => s.mail) ? '\n      - SMTP_URL=smtp://mailpit:1025' : ''}
+  }${apps.some((s) => s.mail) ? '\n      - SMTP_URL=smtp://mailpit:1025' : ''}${
+    apps.some((s) => s.sealsKeys)
+      ? '\n      - PARTNER_KEY_ENCRYPTION_KEY=ZGV2LWNsdXN0ZXItb25seS1wYXJ0bmVyLWtleXMtMzI='
+      : ''
+  }
 patches:
   - target: { kind: Deployment }
     patch: |-

@@ -12,6 +12,8 @@
 //             (replicas share no disk); npm start keeps them under .run/
 //   mail      sends mail: compose runs a mail catcher (Mailpit) for it; Kubernetes reads SMTP_URL
 //             from the Secret
+//   sealsKeys seals keys it keeps (partner agreements' shared keys) under PARTNER_KEY_ENCRYPTION_KEY:
+//             Kubernetes reads it from the Secret; compose and npm start derive a local one
 
 /** Apps that exist in apps/ and are started, built and deployed. */
 export const SERVICES = [
@@ -19,7 +21,7 @@ export const SERVICES = [
   { name: 'contacts', port: 3001, database: 'crm_contacts', stream: 'CRM_CONTACTS' },
   { name: 'sales', port: 3002, database: 'crm_sales', stream: 'CRM_SALES' }, // consumes CRM_CONTACTS
   { name: 'support', port: 3003, database: 'crm_support', stream: 'CRM_SUPPORT' }, // consumes CRM_CONTACTS and CRM_SALES
-  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING', mail: true }, // consumes CRM_CONTACTS, CRM_SALES, CRM_ANALYTICS
+  { name: 'marketing', port: 3004, database: 'crm_marketing', stream: 'CRM_MARKETING', mail: true, sealsKeys: true }, // consumes CRM_CONTACTS, CRM_SALES, CRM_ANALYTICS
   { name: 'analytics', port: 3005, database: 'crm_analytics', stream: 'CRM_ANALYTICS' }, // consumes every stream; publishes scores and erasure receipts
   { name: 'documents', port: 3006, database: 'crm_documents', stream: 'CRM_DOCUMENTS', files: true }, // consumes CRM_CONTACTS
 ];

@@ -86,6 +86,10 @@ describe('RoutingTable', () => {
     expect(table.bodyLimit('/imports?dryRun=true', 'POST')).toBe(importLimit);
     expect(table.bodyLimit('/accounts/imports', 'POST')).toBe(importLimit);
     expect(table.bodyLimit('/orders/imports', 'POST')).toBe(importLimit);
+    expect(table.bodyLimit('/partner-agreements/0190a000-0000-7000-8000-000000000001/imports', 'POST')).toBe(
+      importLimit,
+    );
+    expect(table.resolve('/partner-files/1/content')?.service.name).toBe('marketing');
     // the rest of the service, and other methods on the same path, keep the service's limit
     expect(table.bodyLimit('/contacts', 'POST')).toBeUndefined();
     expect(table.bodyLimit('/imports/1/cancel', 'POST')).toBeUndefined();

@@ -101,6 +101,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'partner-shares',
       'partner-audiences',
       'partner-audit',
+      'partner-files',
       't',
       's',
       'partner-exchange',
@@ -113,6 +114,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
       { methods: ['GET', 'HEAD', 'POST'], path: /^\/s\/[^/]+$/ },
       // another suite's signed partner exchange (match, audiences, deletions)
       { methods: ['POST'], path: /^\/partner-exchange\/v1\/(match|audiences|deletions)$/ },
+    ],
+    // a partner's signed audience file streams through; marketing holds it to PARTNER_FILE_MAX_BYTES (256 MiB)
+    bodyLimits: [
+      { kind: 'import', methods: ['POST'], path: /^\/partner-agreements\/[^/]+\/imports$/, bytes: IMPORT_BODY_LIMIT },
     ],
   },
 ];
