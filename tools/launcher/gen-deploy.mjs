@@ -361,7 +361,9 @@ ${[
     ? ['#     --from-literal=S3_ACCESS_KEY_ID=... --from-literal=S3_SECRET_ACCESS_KEY=...']
     : []),
   ...(apps.some((s) => s.mail) ? ['#     --from-literal=SMTP_URL=smtps://USER:PASSWORD@smtp.example.com:465'] : []),
-  ...(apps.some((s) => s.sealsKeys) ? ['#     --from-literal=PARTNER_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)'] : []),
+  ...(apps.some((s) => s.sealsKeys)
+    ? ['#     --from-literal=PARTNER_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)']
+    : []),
 ].join(' \\\n')}
 apiVersion: v1
 kind: ConfigMap
