@@ -853,6 +853,19 @@ describe('the console in a real browser', () => {
     await page.getByLabel('Pipeline').selectOption({ label: `Board ${runId}` });
     await page.getByRole('listitem', { name: `Lobby TVs ${runId}` }).waitFor();
     expect(await page.getByRole('button', { name: /^Move / }).count()).toBe(0);
+    // Nor on the deal's page, nor a campaign form, nor the imports and admin screens in the areas.
+    await page.getByRole('link', { name: `Lobby TVs ${runId}` }).click();
+    await page.getByRole('table', { name: 'Stage history' }).waitFor();
+    expect(await page.getByRole('button', { name: /Mark (won|lost)/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'New quote' }).count()).toBe(0);
+    await page.goto(`${suite.baseUrl}/marketing/campaigns`);
+    await page.getByRole('table', { name: 'Campaigns' }).waitFor();
+    expect(await page.getByRole('form', { name: 'New campaign' }).count()).toBe(0);
+    const areas = page.getByRole('navigation', { name: 'Areas' });
+    expect([
+      await areas.getByRole('link', { name: 'Imports' }).count(),
+      await areas.getByRole('link', { name: 'Admin' }).count(),
+    ]).toEqual([0, 0]);
     expect(await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Analytics' }).count()).toBe(
       0,
     );
