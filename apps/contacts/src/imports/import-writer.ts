@@ -116,6 +116,12 @@ export async function writeBatch(m: EntityManager, b: BatchInput): Promise<Batch
   // compilation that costs seconds, longer than running them; and work_mem for the batch's sorts.
   await q(`SET LOCAL jit = off`);
   await q(`SET LOCAL work_mem = '64MB'`);
+  // The people's GIN indexes (words, trigrams, tags, custom fields) take new entries into their pending list and
+  // merge it when it passes this limit: 64 MB (IMPORT_GIN_PENDING_KB) merges a batch's entries in fewer, larger
+  // passes (people INSERT 6.4 -> 4.4 s per 100,000 rows); what is left merges at the next autovacuum.
+  const ginPendingKb = Number(process.env['IMPORT_GIN_PENDING_KB'] ?? 65_536);
+  if (Number.isInteger(ginPendingKb) && ginPendingKb >= 64)
+    await q(`SET LOCAL gin_pending_list_limit = ${ginPendingKb}`);
   await q(`SAVEPOINT import_batch`);
   await q(
     `CREATE TEMP TABLE import_batch ON COMMIT DROP AS
