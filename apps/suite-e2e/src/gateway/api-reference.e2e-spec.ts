@@ -153,6 +153,10 @@ describe('the API reference at /api/docs', () => {
         return param && 'name' in param ? `${param.in} ${param.name}` : f.path;
       });
     expect([...new Set(unbounded)].sort()).toEqual([
+      'paths./api/v1/accounts/export.get.responses.200.content.application/x-ndjson.schema',
+      'paths./api/v1/accounts/export.get.responses.200.content.text/csv.schema',
+      'paths./api/v1/accounts/imports/{id}/errors.get.responses.200.content.text/csv.schema',
+      'paths./api/v1/accounts/imports/{id}/events.get.responses.200.content.text/event-stream.schema',
       'paths./api/v1/contacts/export.get.responses.200.content.application/x-ndjson.schema',
       'paths./api/v1/contacts/export.get.responses.200.content.text/csv.schema',
       'paths./api/v1/custom-fields.get.responses.200.content.application/json.schema',
