@@ -39,12 +39,14 @@ export async function* exportLines(s: ExportSource): AsyncGenerator<string> {
     if (s.format === 'csv') yield s.columns.map(spreadsheetCell).join(',') + '\r\n';
     let after: string | null = null;
     for (;;) {
-      const { out, n, last } = render(s, await s.page(after, size));
+      const { parts, n, last } = render(s, await s.page(after, size));
       if (!n) break;
       rows += n;
       after = last;
-      yield out;
-      reclaim(out.length);
+      for (const part of parts) {
+        yield part;
+        reclaim(part.length);
+      }
       if (n < size) break;
     }
     completed = true;
@@ -53,16 +55,28 @@ export async function* exportLines(s: ExportSource): AsyncGenerator<string> {
   }
 }
 
-/** One page as text; the page itself is not kept by the caller. */
-function render(s: ExportSource, page: ExportPage[]): { out: string; n: number; last: string | null } {
+/**
+ * A string past V8's largest regular object (128 KiB) is born in the old generation, which only a
+ * full collection frees: a page's text is cut into parts well below that, so sent text dies young.
+ */
+const PART_CHARS = 32 * 1024;
+
+/** One page as text parts; the page itself is not kept by the caller. */
+function render(s: ExportSource, page: ExportPage[]): { parts: string[]; n: number; last: string | null } {
+  const parts: string[] = [];
   let out = '';
   for (const row of page) {
     out +=
       s.format === 'csv'
         ? row.v.map(csvValue).join(',') + '\r\n'
         : JSON.stringify(Object.fromEntries(s.columns.map((c, i) => [c, row.v[i] ?? null]))) + '\n';
+    if (out.length >= PART_CHARS) {
+      parts.push(out);
+      out = '';
+    }
   }
-  return { out, n: page.length, last: page.length ? page[page.length - 1].key : null };
+  if (out) parts.push(out);
+  return { parts, n: page.length, last: page.length ? page[page.length - 1].key : null };
 }
 
 /** A value as a CSV cell: lists joined by `|` (external ids as source:id), objects as JSON. */
