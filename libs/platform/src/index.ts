@@ -44,6 +44,7 @@ export { HealthController } from './health/health.controller';
 export { buildOpenApiDocument, serveOpenApi, OPENAPI_PATH } from './openapi/openapi';
 export { completeDocument, REQUIRED_PERMISSION_EXTENSION } from './openapi/complete-document';
 export { ApiProblem, ApiIfMatch, ApiPage } from './openapi/api-decorators';
+export { answerViolations, operationsWithoutAnswerSchema, type OpenApiDocument } from './openapi/answer-conformance';
 export {
   PROBLEM_SCHEMA,
   PROBLEM_SCHEMA_REF,

@@ -12,9 +12,8 @@ import {
   type CloudEvent,
 } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
-import { createServiceApp, signDevToken } from '@crm/platform';
+import { answerViolations, createServiceApp, signDevToken, type OpenApiDocument } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
-import { answerViolations, type OpenApiDocument } from './answer-conformance';
 
 export const SECRET = 'analytics-spec-secret-0123456789abcdef';
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';

@@ -113,3 +113,28 @@ export function answerViolations(doc: OpenApiDocument, method: string, path: str
   check(doc, schema, body, '$', out);
   return out;
 }
+
+const OPERATION_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/**
+ * The operations (`GET /path`) of `doc` whose path matches `paths` and that
+ * declare no schema for a 2xx answer other than 204: what a client
+ * generator would type as `unknown`. A download counts when one of its media
+ * types has a schema.
+ */
+export function operationsWithoutAnswerSchema(doc: OpenApiDocument, paths: RegExp = /./): string[] {
+  const missing: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!paths.test(path)) continue;
+    for (const method of OPERATION_METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
+      const described = success.some(
+        (s) => s === '204' || Object.values(op.responses[s].content ?? {}).some((c) => c.schema),
+      );
+      if (!described) missing.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return missing;
+}
