@@ -12,7 +12,7 @@ import {
   type CloudEvent,
 } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, uuidv7, type TestDatabase } from '@crm/persistence';
-import { createServiceApp, signDevToken } from '@crm/platform';
+import { answerViolations, createServiceApp, signDevToken, type OpenApiDocument } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
 
 export const SPEC_SECRET = 'marketing-spec-secret-0123456789abcdef';
@@ -48,6 +48,11 @@ export interface MarketingTestApp {
   contact(id: string, version: number, data: Record<string, unknown>, type?: string): Promise<CloudEvent>;
   /** Events marketing put on its own stream. */
   published(type?: string): Promise<CloudEvent<Record<string, unknown>>[]>;
+  /**
+   * Where an answer strays from its route's declared 200/201 schema in the service's own
+   * /openapi.json (route as the document spells it: `/campaigns/{id}`); specs expect [].
+   */
+  answerViolations(method: string, route: string, body: unknown): Promise<string[]>;
   restart(env?: Record<string, string>): Promise<void>;
   /** Stops the app without a drain: what a crash leaves behind (the process stays for the spec). */
   close(): Promise<void>;
@@ -110,6 +115,7 @@ export async function startMarketingApp(name: string, env: Record<string, string
   const db = new Client({ connectionString: database.url });
   await db.connect();
   const admin = await signDevToken({ secret: SPEC_SECRET, subject: 'spec-admin', roles: ['admin'] });
+  let document: OpenApiDocument | undefined;
   const t: MarketingTestApp = {
     app,
     base: await app.getUrl(),
@@ -162,10 +168,15 @@ export async function startMarketingApp(name: string, env: Record<string, string
         .map((m) => m.json() as CloudEvent<Record<string, unknown>>)
         .filter((e) => type === undefined || e.type === type);
     },
+    async answerViolations(method, route, body) {
+      document ??= (await (await fetch(`${t.base}/openapi.json`)).json()) as OpenApiDocument;
+      return answerViolations(document, method, route, body);
+    },
     async restart(extra = {}) {
       await app.close();
       setEnv(extra);
       app = await boot();
+      document = undefined;
       t.app = app;
       t.base = await app.getUrl();
     },
