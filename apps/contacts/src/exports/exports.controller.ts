@@ -1,27 +1,16 @@
 import { Controller, Get, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsISO31661Alpha2,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@crm/platform';
-import { SOURCE_CHANNELS } from '../people/dto/person.dto';
-import { LIFECYCLE_STAGES } from '../people/person.entity';
 import { CustomFieldFiltersInterceptor } from '../search/custom-field-filters.interceptor';
+import { ContactFiltersDto } from '../search/dto/search-query.dto';
 import { IsGivenOnce } from '../shared/validators';
 import { DEFAULT_EXPORT_COLUMNS, EXPORT_COLUMNS, ExportsService, type ExportFormat } from './exports.service';
 
-export class ExportQueryDto {
+/** The list's filters (as a search takes them), the format and the columns. */
+export class ExportQueryDto extends ContactFiltersDto {
   @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'csv' })
   @IsOptional()
   @IsGivenOnce()
@@ -40,35 +29,6 @@ export class ExportQueryDto {
     message: 'must be column names separated by commas (at most 60)',
   })
   columns?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: 20, items: { type: 'string', maxLength: 50 } })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  tag?: string[];
-
-  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsGivenOnce() @IsIn(LIFECYCLE_STAGES) stage?: string;
-
-  @ApiPropertyOptional({ example: 'FR', minLength: 2, maxLength: 2 })
-  @IsOptional()
-  @IsGivenOnce()
-  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
-  country?: string;
-
-  @ApiPropertyOptional({ enum: SOURCE_CHANNELS })
-  @IsOptional()
-  @IsGivenOnce()
-  @IsIn(SOURCE_CHANNELS)
-  sourceChannel?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsGivenOnce() @IsString() @MaxLength(100) owner?: string;
-
-  @IsOptional()
-  @IsObject({ message: 'custom field filters are written cf.<key>=value' })
-  cf?: Record<string, unknown>;
 }
 
 @ApiTags('exports')

@@ -1,4 +1,4 @@
-import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,18 +18,8 @@ import { IsGivenOnce } from '../../shared/validators';
 export const SORTS = ['createdAt', '-createdAt', 'name', '-name', 'relevance'] as const;
 export type Sort = (typeof SORTS)[number];
 
-/** Filters and sort of a search; `limit` and `cursor` as on every keyset page. */
-export class SearchQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({
-    description: 'Full-text and fuzzy (trigram) search over names, emails and company name',
-    maxLength: 200,
-  })
-  @IsOptional()
-  @IsGivenOnce()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
+/** The filters a contact list takes, in a search and in an export. */
+export class ContactFiltersDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: 20,
@@ -63,6 +53,19 @@ export class SearchQueryDto extends PageQueryDto {
   @IsOptional()
   @IsObject({ message: 'custom field filters are written cf.<key>=value' })
   cf?: Record<string, unknown>;
+}
+
+/** Filters and sort of a search; `limit` and `cursor` as on every keyset page. */
+export class SearchQueryDto extends IntersectionType(PageQueryDto, ContactFiltersDto) {
+  @ApiPropertyOptional({
+    description: 'Full-text and fuzzy (trigram) search over names, emails and company name',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsGivenOnce()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 
   @ApiPropertyOptional({ enum: SORTS, description: 'Default: relevance with q, else -createdAt' })
   @IsOptional()
