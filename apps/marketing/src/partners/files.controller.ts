@@ -1,13 +1,22 @@
 import { Body, Controller, Get, Param, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { sendText } from '@crm/bulk';
 import { ApiProblem, CurrentPrincipal, forwardedPrefix, RequirePermission, type Principal } from '@crm/platform';
 import { IdParams } from '../shared/dto';
+import { FileExportViewDto, PartnerAudienceViewDto } from './dto/audience-views.dto';
 import { CreateFileExportDto } from './dto/partner.dto';
-import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER } from './partner-file-format';
+import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER, MANIFEST_MAX_LENGTH } from './partner-file-format';
 import { PartnerFilesService } from './partner-files.service';
 
 const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
@@ -36,6 +45,7 @@ export class FilesController implements OnModuleInit {
     summary:
       "Make a signed file of a segment's consented members for a partner without a suite (above k), to download once",
   })
+  @ApiCreatedResponse({ type: FileExportViewDto, description: 'The file, ready to download once' })
   async createFile(
     @Param() { id }: IdParams,
     @Body() dto: CreateFileExportDto,
@@ -51,6 +61,7 @@ export class FilesController implements OnModuleInit {
   @Get('partner-files/:id')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'A partner file: its share, and once downloaded its manifest, signature, by whom and when' })
+  @ApiOkResponse({ type: FileExportViewDto })
   getFile(@Param() { id }: IdParams) {
     return this.files.getExport(id);
   }
@@ -62,6 +73,27 @@ export class FilesController implements OnModuleInit {
   @ApiOperation({
     summary: `Download the file, once: the manifest (base64url JSON) in ${MANIFEST_HEADER}, its HMAC-SHA256 in ${FILE_SIGNATURE_HEADER}`,
   })
+  @ApiOkResponse({
+    description: 'CSV with a header row of the fields, or one JSON object per line (the encoding chosen at creation)',
+    content: {
+      [FILE_TYPES.csv]: { schema: { type: 'string', format: 'binary' } },
+      [FILE_TYPES.jsonl]: { schema: { type: 'string', format: 'binary' } },
+    },
+    headers: {
+      [MANIFEST_HEADER]: {
+        description: 'base64url of the JSON manifest (format, agreement exchange id, share, fields, count, sha256)',
+        schema: { type: 'string', maxLength: MANIFEST_MAX_LENGTH },
+      },
+      [FILE_SIGNATURE_HEADER]: {
+        description: 'sha256=HMAC(signing key, "file.<manifest>")',
+        schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
+      },
+      'content-disposition': {
+        description: 'attachment; filename="partner-share-<shareId>.<csv|jsonl>"',
+        schema: { type: 'string', maxLength: 200 },
+      },
+    },
+  })
   async download(@Param() { id }: IdParams, @Res() reply: FastifyReply, @CurrentPrincipal() p?: Principal) {
     const file = await this.files.download(id, actorOf(p));
     return sendText(reply, file.contentType, file.body, file.headers);
@@ -70,15 +102,25 @@ export class FilesController implements OnModuleInit {
   @Post('partner-agreements/:id/imports')
   @RequirePermission('marketing:partners:admin')
   @ApiConsumes(FILE_TYPES.csv, FILE_TYPES.jsonl)
-  @ApiHeader({ name: MANIFEST_HEADER, required: true, description: 'base64url of the JSON manifest' })
+  @ApiHeader({
+    name: MANIFEST_HEADER,
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MANIFEST_MAX_LENGTH },
+    description: 'base64url of the JSON manifest',
+  })
   @ApiHeader({
     name: FILE_SIGNATURE_HEADER,
     required: true,
+    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
     description: 'sha256=HMAC(signing key, "file.<manifest>")',
   })
   @ApiProblem(401, 'PARTNER_SIGNATURE_INVALID')
   @ApiProblem(422, 'AUDIENCE_BELOW_THRESHOLD')
   @ApiOperation({ summary: "Import a partner's signed file (streamed) as a partner audience, kept whole and above k" })
+  @ApiCreatedResponse({
+    type: PartnerAudienceViewDto,
+    description: 'The partner audience, active (its segment usable)',
+  })
   async importFile(
     @Param() { id }: IdParams,
     @Req() req: FastifyRequest,

@@ -17,6 +17,8 @@ import { AGE_BANDS, type ShareableField } from './shareable-fields';
 export const FILE_FORMAT = 'crm-partner-file/v1';
 export const MANIFEST_HEADER = 'x-crm-partner-manifest';
 export const FILE_SIGNATURE_HEADER = 'x-crm-partner-signature';
+/** A manifest is a few hundred bytes; its header is refused past this. */
+export const MANIFEST_MAX_LENGTH = 2048;
 export type FileEncoding = 'csv' | 'jsonl';
 export const FILE_TYPES: Record<FileEncoding, string> = { csv: 'text/csv', jsonl: 'application/x-ndjson' };
 
@@ -79,6 +81,8 @@ export function parseManifest(
 ): { manifest: FileManifest; bytes: Buffer } {
   const field = (f: string) => `${MANIFEST_HEADER}.${f}`;
   if (!header) throw validationFailed([{ field: MANIFEST_HEADER, message: 'is required (base64url of the manifest)' }]);
+  if (header.length > MANIFEST_MAX_LENGTH)
+    throw validationFailed([{ field: MANIFEST_HEADER, message: `must be at most ${MANIFEST_MAX_LENGTH} characters` }]);
   const bytes = Buffer.from(header, 'base64url');
   let m: Partial<FileManifest>;
   try {

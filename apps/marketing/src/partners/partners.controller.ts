@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiIfMatch,
+  ApiPage,
   ApiProblem,
   CurrentPrincipal,
   forwardedPrefix,
@@ -19,6 +20,13 @@ import {
   UpdateAgreementDto,
   UpdatePartnerDto,
 } from './dto/partner.dto';
+import {
+  AgreementListDto,
+  AgreementViewDto,
+  AuditTrailDto,
+  CreatedAgreementDto,
+  PartnerViewDto,
+} from './dto/partner-views.dto';
 import { PartnersService } from './partners.service';
 
 const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
@@ -31,6 +39,7 @@ export class PartnersController {
   @Post('partners')
   @RequirePermission('marketing:partners:admin')
   @ApiOperation({ summary: 'Register a partner business (its suite base URL); audited' })
+  @ApiCreatedResponse({ type: PartnerViewDto, description: 'The partner, version 1' })
   createPartner(@Body() dto: CreatePartnerDto, @CurrentPrincipal() p?: Principal) {
     return this.partners.createPartner(dto, actorOf(p));
   }
@@ -38,6 +47,7 @@ export class PartnersController {
   @Get('partners')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'Partners, newest first, keyset paged' })
+  @ApiPage(PartnerViewDto)
   listPartners(@Query() page: PageQueryDto) {
     return this.partners.listPartners(page);
   }
@@ -45,6 +55,7 @@ export class PartnersController {
   @Get('partners/:id')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'One partner' })
+  @ApiOkResponse({ type: PartnerViewDto })
   getPartner(@Param() { id }: IdParams) {
     return this.partners.getPartner(id);
   }
@@ -54,6 +65,7 @@ export class PartnersController {
   @ApiIfMatch()
   @ApiProblem(412, 'VERSION_CONFLICT')
   @ApiOperation({ summary: 'Change a partner; audited' })
+  @ApiOkResponse({ type: PartnerViewDto })
   updatePartner(
     @Param() { id }: IdParams,
     @Body() dto: UpdatePartnerDto,
@@ -69,6 +81,7 @@ export class PartnersController {
     summary:
       'Make a draft agreement (purposes, shareable fields, validity, k threshold); a new shared key is answered once',
   })
+  @ApiCreatedResponse({ type: CreatedAgreementDto, description: 'The draft agreement (and a new shared key, once)' })
   async createAgreement(
     @Param() { id }: IdParams,
     @Body() dto: CreateAgreementDto,
@@ -84,6 +97,7 @@ export class PartnersController {
   @Get('partners/:id/agreements')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: "A partner's agreements" })
+  @ApiOkResponse({ type: AgreementListDto })
   listAgreements(@Param() { id }: IdParams) {
     return this.partners.listAgreements(id);
   }
@@ -91,6 +105,7 @@ export class PartnersController {
   @Get('partner-agreements/:id')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'One agreement (never its key)' })
+  @ApiOkResponse({ type: AgreementViewDto })
   getAgreement(@Param() { id }: IdParams) {
     return this.partners.getAgreement(id);
   }
@@ -100,6 +115,7 @@ export class PartnersController {
   @ApiIfMatch()
   @ApiProblem(412, 'VERSION_CONFLICT')
   @ApiOperation({ summary: 'Change an agreement (fields and purposes only while a draft); audited' })
+  @ApiOkResponse({ type: AgreementViewDto })
   updateAgreement(
     @Param() { id }: IdParams,
     @Body() dto: UpdateAgreementDto,
@@ -114,6 +130,7 @@ export class PartnersController {
   @RequirePermission('marketing:partners:admin')
   @ApiProblem(409, 'AGREEMENT_TRANSITION_INVALID')
   @ApiOperation({ summary: 'activate | suspend | terminate; audited' })
+  @ApiOkResponse({ type: AgreementViewDto, description: 'The agreement in its new status' })
   transition(@Param() { id, action }: AgreementActionParams, @CurrentPrincipal() p?: Principal) {
     return this.partners.transition(id, action, actorOf(p));
   }
@@ -121,6 +138,7 @@ export class PartnersController {
   @Get('partner-audit')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'Every change to a partner or agreement, oldest first (who, what, when)' })
+  @ApiOkResponse({ type: AuditTrailDto })
   auditTrail(@Query() q: AuditQueryDto) {
     return this.partners.auditTrail(q.entityId);
   }

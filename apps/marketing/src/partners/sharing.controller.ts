@@ -1,10 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblem, CurrentPrincipal, forwardedPrefix, RequirePermission, type Principal } from '@crm/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiPage,
+  ApiProblem,
+  CurrentPrincipal,
+  forwardedPrefix,
+  RequirePermission,
+  type Principal,
+} from '@crm/platform';
 import { IdParams } from '../shared/dto';
 import { CreateShareDto, SegmentShareDto, ShareLogQueryDto } from './dto/partner.dto';
 import { ContactIdParams } from './dto/contact-params.dto';
+import { PartnerAudienceListDto, PartnerAudienceViewDto } from './dto/audience-views.dto';
+import { ContactSharesDto, MatchViewDto, ShareReportDto, ShareResultDto, ShareViewDto } from './dto/share-views.dto';
 import { PartnerAudiencesService } from './partner-audiences.service';
 import { ShareLogService } from './share-log.service';
 import { SharingService } from './sharing.service';
@@ -28,6 +37,7 @@ export class SharingController {
     summary:
       "Count a segment's consented members and their overlap with the partner (only keyed hashes leave); nothing else moves",
   })
+  @ApiOkResponse({ type: MatchViewDto })
   match(@Param() { id }: IdParams, @Body() dto: SegmentShareDto, @CurrentPrincipal() p?: Principal) {
     return this.sharing.match(id, dto.segmentId, actorOf(p));
   }
@@ -39,6 +49,7 @@ export class SharingController {
   @ApiOperation({
     summary: "Share a segment's consented members with the partner suite (signed, HTTPS), above the k threshold",
   })
+  @ApiCreatedResponse({ type: ShareResultDto, description: 'Delivered: the partner holds the matched contacts' })
   async share(
     @Param() { id }: IdParams,
     @Body() dto: CreateShareDto,
@@ -56,6 +67,7 @@ export class SharingController {
   @ApiOperation({
     summary: 'The share log: matches and shares, to whom, under which agreement, how many, newest first',
   })
+  @ApiPage(ShareViewDto)
   list(@Query() q: ShareLogQueryDto) {
     return this.log.list(q);
   }
@@ -66,6 +78,7 @@ export class SharingController {
     summary:
       'For the data protection officer: per agreement, shares and contacts sent, deletion notices by status, data held from the partner',
   })
+  @ApiOkResponse({ type: ShareReportDto })
   report() {
     return this.log.report();
   }
@@ -73,6 +86,7 @@ export class SharingController {
   @Get('partner-shares/contacts/:contactId')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: "Where one contact's data went: the shares that carried them and the deletion notices" })
+  @ApiOkResponse({ type: ContactSharesDto })
   forContact(@Param() { contactId }: ContactIdParams) {
     return this.log.forContact(contactId);
   }
@@ -80,6 +94,7 @@ export class SharingController {
   @Get('partner-shares/:id')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'One share log entry' })
+  @ApiOkResponse({ type: ShareViewDto })
   get(@Param() { id }: IdParams) {
     return this.log.get(id);
   }
@@ -87,6 +102,7 @@ export class SharingController {
   @Get('partner-audiences')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'Audiences received from partners, with provenance and expiry' })
+  @ApiOkResponse({ type: PartnerAudienceListDto })
   audiencesList() {
     return this.audiences.list();
   }
@@ -94,6 +110,7 @@ export class SharingController {
   @Get('partner-audiences/:id')
   @RequirePermission('marketing:partners:read')
   @ApiOperation({ summary: 'One received audience (its segment is usable in campaigns until it expires)' })
+  @ApiOkResponse({ type: PartnerAudienceViewDto })
   audience(@Param() { id }: IdParams) {
     return this.audiences.get(id);
   }
@@ -102,6 +119,7 @@ export class SharingController {
   @HttpCode(204)
   @RequirePermission('marketing:partners:admin')
   @ApiOperation({ summary: 'Delete a received audience now (its records and its segment)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   async removeAudience(@Param() { id }: IdParams): Promise<void> {
     await this.audiences.remove(id);
   }

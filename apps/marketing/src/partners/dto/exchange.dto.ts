@@ -21,12 +21,12 @@ const HASH = /^[0-9a-f]{64}$/;
 const HASH_MESSAGE = 'must be a lower-case hex HMAC-SHA256 (64 characters)';
 
 export class MatchRecordDto {
-  @ApiPropertyOptional({ pattern: HASH.source })
+  @ApiPropertyOptional({ pattern: HASH.source, maxLength: 64 })
   @IsOptional()
   @Matches(HASH, { message: HASH_MESSAGE })
   emailHash?: string;
 
-  @ApiPropertyOptional({ pattern: HASH.source })
+  @ApiPropertyOptional({ pattern: HASH.source, maxLength: 64 })
   @IsOptional()
   @Matches(HASH, { message: HASH_MESSAGE })
   phoneHash?: string;
@@ -68,7 +68,7 @@ export class MatchRequestDto {
 
 /** One shared record: keyed hashes and coarse attributes; any other property is refused (no free text). */
 export class SharedRecordDto extends MatchRecordDto {
-  @ApiPropertyOptional({ pattern: '^[A-Z]{2}$' })
+  @ApiPropertyOptional({ pattern: '^[A-Z]{2}$', maxLength: 2 })
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
@@ -78,7 +78,7 @@ export class SharedRecordDto extends MatchRecordDto {
   @IsIn(AGE_BANDS, { message: `must be one of ${AGE_BANDS.join(', ')}` })
   ageBand?: string;
 
-  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,40}$' })
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,40}$', maxLength: 40 })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a segment code (letters, digits, - or _)' })
   rfmSegment?: string;
@@ -111,16 +111,18 @@ export class AudienceChunkDto {
   @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
   expiresAt!: string;
 
-  @ApiProperty({ enum: AGREEMENT_PURPOSES, isArray: true })
+  @ApiProperty({ enum: AGREEMENT_PURPOSES, isArray: true, minItems: 1, maxItems: AGREEMENT_PURPOSES.length })
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(AGREEMENT_PURPOSES.length)
   @ArrayUnique()
   @IsIn(AGREEMENT_PURPOSES, { each: true })
   purposes!: string[];
 
-  @ApiProperty({ enum: SHAREABLE_FIELDS, isArray: true })
+  @ApiProperty({ enum: SHAREABLE_FIELDS, isArray: true, minItems: 1, maxItems: SHAREABLE_FIELDS.length })
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(SHAREABLE_FIELDS.length)
   @ArrayUnique()
   @IsIn(SHAREABLE_FIELDS, { each: true })
   fields!: string[];
@@ -143,13 +145,13 @@ export class DeletionNoticeDto {
   @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
   issuedAt!: string;
 
-  @ApiProperty({ type: [String], maxItems: 100 })
+  @ApiProperty({ type: 'array', items: { type: 'string', pattern: HASH.source, maxLength: 64 }, maxItems: 100 })
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(HASH, { each: true, message: HASH_MESSAGE })
   emailHashes!: string[];
 
-  @ApiProperty({ type: [String], maxItems: 100 })
+  @ApiProperty({ type: 'array', items: { type: 'string', pattern: HASH.source, maxLength: 64 }, maxItems: 100 })
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(HASH, { each: true, message: HASH_MESSAGE })

@@ -168,7 +168,13 @@ export class UpdateAgreementDto {
   @Max(1_000_000, { message: 'must be a whole number from 2 to 1000000' })
   minAudienceSize?: number;
 
-  @ApiPropertyOptional({ enum: SHAREABLE_FIELDS, isArray: true, description: 'Only while the agreement is a draft' })
+  @ApiPropertyOptional({
+    enum: SHAREABLE_FIELDS,
+    isArray: true,
+    minItems: 1,
+    maxItems: SHAREABLE_FIELDS.length,
+    description: 'Only while the agreement is a draft',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -177,7 +183,13 @@ export class UpdateAgreementDto {
   @IsIn(SHAREABLE_FIELDS, { each: true, message: `each must be one of ${SHAREABLE_FIELDS.join(', ')}` })
   fields?: string[];
 
-  @ApiPropertyOptional({ enum: AGREEMENT_PURPOSES, isArray: true, description: 'Only while the agreement is a draft' })
+  @ApiPropertyOptional({
+    enum: AGREEMENT_PURPOSES,
+    isArray: true,
+    minItems: 1,
+    maxItems: AGREEMENT_PURPOSES.length,
+    description: 'Only while the agreement is a draft',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
