@@ -44,7 +44,11 @@ const LINE_FIELDS = 17;
 
 /** The SQL of orders, their lines and refunds, in one place. */
 export const ordersRepository = {
-  /** Inserts the order unless its (channel, external id) or (caller, Idempotency-Key) exists. */
+  /**
+   * Inserts the order unless its (channel, external id) or (caller, Idempotency-Key) exists. The contact is
+   * the one sales' mirror knows: one merged away is replaced by the one it was merged into, and the account
+   * comes from the contact when the order names none (in the same statement: no read before it).
+   */
   async insertOrder(m: EntityManager, o: NewOrder): Promise<OrderRow | undefined> {
     const t = o.totals;
     const rows: OrderRow[] = await m.query(
@@ -52,7 +56,9 @@ export const ordersRepository = {
               quote_id, currency, currency_digits, gross_minor, discount_minor, net_minor, tax_minor, total_minor,
               placed_at, paid_at, fulfilled_at, billing_name, billing_email, billing_address, idempotency_key,
               request_hash, created_by)
-       VALUES ($1, 'SO-' || lpad(nextval('order_number_seq')::text, 6, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+       VALUES ($1, 'SO-' || lpad(nextval('order_number_seq')::text, 6, '0'), $2, $3, $4, $5,
+              COALESCE((SELECT merged_into FROM contact_mirror WHERE contact_id = $6), $6),
+              COALESCE($7, (SELECT account_id FROM contact_mirror WHERE contact_id = $6)), $8, $9, $10, $11,
               $12, $13, $14, $15, $16, $17,
               CASE WHEN $2 IN ('paid', 'fulfilled') THEN $17::timestamptz END,
               CASE WHEN $2 = 'fulfilled' THEN $17::timestamptz END,

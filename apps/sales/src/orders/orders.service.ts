@@ -54,24 +54,6 @@ function badCursor() {
   });
 }
 
-/**
- * The contact an order is for, as sales' mirror knows it: a contact merged
- * away is replaced by the one it was merged into, and the account comes from
- * the contact when the request names none.
- */
-async function currentContact(
-  m: EntityManager,
-  contactId: string | null,
-  accountId: string | null,
-): Promise<{ contactId: string | null; accountId: string | null }> {
-  if (!contactId) return { contactId, accountId };
-  const rows: { merged_into: string | null; account_id: string | null }[] = await m.query(
-    `SELECT merged_into, account_id FROM contact_mirror WHERE contact_id = $1`,
-    [contactId],
-  );
-  return { contactId: rows[0]?.merged_into ?? contactId, accountId: accountId ?? rows[0]?.account_id ?? null };
-}
-
 @Injectable()
 export class OrdersService {
   constructor(
@@ -94,12 +76,12 @@ export class OrdersService {
       const replay = await this.findReplay(m, dto.channel, dto.externalOrderId, by.subject, idempotencyKey, hash);
       if (replay) return replay;
       const lines = await priceOrderLines(m, dto.lines, dto.currency, placedAt.toISOString().slice(0, 10));
-      const contact = await currentContact(m, dto.contactId ?? null, dto.accountId ?? null);
       return this.place(m, {
         channel: dto.channel,
         location: dto.location?.trim() ?? null,
         externalOrderId: dto.externalOrderId?.trim() ?? null,
-        ...contact,
+        contactId: dto.contactId ?? null,
+        accountId: dto.accountId ?? null,
         dealId: dto.dealId ?? null,
         quoteId: null,
         currency: dto.currency,
