@@ -49,7 +49,13 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
   let sharedKey: string;
   let exchangeId: string;
   const exchangeBodies: string[] = [];
+  /** Every answer one suite's exchange gave the other, as it came back over the wire. */
+  const exchangeAnswers: { route: string; status: number; body: unknown }[] = [];
   const realFetch = globalThis.fetch;
+
+  /** The answer is what the route's schema in the suite's own /openapi.json says, nothing more or less. */
+  const conforms = async (t: MarketingTestApp, method: string, route: string, body: unknown) =>
+    expect([`${method} ${route}`, await t.answerViolations(method, route, body)]).toEqual([`${method} ${route}`, []]);
 
   const consent = (t: MarketingTestApp, contactId: string, purpose: string, granted: boolean, decidedAt?: string) =>
     t.publish('contacts', {
@@ -93,8 +99,16 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     });
     // Every request between the suites, as it went over the wire.
     jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      if (String(input).includes('/partner-exchange/')) exchangeBodies.push(String(init?.body ?? ''));
-      return realFetch(input, init);
+      if (!String(input).includes('/partner-exchange/')) return realFetch(input, init);
+      exchangeBodies.push(String(init?.body ?? ''));
+      const res = await realFetch(input, init);
+      const text = await res.clone().text();
+      exchangeAnswers.push({
+        route: new URL(String(input)).pathname,
+        status: res.status,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      });
+      return res;
     });
     for (let i = 1; i <= 8; i++)
       await a.contact(
@@ -135,6 +149,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       body: { name: 'Bee Travel', contactEmail: 'dpo@bee.example', baseUrl: b.base },
     });
     expect(pa.status).toBe(201);
+    await conforms(a, 'POST', '/partners', pa.body);
     partnerOnA = pa.body.id;
     const ag = await a.call<{ id: string; exchangeId: string; sharedKey: string; status: string }>(
       'POST',
@@ -152,6 +167,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(ag.status).toBe(201);
     expect(ag.body.status).toBe('draft');
     expect(ag.body.sharedKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await conforms(a, 'POST', '/partners/{id}/agreements', ag.body);
     agreementA = ag.body.id;
     sharedKey = ag.body.sharedKey;
     exchangeId = ag.body.exchangeId;
@@ -169,6 +185,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     });
     expect(bg.status).toBe(201);
     expect(bg.body.sharedKey).toBeUndefined();
+    await conforms(b, 'POST', '/partners/{id}/agreements', bg.body);
     agreementB = bg.body.id;
     segmentAll = await staticSegment(a, aIds.slice(1));
   });
@@ -190,10 +207,30 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     for (const [t, id] of [
       [a, agreementA],
       [b, agreementB],
-    ] as const)
-      expect((await t.call<{ status: string }>('POST', `/partner-agreements/${id}/activate`)).body.status).toBe(
-        'active',
-      );
+    ] as const) {
+      const activated = await t.call<{ status: string }>('POST', `/partner-agreements/${id}/activate`);
+      expect(activated.body.status).toBe('active');
+      await conforms(t, 'POST', '/partner-agreements/{id}/{action}', activated.body);
+    }
+  });
+
+  it('answers partners and agreements as their schemas say', async () => {
+    const list = await a.call<{ items: unknown[] }>('GET', '/partners');
+    expect(list.body.items).toHaveLength(1);
+    await conforms(a, 'GET', '/partners', list.body);
+    const one = await a.call('GET', `/partners/${partnerOnA}`);
+    expect(one.body).toMatchObject({ id: partnerOnA, name: 'Bee Travel', contactName: null });
+    await conforms(a, 'GET', '/partners/{id}', one.body);
+    const agreements = await a.call<{ items: { id: string }[] }>('GET', `/partners/${partnerOnA}/agreements`);
+    expect(agreements.body.items.map((g) => g.id)).toEqual([agreementA]);
+    await conforms(a, 'GET', '/partners/{id}/agreements', agreements.body);
+    const agreement = await a.call('GET', `/partner-agreements/${agreementA}`);
+    expect(agreement.body).toMatchObject({ id: agreementA, status: 'active', inForce: true });
+    expect(agreement.body['sharedKey']).toBeUndefined();
+    await conforms(a, 'GET', '/partner-agreements/{id}', agreement.body);
+    const renamed = await b.call('PATCH', `/partner-agreements/${agreementB}`, { body: { name: 'Shop x Travel' } });
+    expect(renamed.body).toMatchObject({ name: 'Shop x Travel', version: 3 });
+    await conforms(b, 'PATCH', '/partner-agreements/{id}', renamed.body);
   });
 
   it('audits every change to partners and agreements with who made it', async () => {
@@ -201,6 +238,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       body: { contactName: 'Dana' },
     });
     expect(patched.status).toBe(200);
+    await conforms(a, 'PATCH', '/partners/{id}', patched.body);
     const trail = await a.call<{ items: { action: string; actor: string; changes: Record<string, unknown> }[] }>(
       'GET',
       `/partner-audit?entityId=${agreementA}`,
@@ -208,12 +246,14 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(trail.body.items.map((e) => e.action)).toEqual(['created', 'activate']);
     expect(trail.body.items[0].actor).toBe('spec-admin');
     expect(JSON.stringify(trail.body)).not.toContain('sharedKey');
+    await conforms(a, 'GET', '/partner-audit', trail.body);
     const partnerTrail = await a.call<{ items: { action: string; changes: Record<string, unknown> }[] }>(
       'GET',
       `/partner-audit?entityId=${partnerOnA}`,
     );
     expect(partnerTrail.body.items.map((e) => e.action)).toEqual(['created', 'updated']);
     expect(partnerTrail.body.items[1].changes).toEqual({ contactName: { from: null, to: 'Dana' } });
+    await conforms(a, 'GET', '/partner-audit', partnerTrail.body);
   });
 
   it('keeps the shared key only sealed: no column of either suite holds it (matching below still works)', async () => {
@@ -294,6 +334,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ audience: 6, matched: 4, shareable: true });
+    await conforms(a, 'POST', '/partner-agreements/{id}/match', res.body);
     const sent = exchangeBodies.slice(before).join('\n');
     expect(sent).not.toContain('@');
     expect(sent.toLowerCase()).not.toContain('person');
@@ -332,6 +373,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'delivered', audience: 6, matched: 4 });
+    await conforms(a, 'POST', '/partner-agreements/{id}/shares', res.body);
     audienceOnB = res.body.partnerAudienceId;
     const shared = (
       await a.db.query<{ contact_id: string }>(`SELECT contact_id FROM partner_share_contacts ORDER BY contact_id`)
@@ -355,6 +397,10 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       members: 4,
       provenance: { partnerName: 'Ay Shop', purposes: ['marketing'] },
     });
+    await conforms(b, 'GET', '/partner-audiences/{id}', aud.body);
+    const received = await b.call<{ items: { id: string }[] }>('GET', '/partner-audiences');
+    expect(received.body.items.map((x) => x.id)).toEqual([audienceOnB]);
+    await conforms(b, 'GET', '/partner-audiences', received.body);
     partnerSegment = aud.body.segmentId;
     expect(await bMembers(partnerSegment)).toEqual([bIds[1], bIds[2], bIds[3], bIds[4]].sort());
     // Person 7 is B's contact too, but never consented at A: not in the export, not in B's audience.
@@ -466,6 +512,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(view.body.deletionNotices).toEqual([
       expect.objectContaining({ reason: 'consent_withdrawn', status: 'delivered', partnerDeleted: 1 }),
     ]);
+    await conforms(a, 'GET', '/partner-shares/contacts/{contactId}', view.body);
     // The same in the customer 360 (marketing's request-reply part).
     const part = await a.app.get(CustomersRpc).customer({ contactId: aIds[1] });
     expect(part?.partnerSharing).toEqual([
@@ -477,6 +524,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     ]);
     const never = await a.call<{ shares: unknown[] }>('GET', `/partner-shares/contacts/${aIds[7]}`);
     expect(never.body.shares).toEqual([]);
+    await conforms(a, 'GET', '/partner-shares/contacts/{contactId}', never.body);
   });
 
   it('leaves withdrawn contacts out of later shares; expiry deletes the received audience', async () => {
@@ -522,6 +570,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       250,
     );
     expect(expired).toMatchObject({ members: 0, segmentId: null });
+    await conforms(b, 'GET', '/partner-audiences/{id}', expired);
     expect((await b.call('GET', `/segments/${aud.body.segmentId}`)).status).toBe(404);
     // The first audience (no expiry yet) keeps its members.
     expect((await b.call<{ members: number }>('GET', `/partner-audiences/${audienceOnB}`)).body.members).toBe(2);
@@ -552,6 +601,11 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
         (e) => e.partner.name === 'Bee Travel' && e.agreementId === agreementA && e.actor === 'spec-admin',
       ),
     ).toBe(true);
+    await conforms(a, 'GET', '/partner-shares', log.body);
+    const refused = log.body.items[2] as { id?: string };
+    const entry = await a.call('GET', `/partner-shares/${String(refused.id)}`);
+    expect(entry.body).toMatchObject({ status: 'refused', reason: 'AUDIENCE_BELOW_THRESHOLD: match with the partner' });
+    await conforms(a, 'GET', '/partner-shares/{id}', entry.body);
     const page = await a.call<{ items: unknown[]; nextCursor: string }>('GET', `/partner-shares?limit=2`);
     expect(page.body.items).toHaveLength(2);
     const rest = await a.call<{ items: unknown[]; nextCursor: string | null }>(
@@ -559,6 +613,9 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       `/partner-shares?limit=10&cursor=${page.body.nextCursor}`,
     );
     expect(rest.body.items).toHaveLength(3);
+    expect(rest.body.nextCursor).toBeNull();
+    await conforms(a, 'GET', '/partner-shares', page.body);
+    await conforms(a, 'GET', '/partner-shares', rest.body);
   });
 
   it('reports per agreement for the data protection officer, on both sides', async () => {
@@ -577,8 +634,10 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
         deletionNotices: { pending: 0, delivered: 2, failed: 0 },
       }),
     ]);
+    await conforms(a, 'GET', '/partner-shares/report', onA.body);
     const onB = await b.call<{ agreements: { received: Record<string, number> }[] }>('GET', '/partner-shares/report');
     expect(onB.body.agreements[0].received).toEqual({ activeAudiences: 1, membersHeld: 2, deletedAudiences: 1 });
+    await conforms(b, 'GET', '/partner-shares/report', onB.body);
   });
 
   it('erasing a shared contact notifies the partner', async () => {
@@ -837,6 +896,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(made.status).toBe(201);
     expect(made.headers.get('location')).toBe(`/partner-files/${made.body.id}`);
     expect(made.body).toMatchObject({ contacts: 3, downloadedAt: null });
+    await conforms(a, 'POST', '/partner-agreements/{id}/files', made.body);
     fileId = made.body.id;
     const marketer = await a.token(['marketing']);
     expect((await a.call('GET', `/partner-files/${fileId}/content`, { token: marketer })).status).toBe(403);
@@ -874,6 +934,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(log.body.items[0]).toMatchObject({ kind: 'file', status: 'delivered', contacts: 3 });
     const view = await a.call<{ downloadedBy: string; signature: string }>('GET', `/partner-files/${fileId}`);
     expect(view.body).toMatchObject({ downloadedBy: 'spec-admin', signature: fileSignature });
+    await conforms(a, 'GET', '/partner-files/{id}', view.body);
   });
 
   const importToB = (body: string, manifest: string, signature: string, type = 'text/csv') =>
@@ -909,6 +970,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     const ok = await importToB(fileBody, fileManifest, fileSignature);
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ status: 'active', members: 2, via: 'file' });
+    await conforms(b, 'POST', '/partner-agreements/{id}/imports', ok.body);
     expect(await bMembers(ok.body.segmentId)).toEqual([bIds[4], bIds[5]].sort());
     const twice = await importToB(fileBody, fileManifest, fileSignature);
     expect(twice.status).toBe(409);
@@ -934,6 +996,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     const ok = await importToB(body, m3, signManifest(signingKey(sharedKey), m3), 'application/x-ndjson');
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ members: 3, via: 'file' });
+    await conforms(b, 'POST', '/partner-agreements/{id}/imports', ok.body);
     const m1 = manifest(1);
     const few = await importToB(body, m1, signManifest(signingKey(sharedKey), m1), 'application/x-ndjson');
     expect(few.status).toBe(422);
@@ -941,6 +1004,19 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     const wrongType = await importToB(body, m3, signManifest(signingKey(sharedKey), m3), 'text/csv');
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors?.map((e) => e.field)).toEqual(['content-type']);
+  });
+
+  it("answers the other suite's exchange requests as the exchange's schemas say (match, audiences, deletions)", async () => {
+    const ok = exchangeAnswers.filter((x) => x.status === 200);
+    expect([...new Set(ok.map((x) => x.route))].sort()).toEqual([
+      '/partner-exchange/v1/audiences',
+      '/partner-exchange/v1/deletions',
+      '/partner-exchange/v1/match',
+    ]);
+    // Chunked matches answer `{ received }` until the last chunk, then `{ matched }`: both kinds were seen.
+    const matches = ok.filter((x) => x.route.endsWith('/match')).map((x) => Object.keys(x.body as object));
+    expect(matches).toContainEqual(['matched']);
+    for (const x of ok) await conforms(b, 'POST', x.route, x.body);
   });
 
   it('keeps applying contact events when the master key changed; the index is marked not ready instead', async () => {
