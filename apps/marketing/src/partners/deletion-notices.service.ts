@@ -10,6 +10,9 @@ import { findAgreement, findPartner, type AgreementRow, type PartnerRow } from '
 
 export const DELETION_NOTICE_JOB = 'marketing-partner-deletion-notice';
 
+/** SQL: notice `n`'s shares all went as files, so the partner is told by file (DeletionFilesService), not over the exchange. */
+export const BY_FILE = `NOT EXISTS (SELECT 1 FROM partner_shares s WHERE s.id = ANY(n.share_ids) AND s.kind <> 'file')`;
+
 interface NoticeRow {
   id: string;
   agreement_id: string;
@@ -59,8 +62,9 @@ export class DeletionNoticesService {
       share_ids: string[];
       email_hashes: string[];
       phone_hashes: string[];
+      by_file: boolean;
     }[] = await m.query(
-      `SELECT s.agreement_id, s.partner_id, array_agg(s.id) AS share_ids,
+      `SELECT s.agreement_id, s.partner_id, array_agg(s.id) AS share_ids, bool_and(s.kind = 'file') AS by_file,
               COALESCE(array_agg(DISTINCT c.email_hash) FILTER (WHERE c.email_hash IS NOT NULL), '{}') AS email_hashes,
               COALESCE(array_agg(DISTINCT c.phone_hash) FILTER (WHERE c.phone_hash IS NOT NULL), '{}') AS phone_hashes
          FROM partner_share_contacts c JOIN partner_shares s ON s.id = c.share_id
@@ -77,7 +81,8 @@ export class DeletionNoticesService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [id, p.agreement_id, p.partner_id, contactId, reason, p.email_hashes, p.phone_hashes, p.share_ids],
       );
-      await this.jobs.send(DELETION_NOTICE_JOB, { noticeId: id }, { id }, m);
+      // A partner that got them only as files runs no suite to post to: it is told by file (DeletionFilesService).
+      if (!p.by_file) await this.jobs.send(DELETION_NOTICE_JOB, { noticeId: id }, { id }, m);
     }
     return pending.length;
   }
@@ -139,8 +144,11 @@ export class DeletionNoticesService {
 
   /** One attempt; a failure is recorded and thrown, so the job is retried with backoff. */
   async deliver(id: string): Promise<void> {
-    const [n]: NoticeRow[] = await this.dataSource.query(`SELECT * FROM partner_deletion_notices WHERE id = $1`, [id]);
-    if (!n || n.status === 'delivered') return;
+    const [n]: (NoticeRow & { by_file: boolean })[] = await this.dataSource.query(
+      `SELECT n.*, ${BY_FILE} AS by_file FROM partner_deletion_notices n WHERE n.id = $1`,
+      [id],
+    );
+    if (!n || n.status === 'delivered' || n.by_file) return;
     const agreement = (await findAgreement(this.dataSource.manager, n.agreement_id)) as AgreementRow;
     const partner = (await findPartner(this.dataSource.manager, n.partner_id)) as PartnerRow;
     let error: string | undefined;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiConsumes,
@@ -14,7 +14,8 @@ import { Readable } from 'node:stream';
 import { sendText } from '@crm/bulk';
 import { ApiProblem, CurrentPrincipal, forwardedPrefix, RequirePermission, type Principal } from '@crm/platform';
 import { IdParams } from '../shared/dto';
-import { FileExportViewDto, PartnerAudienceViewDto } from './dto/audience-views.dto';
+import { DeletionImportDto, FileExportViewDto, PartnerAudienceViewDto } from './dto/audience-views.dto';
+import { DeletionFilesService, DELETIONS_FORMAT, DELETIONS_MAX_NOTICES } from './deletion-files.service';
 import { CreateFileExportDto } from './dto/partner.dto';
 import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER, MANIFEST_MAX_LENGTH } from './partner-file-format';
 import { PartnerFilesService } from './partner-files.service';
@@ -26,6 +27,7 @@ const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
 export class FilesController implements OnModuleInit {
   constructor(
     private readonly files: PartnerFilesService,
+    private readonly deletions: DeletionFilesService,
     private readonly adapter: HttpAdapterHost,
   ) {}
 
@@ -139,5 +141,65 @@ export class FilesController implements OnModuleInit {
     );
     void reply.status(201).header('location', `${forwardedPrefix(req.headers)}/partner-audiences/${audience.id}`);
     return audience;
+  }
+
+  @Post('partner-agreements/:id/deletion-files')
+  @HttpCode(200)
+  @RequirePermission('marketing:partners:admin')
+  @ApiProduces(FILE_TYPES.jsonl)
+  @ApiOperation({
+    summary: `Take the deletion notices owed to a partner that got the contacts only as files, as one signed file to hand over (at most ${DELETIONS_MAX_NOTICES}; they are delivered from then on)`,
+  })
+  @ApiOkResponse({
+    description: `One notice per line, {noticeId, issuedAt, emailHashes, phoneHashes}; the manifest ({format: "${DELETIONS_FORMAT}", agreement, count, createdAt, sha256}) in ${MANIFEST_HEADER}, its HMAC in ${FILE_SIGNATURE_HEADER}; empty when none is owed`,
+    content: { [FILE_TYPES.jsonl]: { schema: { type: 'string', format: 'binary' } } },
+    headers: {
+      [MANIFEST_HEADER]: {
+        description: 'base64url of the JSON manifest',
+        schema: { type: 'string', maxLength: MANIFEST_MAX_LENGTH },
+      },
+      [FILE_SIGNATURE_HEADER]: {
+        description: 'sha256=HMAC(signing key, "file.<manifest>")',
+        schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
+      },
+    },
+  })
+  async takeDeletions(@Param() { id }: IdParams, @Res() reply: FastifyReply) {
+    const file = await this.deletions.take(id);
+    return reply.status(200).type(file.contentType).headers(file.headers).send(file.body);
+  }
+
+  @Post('partner-agreements/:id/deletion-imports')
+  @HttpCode(200)
+  @RequirePermission('marketing:partners:admin')
+  @ApiConsumes(FILE_TYPES.jsonl)
+  @ApiHeader({
+    name: MANIFEST_HEADER,
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MANIFEST_MAX_LENGTH },
+    description: 'base64url of the JSON manifest',
+  })
+  @ApiHeader({
+    name: FILE_SIGNATURE_HEADER,
+    required: true,
+    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
+    description: 'sha256=HMAC(signing key, "file.<manifest>")',
+  })
+  @ApiProblem(401, 'PARTNER_SIGNATURE_INVALID')
+  @ApiOperation({
+    summary: "Apply a partner's signed deletion file: each notice deletes as one over the exchange would (once)",
+  })
+  @ApiOkResponse({ type: DeletionImportDto })
+  importDeletions(@Param() { id }: IdParams, @Req() req: FastifyRequest) {
+    const body = req.body as Readable | undefined;
+    return this.deletions.import(
+      id,
+      {
+        manifest: req.headers[MANIFEST_HEADER] as string | undefined,
+        signature: req.headers[FILE_SIGNATURE_HEADER] as string | undefined,
+        contentType: String(req.headers['content-type'] ?? ''),
+      },
+      body instanceof Readable ? body : Readable.from([]),
+    );
   }
 }

@@ -1006,6 +1006,137 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     expect(wrongType.body.errors?.map((e) => e.field)).toEqual(['content-type']);
   });
 
+  it('tells a partner that got the contacts only as files by a signed deletion file, which its suite applies', async () => {
+    const terms = {
+      name: 'Files only',
+      purposes: ['marketing'],
+      fields: ['emailHash'],
+      validUntil: '2027-12-31T00:00:00Z',
+      minAudienceSize: 2,
+    };
+    const ag = await a.call<{ id: string; exchangeId: string; sharedKey: string }>(
+      'POST',
+      `/partners/${partnerOnA}/agreements`,
+      { body: terms },
+    );
+    const pb = (await b.call<{ items: { id: string }[] }>('GET', '/partners')).body.items[0].id;
+    const bg = await b.call<{ id: string }>('POST', `/partners/${pb}/agreements`, {
+      body: { ...terms, exchangeId: ag.body.exchangeId, sharedKey: ag.body.sharedKey },
+    });
+    for (const [t, id] of [
+      [a, ag.body.id],
+      [b, bg.body.id],
+    ] as const)
+      expect((await t.call('POST', `/partner-agreements/${id}/activate`)).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await b.db.query(`SELECT hash_index_ready FROM partner_agreements WHERE id = $1`, [bg.body.id])).rows[0]
+          .hash_index_ready,
+      (r) => r === true,
+      20_000,
+    );
+    // 4, 5 and 6 still consent at A; B knows 4 and 5. They go to B only as a file under this agreement.
+    const made = await a.call<{ id: string }>('POST', `/partner-agreements/${ag.body.id}/files`, {
+      body: { segmentId: segmentAll, encoding: 'jsonl' },
+    });
+    expect(made.status).toBe(201);
+    const file = await a.call('GET', `/partner-files/${made.body.id}/content`);
+    expect(file.status).toBe(200);
+    const signed = (res: { headers: Headers }) => ({
+      'x-crm-partner-manifest': String(res.headers.get('x-crm-partner-manifest')),
+      'x-crm-partner-signature': String(res.headers.get('x-crm-partner-signature')),
+    });
+    const audience = await b.call<{ id: string; members: number; segmentId: string }>(
+      'POST',
+      `/partner-agreements/${bg.body.id}/imports`,
+      { raw: file.text, headers: { 'content-type': 'application/x-ndjson', ...signed(file) } },
+    );
+    expect(audience.status).toBe(201);
+    expect(audience.body.members).toBe(2);
+
+    const deletionsBefore = exchangeBodies.filter((x) => x.includes('"noticeId"')).length;
+    await consent(a, aIds[5], 'partner_sharing', false);
+    // Over the exchange for the agreements whose shares went to B's suite; by file for this one, never posted.
+    const notices = await waitFor(
+      async () =>
+        (
+          await a.db.query<{ id: string; agreement_id: string; status: string; attempts: number }>(
+            `SELECT id, agreement_id, status, attempts FROM partner_deletion_notices WHERE contact_id = $1 ORDER BY id`,
+            [aIds[5]],
+          )
+        ).rows,
+      (rows) => rows.length === 3 && rows.filter((r) => r.status === 'delivered').length === 2,
+      20_000,
+    );
+    const byFile = notices.find((n) => n.agreement_id === ag.body.id);
+    expect(byFile).toMatchObject({ status: 'pending', attempts: 0 });
+    const posted = exchangeBodies.filter((x) => x.includes('"noticeId"')).slice(deletionsBefore);
+    expect(posted).toHaveLength(2);
+    expect(posted.join('\n')).not.toContain(String(byFile?.id));
+    const view = await a.call<{ deletionNotices: { id: string; via: string; status: string }[] }>(
+      'GET',
+      `/partner-shares/contacts/${aIds[5]}`,
+    );
+    expect(view.body.deletionNotices.find((n) => n.id === byFile?.id)).toMatchObject({
+      via: 'file',
+      status: 'pending',
+    });
+    expect(view.body.deletionNotices.filter((n) => n.via === 'suite')).toHaveLength(2);
+    await conforms(a, 'GET', '/partner-shares/contacts/{contactId}', view.body);
+
+    const taken = await a.call('POST', `/partner-agreements/${ag.body.id}/deletion-files`);
+    expect(taken.status).toBe(200);
+    expect(taken.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = taken.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { noticeId: string; emailHashes: string[] });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        noticeId: byFile?.id,
+        emailHashes: [emailHash(matchingKey(ag.body.sharedKey), email(5))],
+      }),
+    ]);
+    const manifest = Buffer.from(signed(taken)['x-crm-partner-manifest'], 'base64url').toString('utf8');
+    expect(JSON.parse(manifest)).toMatchObject({
+      format: 'crm-partner-deletions/v1',
+      agreement: ag.body.exchangeId,
+      count: 1,
+      sha256: createHash('sha256').update(taken.text).digest('hex'),
+    });
+    expect(signed(taken)['x-crm-partner-signature']).toBe(signManifest(signingKey(ag.body.sharedKey), manifest));
+    const handed = (
+      await a.db.query(
+        `SELECT status, attempts, partner_deleted, delivered_at FROM partner_deletion_notices WHERE id = $1`,
+        [byFile?.id],
+      )
+    ).rows[0];
+    expect(handed).toMatchObject({ status: 'delivered', attempts: 1, partner_deleted: null });
+    expect(handed.delivered_at).not.toBeNull();
+    const none = await a.call('POST', `/partner-agreements/${ag.body.id}/deletion-files`);
+    expect(none.text).toBe('');
+
+    const importDeletions = (body: string, headers: Record<string, string>) =>
+      b.call<Problem & { notices: number; deleted: number }>(
+        'POST',
+        `/partner-agreements/${bg.body.id}/deletion-imports`,
+        { raw: body, headers: { 'content-type': 'application/x-ndjson', ...headers } },
+      );
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(manifest), count: 0 })).toString('base64url');
+    const refused = await importDeletions(taken.text, { ...signed(taken), 'x-crm-partner-manifest': forged });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('PARTNER_SIGNATURE_INVALID');
+    const applied = await importDeletions(taken.text, signed(taken));
+    expect(applied.status).toBe(200);
+    expect(applied.body).toEqual({ notices: 1, deleted: 1 });
+    await conforms(b, 'POST', '/partner-agreements/{id}/deletion-imports', applied.body);
+    expect((await b.call<{ members: number }>('GET', `/partner-audiences/${audience.body.id}`)).body.members).toBe(1);
+    expect(await bMembers(audience.body.segmentId)).toEqual([bIds[4]]);
+    // Again: each notice applies once, so the answer is the same and nothing more goes.
+    expect((await importDeletions(taken.text, signed(taken))).body).toEqual({ notices: 1, deleted: 1 });
+    expect(await bMembers(audience.body.segmentId)).toEqual([bIds[4]]);
+  });
+
   it("answers the other suite's exchange requests as the exchange's schemas say (match, audiences, deletions)", async () => {
     const ok = exchangeAnswers.filter((x) => x.status === 200);
     expect([...new Set(ok.map((x) => x.route))].sort()).toEqual([

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DeletionFilesService } from './deletion-files.service';
 import { DeletionNoticesService } from './deletion-notices.service';
 import { ExchangeController } from './exchange.controller';
 import { FilesController } from './files.controller';
@@ -28,6 +29,7 @@ import { SharingService } from './sharing.service';
     ShareLogService,
     PartnerAudiencesService,
     DeletionNoticesService,
+    DeletionFilesService,
     ExchangeRawBody,
     ExchangeSignatureGuard,
   ],

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '@crm/persistence';
 import type { Page } from '@crm/platform';
 import { marketingError } from '../shared/marketing-errors';
+import { BY_FILE } from './deletion-notices.service';
 
 interface ShareRow {
   id: string;
@@ -112,8 +113,9 @@ export class ShareLogService {
       partner_deleted: number | null;
       created_at: Date;
       delivered_at: Date | null;
+      by_file: boolean;
     }[] = await this.dataSource.query(
-      `SELECT n.*, p.name AS partner_name FROM partner_deletion_notices n JOIN partners p ON p.id = n.partner_id
+      `SELECT n.*, p.name AS partner_name, ${BY_FILE} AS by_file FROM partner_deletion_notices n JOIN partners p ON p.id = n.partner_id
         WHERE n.contact_id = $1 ORDER BY n.id`,
       [contactId],
     );
@@ -144,6 +146,7 @@ export class ShareLogService {
         partnerDeleted: n.partner_deleted,
         createdAt: n.created_at.toISOString(),
         deliveredAt: n.delivered_at?.toISOString() ?? null,
+        via: n.by_file ? 'file' : 'suite',
       })),
     };
   }

@@ -99,3 +99,13 @@ export class ExchangeDeletionAnswerDto {
   @ApiProperty({ format: 'uuid' }) noticeId!: string;
   @ApiProperty({ ...COUNT, description: 'Records deleted (the first time the notice came)' }) deleted!: number;
 }
+
+export class DeletionImportDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, description: 'Notices in the file' }) notices!: number;
+  @ApiProperty({
+    ...COUNT,
+    description:
+      'Records the notices deleted (a notice seen before answers what it deleted then, and deletes nothing more)',
+  })
+  deleted!: number;
+}

@@ -83,11 +83,23 @@ export class ContactDeletionNoticeDto {
     nullable: true,
     minimum: 0,
     format: 'int32',
-    description: 'How many records the partner said it deleted',
+    description: 'How many records the partner said it deleted (null for a file: the partner does not answer)',
   })
   partnerDeleted!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) deliveredAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'For a file: when it was handed over',
+  })
+  deliveredAt!: string | null;
+  @ApiProperty({
+    enum: ['suite', 'file'],
+    description:
+      "Posted to the partner's suite (retried), or, when the partner got the contact only as files, handed over in a signed deletion file",
+  })
+  via!: string;
 }
 
 export class ContactSharesDto {
