@@ -54,19 +54,41 @@ export async function holdsCovering(m: Q, ids: string[]): Promise<Map<string, st
 
 /**
  * Rebuilds a document's search vector in its language: title (A), tags (B),
- * the current version's file name (C) and extracted text (D).
+ * the current version's file name (C) and extracted text (D). The text's
+ * vector is the one stored with it when it was built in this language (see
+ * storeText); else (an older row, a changed language, or `parseText` to index a
+ * shorter start of it) its first `maxChars` are parsed here.
  */
-export async function refreshSearchVector(m: Q, id: string, maxChars: number): Promise<void> {
+export async function refreshSearchVector(m: Q, id: string, maxChars: number, parseText = false): Promise<void> {
   await m.query(
     `UPDATE documents d SET search_vector =
         setweight(to_tsvector(d.language, d.title), 'A') ||
         setweight(to_tsvector(d.language, array_to_string(d.tags, ' ')), 'B') ||
         setweight(to_tsvector(d.language, coalesce(
           (SELECT v.file_name FROM document_versions v WHERE v.id = d.current_version_id), '')), 'C') ||
-        setweight(to_tsvector(d.language, coalesce(
-          (SELECT left(t.content, $2) FROM document_texts t WHERE t.version_id = d.current_version_id), '')), 'D')
+        setweight(coalesce(
+          (SELECT CASE WHEN t.vector_language = d.language AND t.text_vector IS NOT NULL AND NOT $3
+                       THEN t.text_vector ELSE to_tsvector(d.language, left(t.content, $2)) END
+             FROM document_texts t WHERE t.version_id = d.current_version_id), ''::tsvector), 'D')
       WHERE d.id = $1`,
-    [id, maxChars],
+    [id, maxChars, parseText],
+  );
+}
+
+/**
+ * Stores a version's extracted text with its search vector, built in its
+ * document's language from the text's first `maxChars`: the expensive parse,
+ * done without locking the document. Nothing when the version is gone.
+ */
+export async function storeText(m: Q, versionId: string, text: string, maxChars: number): Promise<void> {
+  await m.query(
+    `INSERT INTO document_texts (version_id, content, text_vector, vector_language)
+     SELECT v.id, $2, to_tsvector(d.language, left($2, $3)), d.language
+       FROM document_versions v JOIN documents d ON d.id = v.document_id
+      WHERE v.id = $1
+     ON CONFLICT (version_id) DO UPDATE
+       SET content = EXCLUDED.content, text_vector = EXCLUDED.text_vector, vector_language = EXCLUDED.vector_language`,
+    [versionId, text, maxChars],
   );
 }
 

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DOCUMENTS_EVENTS, type TextExtractedPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { inTransaction } from '@crm/persistence';
-import { findVersion, lockDocument, refreshSearchVector } from '../documents/documents.repository';
+import { findVersion, lockDocument, refreshSearchVector, storeText } from '../documents/documents.repository';
 import { notFound } from '../documents/documents.service';
 import { WorkQueue } from '../jobs/work-queue';
 import { BLOB_STORE, type BlobStore } from '../storage/blob-store';
@@ -106,15 +106,11 @@ export class ExtractionService implements OnModuleInit {
   }
 
   private async record(m: EntityManager, documentId: string, versionId: string, outcome: Outcome): Promise<void> {
+    // The text and its vector first, before the document is locked: parsing 1 MB of text takes tens of
+    // milliseconds, which an upload or an edit of the same document would otherwise wait out.
+    if (outcome.text !== undefined) await this.saveText(m, versionId, outcome.text);
     const doc = await lockDocument(m, documentId);
     if (!doc || !(await findVersion(m, documentId, versionId))) return;
-    if (outcome.text !== undefined) {
-      await m.query(
-        `INSERT INTO document_texts (version_id, content) VALUES ($1, $2)
-         ON CONFLICT (version_id) DO UPDATE SET content = EXCLUDED.content`,
-        [versionId, outcome.text],
-      );
-    }
     await m.query(
       `UPDATE document_versions SET text_status = $2, text_error = $3, text_extracted_at = now() WHERE id = $1`,
       [versionId, outcome.status, outcome.error ?? null],
@@ -136,11 +132,25 @@ export class ExtractionService implements OnModuleInit {
   }
 
   /** A text whose lexemes overflow a tsvector (1 MB) is indexed by a shorter start of it. */
+  private async saveText(m: EntityManager, versionId: string, text: string): Promise<void> {
+    await this.shortening((chars) => storeText(m, versionId, text, chars), m);
+  }
+
+  /** The stored text vector joined to the short ones; parsed again from a shorter start if the sum overflows. */
   private async reindex(m: EntityManager, documentId: string): Promise<void> {
+    let first = true;
+    await this.shortening((chars) => {
+      const parse = !first;
+      first = false;
+      return refreshSearchVector(m, documentId, chars, parse);
+    }, m);
+  }
+
+  private async shortening(step: (chars: number) => Promise<void>, m: EntityManager): Promise<void> {
     for (let chars = this.config.EXTRACT_MAX_CHARS; ; chars = Math.floor(chars / 4)) {
       await m.query(`SAVEPOINT reindex`);
       try {
-        await refreshSearchVector(m, documentId, chars);
+        await step(chars);
         await m.query(`RELEASE SAVEPOINT reindex`);
         return;
       } catch (error) {

@@ -104,6 +104,33 @@ describe('text extraction and full-text search (real Postgres)', () => {
     expect(hits[0].rank).toBeGreaterThan(hits[1].rank);
   });
 
+  it("builds a text's vector once, with the text: an edit reuses it, a new language parses the text again", async () => {
+    const up = await t.upload('The gardeners were planting tulips along the quay.\n', {
+      title: 'Spring works',
+      language: 'english',
+    });
+    await t.extracted(up.documentId, up.versionId);
+    const stored = await t.db.query(
+      `SELECT vector_language::text AS language, text_vector IS NOT NULL AS vector FROM document_texts WHERE version_id = $1`,
+      [up.versionId],
+    );
+    expect(stored.rows).toEqual([{ language: 'english', vector: true }]);
+    const patch = async (body: Record<string, unknown>) => {
+      const doc = await t.call<{ version: number }>('GET', `/documents/${up.documentId}`);
+      const res = await t.call('PATCH', `/documents/${up.documentId}`, {
+        body,
+        headers: { 'if-match': `"${doc.body.version}"` },
+      });
+      expect(res.status).toBe(200);
+    };
+    await patch({ title: 'Autumn works' });
+    expect((await search('plant')).map((h) => h.id)).toEqual([up.documentId]); // english stems: planting -> plant
+    expect((await search('autumn')).map((h) => h.id)).toEqual([up.documentId]);
+    await patch({ language: 'simple' });
+    expect((await search('plant')).map((h) => h.id)).toEqual([]); // no stemming in 'simple'
+    expect((await search('planting')).map((h) => h.id)).toEqual([up.documentId]);
+  });
+
   it('filters by type, linked record and creation date', async () => {
     expect((await search('capacitor', '&type=report')).map((h) => h.id)).toEqual([]);
     expect((await search('capacitor', `&recordKind=account&recordId=${account}`)).map((h) => h.id)).toEqual([ids.pdf]);
