@@ -631,7 +631,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
       expect.objectContaining({
         agreement: expect.objectContaining({ id: agreementA }),
         sent: expect.objectContaining({ shares: 4, delivered: 2, refused: 2, failed: 0, contacts: 6 }),
-        deletionNotices: { pending: 0, delivered: 2, failed: 0 },
+        deletionNotices: { pending: 0, delivered: 2, failed: 0, toHandOver: 0 },
       }),
     ]);
     await conforms(a, 'GET', '/partner-shares/report', onA.body);
@@ -1073,6 +1073,14 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     const posted = exchangeBodies.filter((x) => x.includes('"noticeId"')).slice(deletionsBefore);
     expect(posted).toHaveLength(2);
     expect(posted.join('\n')).not.toContain(String(byFile?.id));
+    const owed = async () =>
+      (
+        await a.call<{ agreements: { agreement: { id: string }; deletionNotices: { toHandOver: number } }[] }>(
+          'GET',
+          '/partner-shares/report',
+        )
+      ).body.agreements.find((x) => x.agreement.id === ag.body.id)?.deletionNotices.toHandOver;
+    expect(await owed()).toBe(1);
     const view = await a.call<{ deletionNotices: { id: string; via: string; status: string }[] }>(
       'GET',
       `/partner-shares/contacts/${aIds[5]}`,
@@ -1113,6 +1121,7 @@ describe('partner sharing between two suites (real Postgres and NATS, signed HTT
     ).rows[0];
     expect(handed).toMatchObject({ status: 'delivered', attempts: 1, partner_deleted: null });
     expect(handed.delivered_at).not.toBeNull();
+    expect(await owed()).toBe(0);
     const none = await a.call('POST', `/partner-agreements/${ag.body.id}/deletion-files`);
     expect(none.text).toBe('');
 

@@ -171,6 +171,7 @@ export class ShareLogService {
       notices_pending: number;
       notices_delivered: number;
       notices_failed: number;
+      notices_by_file: number;
       audiences_active: number;
       members_held: number;
       audiences_deleted: number;
@@ -187,6 +188,8 @@ export class ShareLogService {
              (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'pending')::int AS notices_pending,
              (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'delivered')::int AS notices_delivered,
              (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status = 'failed')::int AS notices_failed,
+             (SELECT count(*) FROM partner_deletion_notices n WHERE n.agreement_id = g.id AND n.status <> 'delivered'
+                AND ${BY_FILE})::int AS notices_by_file,
              (SELECT count(*) FROM partner_audiences a WHERE a.agreement_id = g.id AND a.status = 'active')::int AS audiences_active,
              (SELECT count(*) FROM partner_audience_members m JOIN partner_audiences a ON a.id = m.audience_id
                WHERE a.agreement_id = g.id)::int AS members_held,
@@ -213,7 +216,12 @@ export class ShareLogService {
           contacts: r.contacts,
           lastSharedAt: r.last_shared_at?.toISOString() ?? null,
         },
-        deletionNotices: { pending: r.notices_pending, delivered: r.notices_delivered, failed: r.notices_failed },
+        deletionNotices: {
+          pending: r.notices_pending,
+          delivered: r.notices_delivered,
+          failed: r.notices_failed,
+          toHandOver: r.notices_by_file,
+        },
         received: {
           activeAudiences: r.audiences_active,
           membersHeld: r.members_held,

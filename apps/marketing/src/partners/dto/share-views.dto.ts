@@ -132,6 +132,11 @@ class ReportNoticesDto {
   @ApiProperty(COUNT) pending!: number;
   @ApiProperty(COUNT) delivered!: number;
   @ApiProperty(COUNT) failed!: number;
+  @ApiProperty({
+    ...COUNT,
+    description: 'Not delivered and owed by file (the partner got them only as files): POST .../deletion-files',
+  })
+  toHandOver!: number;
 }
 
 class ReportReceivedDto {
