@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -9,7 +9,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -21,6 +21,22 @@ import type { VersionRow } from '../documents/document.mapper';
 import { documentsError } from '../shared/documents-errors';
 import { contentDisposition, notModified, requestedRange } from './http-content';
 import { VersionsService } from './versions.service';
+
+class ExtractionQueuedDto {
+  @ApiProperty({ enum: ['pending'], description: 'The extraction is queued; the version says when it is done' })
+  status!: 'pending';
+}
+
+/** What a download answers: the file (or the byte range asked for), or nothing new since the ETag sent. */
+const FILE_CONTENT = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+const ApiDownload = () =>
+  applyDecorators(
+    ApiProduces('application/octet-stream'),
+    ApiOkResponse({ description: 'The file, in its detected media type', content: FILE_CONTENT }),
+    ApiResponse({ status: 206, description: 'The byte range asked for (Content-Range)', content: FILE_CONTENT }),
+    ApiResponse({ status: 304, description: 'Not modified since the ETag or date sent' }),
+    ApiProblem(416, 'RANGE_NOT_SATISFIABLE'),
+  );
 
 class DownloadQuery {
   @ApiPropertyOptional({ enum: ['inline', 'attachment'], description: 'inline shows the file instead of saving it' })
@@ -87,7 +103,8 @@ export class VersionsController {
   @HttpCode(202)
   @RequirePermission('documents:write')
   @ApiOperation({ summary: 'Extract the text of a version again (after a failure)' })
-  async retry(@Param() p: VersionParams) {
+  @ApiResponse({ status: 202, type: ExtractionQueuedDto })
+  async retry(@Param() p: VersionParams): Promise<ExtractionQueuedDto> {
     await this.extraction.retry(p.id, p.versionId);
     return { status: 'pending' };
   }
@@ -95,8 +112,7 @@ export class VersionsController {
   @Get('content')
   @RequirePermission('documents:read')
   @ApiOperation({ summary: 'Download the current version (ETag, conditional GET, one byte range)' })
-  @ApiProduces('application/octet-stream')
-  @ApiProblem(416, 'RANGE_NOT_SATISFIABLE')
+  @ApiDownload()
   async current(
     @Param() { id }: DocumentIdParams,
     @Query() query: DownloadQuery,
@@ -109,8 +125,7 @@ export class VersionsController {
   @Get('versions/:versionId/content')
   @RequirePermission('documents:read')
   @ApiOperation({ summary: 'Download one version (ETag, conditional GET, one byte range)' })
-  @ApiProduces('application/octet-stream')
-  @ApiProblem(416, 'RANGE_NOT_SATISFIABLE')
+  @ApiDownload()
   async version(
     @Param() p: VersionParams,
     @Query() query: DownloadQuery,

@@ -103,11 +103,12 @@ function check(doc: OpenApiDocument, raw: Schema, value: unknown, at: string, ou
   }
 }
 
-/** The violations of `body` against the 200 (or 201) schema of `method path` (path as the document spells it). */
+/** The violations of `body` against the 200 (or 201, or 202) schema of `method path` (path as the document spells it). */
 export function answerViolations(doc: OpenApiDocument, method: string, path: string, body: unknown): string[] {
   const op = doc.paths[path]?.[method.toLowerCase()];
   if (!op) return [`${method} ${path}: not in the document`];
-  const schema = (op.responses['200'] ?? op.responses['201'])?.content?.['application/json']?.schema;
+  const schema = (op.responses['200'] ?? op.responses['201'] ?? op.responses['202'])?.content?.['application/json']
+    ?.schema;
   if (!schema) return [`${method} ${path}: no answer schema`];
   const out: string[] = [];
   check(doc, schema, body, '$', out);
