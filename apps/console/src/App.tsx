@@ -35,10 +35,18 @@ const DocumentsPage = lazy(() =>
 const DocumentPage = lazy(() => import('./screens/documents/DocumentPage').then((m) => ({ default: m.DocumentPage })));
 const ImportsPage = lazy(() => import('./screens/imports/ImportsPage').then((m) => ({ default: m.ImportsPage })));
 const AdminPage = lazy(() => import('./screens/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
+const AuditLog = lazy(() => import('./screens/admin/AuditLog').then((m) => ({ default: m.AuditLog })));
+const CustomFields = lazy(() => import('./screens/admin/CustomFields').then((m) => ({ default: m.CustomFields })));
+const Pipelines = lazy(() => import('./screens/admin/Pipelines').then((m) => ({ default: m.Pipelines })));
+const SlaPolicies = lazy(() => import('./screens/admin/SlaPolicies').then((m) => ({ default: m.SlaPolicies })));
+const Roles = lazy(() => import('./screens/admin/Roles').then((m) => ({ default: m.Roles })));
 const Dashboard = lazy(() => import('./screens/analytics/Dashboard').then((m) => ({ default: m.Dashboard })));
 
+/** Any of these opens the admin area (its screens then show by their own permission). */
+const ADMIN_PERMISSIONS = ['gateway:admin', 'webhooks:admin', 'contacts:admin', 'sales:admin', 'support:admin'];
+
 /** The areas of the console; a service's screens appear only when the gateway routes to it and it answers. */
-const AREAS: { to: string; label: string; permission: string; service?: ServiceName }[] = [
+const AREAS: { to: string; label: string; permission: string | string[]; service?: ServiceName }[] = [
   { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
   { to: '/accounts', label: 'Accounts', permission: 'contacts:read' },
   { to: '/sales', label: 'Sales', permission: 'sales:read', service: 'sales' },
@@ -47,7 +55,7 @@ const AREAS: { to: string; label: string; permission: string; service?: ServiceN
   { to: '/documents', label: 'Documents', permission: 'documents:read', service: 'documents' },
   { to: '/analytics', label: 'Analytics', permission: 'analytics:read', service: 'analytics' },
   { to: '/imports', label: 'Imports', permission: 'contacts:write' },
-  { to: '/admin', label: 'Admin', permission: 'gateway:admin' },
+  { to: '/admin', label: 'Admin', permission: ADMIN_PERMISSIONS },
   { to: '/search', label: 'Search', permission: '' },
 ];
 
@@ -98,7 +106,11 @@ function Shell() {
         </Group>
       </header>
       <Box component="nav" className="shell-nav" p="xs" aria-label="Areas">
-        {AREAS.filter((a) => (!a.permission || can(a.permission)) && (!a.service || routed(a.service))).map((a) => (
+        {AREAS.filter(
+          (a) =>
+            (Array.isArray(a.permission) ? a.permission.some((p) => can(p)) : !a.permission || can(a.permission)) &&
+            (!a.service || routed(a.service)),
+        ).map((a) => (
           <NavLink
             key={a.to}
             component={Link}
@@ -153,7 +165,12 @@ function Screen({
   if ((m = match('/accounts/:id/edit', path))) return <AccountForm id={m['id']} />;
   if (path === '/search') return <SearchPage />;
   if (path === '/imports' && can('contacts:write')) return <ImportsPage />;
-  if (path === '/admin' && (can('gateway:admin') || can('webhooks:admin'))) return <AdminPage />;
+  if (path === '/admin' && ADMIN_PERMISSIONS.some((p) => can(p))) return <AdminPage />;
+  if (path === '/admin/audit' && can('gateway:admin')) return <AuditLog />;
+  if (path === '/admin/custom-fields' && can('contacts:read')) return <CustomFields />;
+  if (path === '/admin/pipelines' && routed('sales') && can('sales:read')) return <Pipelines />;
+  if (path === '/admin/sla' && routed('support') && can('support:read')) return <SlaPolicies />;
+  if (path === '/admin/roles') return <Roles />;
   return (
     <Text role="status">
       Nothing here. <Link to="/contacts">Go to contacts</Link>

@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { useSession } from '../../session';
+import { AdminNav } from './AdminNav';
 
 const list = (text: string) =>
   text
@@ -17,10 +18,13 @@ export function AdminPage() {
   const { can } = useSession();
   return (
     <Stack>
+      <AdminNav />
       <Title order={2}>Admin</Title>
       {can('gateway:admin') && <ApiKeys />}
       {can('webhooks:admin') && <Webhooks />}
-      {!can('gateway:admin') && !can('webhooks:admin') && <Text role="status">Nothing here for your role.</Text>}
+      {!can('gateway:admin') && !can('webhooks:admin') && (
+        <Text role="status">No API keys or webhooks for your role: the other admin screens are in the menu above.</Text>
+      )}
     </Stack>
   );
 }

@@ -88,3 +88,33 @@ export function warrantyWords(a: Pick<Asset, 'warrantyEndsAt' | 'underWarranty' 
   const day = new Date(a.warrantyEndsAt).toLocaleDateString(undefined, { dateStyle: 'medium' });
   return a.underWarranty ? `under warranty until ${day}` : `warranty ended ${day}`;
 }
+
+/** apps/support/src/calendars/calendars.controller.ts `calendarView`: a business calendar. */
+export interface Calendar {
+  id: string;
+  name: string;
+  timeZone: string;
+  hours: { day: number; start: string; end: string }[];
+  holidays: string[];
+  holidayCountry: string | null;
+  holidayRegion: string | null;
+  version: number;
+  createdAt: string;
+}
+
+/** The same file's `policyView`: targets in business minutes for a priority (and channel, account tier). */
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  calendarId: string;
+  priority: string;
+  channel: string | null;
+  accountTier: string | null;
+  firstResponseMinutes: number | null;
+  nextResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+  warnAtPercent: number;
+  pauseOnPending: boolean;
+  pauseOnHold: boolean;
+  version: number;
+}
