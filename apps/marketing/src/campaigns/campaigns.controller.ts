@@ -1,10 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { inTransaction } from '@crm/persistence';
-import { ApiProblem, PageQueryDto, RequirePermission } from '@crm/platform';
+import { ApiPage, ApiProblem, PageQueryDto, RequirePermission } from '@crm/platform';
 import { IdParams } from '../shared/dto';
 import { marketingError } from '../shared/marketing-errors';
 import { TrackingService } from '../tracking/tracking.service';
@@ -18,6 +25,16 @@ import {
   ScheduleCampaignDto,
   SendRuleDto,
 } from './dto/campaign.dto';
+import {
+  CampaignMessageDto,
+  CampaignReportDto,
+  CampaignViewDto,
+  DeliveryViewDto,
+  DoNotContactViewDto,
+  SendRulesDto,
+  SendRuleViewDto,
+  TouchpointViewDto,
+} from './dto/campaign-view.dto';
 import type { SendRule } from './send-rules';
 
 class TouchpointsQuery extends PageQueryDto {
@@ -36,6 +53,7 @@ export class CampaignsController {
   @ApiOperation({
     summary: 'Create a draft campaign: channel, audience (segments in/out, named contacts), template(s)',
   })
+  @ApiCreatedResponse({ type: CampaignViewDto, description: 'The draft campaign, version 1' })
   create(@Body() dto: CreateCampaignDto) {
     return this.campaigns.create(dto);
   }
@@ -43,6 +61,7 @@ export class CampaignsController {
   @Get()
   @RequirePermission('marketing:read')
   @ApiOperation({ summary: 'Campaigns, newest first, with their message counts' })
+  @ApiPage(CampaignViewDto)
   list(@Query() page: PageQueryDto) {
     return this.campaigns.list(page);
   }
@@ -50,6 +69,7 @@ export class CampaignsController {
   @Get(':id')
   @RequirePermission('marketing:read')
   @ApiOperation({ summary: 'One campaign with counts by status and skip reason' })
+  @ApiOkResponse({ type: CampaignViewDto })
   get(@Param() { id }: IdParams) {
     return this.campaigns.get(id);
   }
@@ -58,6 +78,7 @@ export class CampaignsController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Schedule now or at sendAt; sending runs as durable jobs' })
+  @ApiOkResponse({ type: CampaignViewDto, description: 'The campaign, scheduled' })
   @ApiProblem(409, 'CAMPAIGN_TRANSITION_INVALID')
   schedule(@Param() { id }: IdParams, @Body() dto: ScheduleCampaignDto) {
     return this.campaigns.schedule(id, dto.sendAt);
@@ -67,6 +88,8 @@ export class CampaignsController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Pause a sending campaign' })
+  @ApiOkResponse({ type: CampaignViewDto })
+  @ApiProblem(409, 'CAMPAIGN_TRANSITION_INVALID')
   pause(@Param() { id }: IdParams) {
     return this.campaigns.act(id, 'pause');
   }
@@ -75,6 +98,8 @@ export class CampaignsController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Resume a paused campaign' })
+  @ApiOkResponse({ type: CampaignViewDto })
+  @ApiProblem(409, 'CAMPAIGN_TRANSITION_INVALID')
   resume(@Param() { id }: IdParams) {
     return this.campaigns.act(id, 'resume');
   }
@@ -83,6 +108,8 @@ export class CampaignsController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Cancel a campaign; messages not yet sent stay unsent' })
+  @ApiOkResponse({ type: CampaignViewDto })
+  @ApiProblem(409, 'CAMPAIGN_TRANSITION_INVALID')
   cancel(@Param() { id }: IdParams) {
     return this.campaigns.act(id, 'cancel');
   }
@@ -90,6 +117,7 @@ export class CampaignsController {
   @Get(':id/messages')
   @RequirePermission('marketing:read')
   @ApiOperation({ summary: "The campaign's messages (status, skip reason), keyset paged" })
+  @ApiPage(CampaignMessageDto)
   messages(@Param() { id }: IdParams, @Query() q: MessagesQuery) {
     return this.campaigns.messages(id, q);
   }
@@ -97,6 +125,7 @@ export class CampaignsController {
   @Get(':id/report')
   @RequirePermission('marketing:read')
   @ApiOperation({ summary: 'Touchpoints by kind and variant, A/B winner, revenue and ROI' })
+  @ApiOkResponse({ type: CampaignReportDto })
   report(@Param() { id }: IdParams) {
     return this.campaigns.report(id);
   }
@@ -113,6 +142,7 @@ export class SendRulesController {
   @Get('send-rules')
   @RequirePermission('marketing:read')
   @ApiOperation({ summary: 'Frequency caps and quiet hours per channel' })
+  @ApiOkResponse({ type: SendRulesDto, description: 'The channels that have a rule, by channel' })
   async rules() {
     const rows: SendRule[] = await this.dataSource.query(`SELECT * FROM send_rules ORDER BY channel`);
     return {
@@ -131,6 +161,7 @@ export class SendRulesController {
   @ApiOperation({
     summary: 'Set the cap (at most maxMessages per contact per periodHours) and quiet hours of a channel',
   })
+  @ApiOkResponse({ type: SendRuleViewDto, description: 'The rule as set' })
   async setRule(@Param() { channel }: ChannelParams, @Body() dto: SendRuleDto) {
     await inTransaction(this.dataSource, (m) =>
       m.query(
@@ -147,6 +178,7 @@ export class SendRulesController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Put a contact on the do-not-contact list: no marketing message on any channel' })
+  @ApiOkResponse({ type: DoNotContactViewDto })
   async dnc(@Body() dto: DoNotContactDto) {
     await inTransaction(this.dataSource, (m) =>
       m.query(
@@ -161,6 +193,7 @@ export class SendRulesController {
   @HttpCode(204)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: 'Take a contact off the do-not-contact list' })
+  @ApiNoContentResponse({ description: 'Off the list' })
   async undnc(@Param() { id }: IdParams): Promise<void> {
     const [, n] = await this.dataSource.query(`DELETE FROM do_not_contact WHERE contact_id = $1`, [id]);
     if (!n) throw marketingError('CONTACT_NOT_MIRRORED', `Contact ${id} is not on the do-not-contact list`);
@@ -170,14 +203,16 @@ export class SendRulesController {
   @HttpCode(200)
   @RequirePermission('marketing:write')
   @ApiOperation({ summary: "A provider's delivery report: delivered or bounced (a touchpoint)" })
+  @ApiOkResponse({ type: DeliveryViewDto })
   delivery(@Body() dto: DeliveryWebhookDto) {
     return this.tracking.delivery(dto.messageId, dto.status);
   }
 
   @Get('touchpoints')
   @RequirePermission('marketing:read')
-  @ApiOperation({ summary: "A contact's touchpoints, newest first (contactId required)" })
+  @ApiOperation({ summary: "A contact's touchpoints, newest first, keyset paged (contactId required)" })
+  @ApiPage(TouchpointViewDto)
   touchpoints(@Query() q: TouchpointsQuery) {
-    return this.tracking.touchpoints(q.contactId, q.limit ?? 50);
+    return this.tracking.touchpoints(q.contactId, q);
   }
 }

@@ -4,8 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MARKETING_EVENTS, type SurveyAnsweredPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { inTransaction, uuidv7 } from '@crm/persistence';
-import { validationFailed, type FieldProblem } from '@crm/platform';
+import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
+import { validationFailed, type FieldProblem, type Page } from '@crm/platform';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
 import { marketingError } from '../shared/marketing-errors';
 import type { CreateSurveyDto, QuestionDto } from './dto/survey.dto';
@@ -67,6 +67,20 @@ export class SurveysService {
 
   async get(id: string) {
     return view(await this.row(this.dataSource.manager, id));
+  }
+
+  /** Newest first, keyset paged on the (time-ordered) id. */
+  async list(page: { limit?: number; cursor?: string }): Promise<Page<ReturnType<typeof view>>> {
+    const limit = page.limit ?? 50;
+    const after = page.cursor ? String(decodeCursor(page.cursor, 1)[0]) : null;
+    if (after !== null && !/^[0-9a-f-]{36}$/i.test(after))
+      throw validationFailed([{ field: 'cursor', message: 'it does not match this listing and sort order' }]);
+    const rows: SurveyRow[] = await this.dataSource.query(
+      `SELECT * FROM surveys WHERE ($1::uuid IS NULL OR id < $1::uuid) ORDER BY id DESC LIMIT $2`,
+      [after, limit + 1],
+    );
+    const items = rows.slice(0, limit).map(view);
+    return { items, nextCursor: rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null };
   }
 
   /** One unguessable link per contact (32 random bytes; only its hash is kept). */

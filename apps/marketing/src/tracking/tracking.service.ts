@@ -8,7 +8,8 @@ import {
   type TouchpointPayload,
 } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
-import { inTransaction, uuidv7 } from '@crm/persistence';
+import { decodeCursor, encodeCursor, inTransaction, uuidv7 } from '@crm/persistence';
+import { validationFailed } from '@crm/platform';
 import { marketingError } from '../shared/marketing-errors';
 
 interface MessageRow {
@@ -156,7 +157,12 @@ export class TrackingService {
     });
   }
 
-  async touchpoints(contactId: string, limit = 50) {
+  /** A contact's touchpoints, newest first, keyset paged on (occurred_at, id). */
+  async touchpoints(contactId: string, page: { limit?: number; cursor?: string } = {}) {
+    const limit = page.limit ?? 50;
+    const [afterAt, afterId] = page.cursor ? decodeCursor(page.cursor, 2).map(String) : [null, null];
+    if (afterAt !== null && (Number.isNaN(Date.parse(afterAt)) || !/^[0-9a-f-]{36}$/i.test(String(afterId))))
+      throw validationFailed([{ field: 'cursor', message: 'it does not match this listing and sort order' }]);
     const rows: {
       id: string;
       kind: string;
@@ -170,11 +176,14 @@ export class TrackingService {
       order_id: string | null;
       occurred_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT * FROM touchpoints WHERE contact_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
-      [contactId, limit],
+      `SELECT * FROM touchpoints WHERE contact_id = $1
+          AND ($2::timestamptz IS NULL OR (occurred_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY occurred_at DESC, id DESC LIMIT $4`,
+      [contactId, afterAt, afterId, limit + 1],
     );
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
-      items: rows.map((r) => ({
+      items: rows.slice(0, limit).map((r) => ({
         id: r.id,
         kind: r.kind,
         channel: r.channel,
@@ -187,6 +196,7 @@ export class TrackingService {
         orderId: r.order_id,
         occurredAt: r.occurred_at.toISOString(),
       })),
+      nextCursor: last ? encodeCursor([last.occurred_at.toISOString(), last.id]) : null,
     };
   }
 }

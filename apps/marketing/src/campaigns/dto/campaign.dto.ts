@@ -92,7 +92,7 @@ export class CreateCampaignDto {
   @Max(Number.MAX_SAFE_INTEGER)
   costMinor?: number;
 
-  @ApiPropertyOptional({ example: 'EUR' })
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3 })
   @IsOptional()
   @IsISO4217CurrencyCode({ message: 'must be an ISO 4217 currency code' })
   currency?: string;

@@ -29,7 +29,7 @@ export class TierDto {
 export class CreateProgramDto {
   @ApiProperty({ minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
 
-  @ApiProperty({ example: 'EUR', description: 'Orders in this currency earn points' })
+  @ApiProperty({ example: 'EUR', minLength: 3, maxLength: 3, description: 'Orders in this currency earn points' })
   @IsISO4217CurrencyCode({ message: 'must be an ISO 4217 currency code' })
   currency!: string;
 

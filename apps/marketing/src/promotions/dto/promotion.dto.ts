@@ -40,7 +40,7 @@ export class CreatePromotionDto {
   @Max(Number.MAX_SAFE_INTEGER)
   amountMinor?: number;
 
-  @ApiPropertyOptional({ example: 'EUR' })
+  @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3 })
   @IsOptional()
   @IsISO4217CurrencyCode({ message: 'must be an ISO 4217 currency code' })
   currency?: string;
@@ -50,7 +50,12 @@ export class CreatePromotionDto {
   @IsIn(['all', 'product', 'category'])
   scope?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 100, description: 'Product ids/SKUs or categories' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 100,
+    items: { type: 'string', minLength: 1, maxLength: 100 },
+    description: 'Product ids/SKUs or categories',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -86,7 +91,12 @@ export class CreatePromotionDto {
   @IsIn(['shared', 'unique'])
   codeKind!: 'shared' | 'unique';
 
-  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{3,64}$', description: 'The code of a shared promotion' })
+  @ApiPropertyOptional({
+    pattern: '^[A-Za-z0-9_-]{3,64}$',
+    minLength: 3,
+    maxLength: 64,
+    description: 'The code of a shared promotion',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{3,64}$/, { message: 'must be 3 to 64 letters, digits, "_" or "-"' })
   sharedCode?: string;

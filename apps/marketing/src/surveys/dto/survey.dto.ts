@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 
 export class QuestionDto {
-  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,39}$' })
+  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a short key: lower-case letters, digits, "_"' })
   id!: string;
 
@@ -25,7 +25,12 @@ export class QuestionDto {
 
   @ApiProperty({ minLength: 1, maxLength: 500 }) @IsString() @Length(1, 500) text!: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Options of a choice question' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+    description: 'Options of a choice question',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -56,13 +61,17 @@ export class InviteDto {
 }
 
 export class AnswerDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'question id -> answer' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'question id -> answer: 0-10 (nps), 1-5 (rating), one of the options (choice), text up to 5000',
+  })
   @IsObject()
   answers!: Record<string, unknown>;
 }
 
 export class TokenParams {
-  @ApiProperty()
+  @ApiProperty({ pattern: '^[A-Za-z0-9_-]{43}$', maxLength: 43, description: 'The token of the answer link' })
   @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'is not a survey link' })
   token!: string;
 }
