@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { isUuid } from '@crm/persistence';
 import { marketingError } from '../shared/marketing-errors';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
+import { ExchangeProtocols, PROTOCOLS_HEADER } from './exchange-protocol';
 import { EXCHANGE_PATH } from './partner-client';
 import { AGREEMENT_HEADER, signatureMatches, signingKey, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './partner-crypto';
 import { PartnerKeys } from './partner-keys';
@@ -16,14 +17,26 @@ const MAX_EXCHANGE_BYTES = 1024 * 1024;
 
 export type ExchangeRequest = FastifyRequest & { rawBody?: Buffer; agreement?: AgreementRow };
 
-/** Keeps the exact bytes of exchange requests, which the signature covers, before JSON parsing. */
+/**
+ * Keeps the exact bytes of exchange requests, which the signature covers,
+ * before JSON parsing; every exchange answer (refusals too) states the
+ * protocol versions this suite speaks.
+ */
 @Injectable()
 export class ExchangeRawBody implements OnModuleInit {
-  constructor(private readonly host: HttpAdapterHost) {}
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly protocols: ExchangeProtocols,
+  ) {}
 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify) return;
+    fastify.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith(EXCHANGE_PATH)) return;
+      const versions = this.protocols.header();
+      if (versions) reply.header(PROTOCOLS_HEADER, versions);
+    });
     fastify.addHook('preParsing', async (req: ExchangeRequest, _reply, payload) => {
       if (!req.url.startsWith(EXCHANGE_PATH)) return payload;
       const chunks: Buffer[] = [];

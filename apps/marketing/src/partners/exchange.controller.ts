@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import { ApiProblem, Public } from '@crm/platform';
 import { ExchangeAudienceAnswerDto, ExchangeDeletionAnswerDto, ExchangeMatchAnswerDto } from './dto/audience-views.dto';
 import { AudienceChunkDto, DeletionNoticeDto, MatchRequestDto } from './dto/exchange.dto';
+import { ExchangeProtocols, PROTOCOLS_HEADER } from './exchange-protocol';
 import { ExchangeSignatureGuard, type ExchangeRequest } from './exchange-signature.guard';
 import { AGREEMENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './partner-crypto';
 import { PartnerAudiencesService } from './partner-audiences.service';
@@ -42,18 +43,35 @@ import type { AgreementRow } from './partners.repository';
 @UseGuards(ExchangeSignatureGuard)
 @Controller('partner-exchange/v1')
 export class ExchangeController {
-  constructor(private readonly audiences: PartnerAudiencesService) {}
+  constructor(
+    private readonly audiences: PartnerAudiencesService,
+    private readonly protocols: ExchangeProtocols,
+  ) {}
 
   @Post('match')
   @HttpCode(200)
   @ApiProblem(409, 'AGREEMENT_NOT_IN_FORCE: the agreement is not active or outside its validity on this side')
   @ApiProblem(422, "AUDIENCE_BELOW_THRESHOLD: the whole list is smaller than the agreement's k")
-  @ApiOperation({ summary: 'Count how many of the keyed hashes are contacts here (in chunks: counted at the last)' })
+  @ApiProblem(
+    400,
+    'VALIDATION_FAILED, among others on `protocol`: a protocol version this suite does not speak (its x-partner-exchange-protocols header lists those it does)',
+  )
+  @ApiOperation({
+    summary:
+      'Count how many of the keyed hashes are contacts here (protocol 2: in chunks, counted at the last; protocol 1: a whole list)',
+  })
   @ApiOkResponse({
     type: ExchangeMatchAnswerDto,
     description: '`{ matched }` for a whole list or its last chunk, else `{ received }`',
+    headers: {
+      [PROTOCOLS_HEADER]: {
+        description: 'The exchange protocol versions this suite speaks (on every exchange answer)',
+        schema: { type: 'string', example: '1, 2' },
+      },
+    },
   })
-  match(@Req() req: ExchangeRequest, @Body() dto: MatchRequestDto) {
+  async match(@Req() req: ExchangeRequest, @Body() dto: MatchRequestDto) {
+    await this.protocols.checkMatch(req.body, dto);
     return this.audiences.countMatches(req.agreement as AgreementRow, dto);
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { marketingError } from '../shared/marketing-errors';
 import { MARKETING_SETTINGS, type MarketingSettings } from '../shared/marketing-settings';
+import { protocolsOf, PROTOCOLS_HEADER } from './exchange-protocol';
 import { PartnerKeys } from './partner-keys';
 import { AGREEMENT_HEADER, signBody, signingKey, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './partner-crypto';
 
@@ -9,6 +10,8 @@ export const EXCHANGE_PATH = '/partner-exchange/v1/';
 export interface PartnerAnswer<T> {
   status: number;
   body: T | undefined;
+  /** The protocol versions the partner's answer states; undefined if it states none (the first release). */
+  protocols?: number[];
 }
 
 /**
@@ -70,7 +73,7 @@ export class PartnerClient {
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, protocols: protocolsOf(res.headers.get(PROTOCOLS_HEADER)) };
   }
 }
 

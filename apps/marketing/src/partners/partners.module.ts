@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DeletionFilesService } from './deletion-files.service';
 import { DeletionNoticesService } from './deletion-notices.service';
 import { ExchangeController } from './exchange.controller';
+import { ExchangeProtocols } from './exchange-protocol';
 import { FilesController } from './files.controller';
 import { PartnerFilesService } from './partner-files.service';
 import { ExchangeRawBody, ExchangeSignatureGuard } from './exchange-signature.guard';
@@ -32,6 +33,7 @@ import { SharingService } from './sharing.service';
     DeletionFilesService,
     ExchangeRawBody,
     ExchangeSignatureGuard,
+    ExchangeProtocols,
   ],
   exports: [PartnersService, DeletionNoticesService, PartnerAudiencesService, PartnerHashIndex],
 })

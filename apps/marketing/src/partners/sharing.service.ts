@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { inTransaction, uuidv7 } from '@crm/persistence';
 import { validationFailed } from '@crm/platform';
 import { marketingError } from '../shared/marketing-errors';
 import { agreementInForce } from './agreement-status';
+import { ExchangeProtocols, PROTOCOL_CHUNKED_MATCH, speaksOnlyFirstProtocol } from './exchange-protocol';
 import { balancedChunks, consentedAudience, type ConsentedRecord } from './audience.repository';
 import { PartnerClient, partnerProblem } from './partner-client';
 import { PartnerKeys } from './partner-keys';
@@ -59,10 +60,13 @@ interface Context {
  */
 @Injectable()
 export class SharingService {
+  private readonly logger = new Logger('SharingService');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly client: PartnerClient,
     private readonly keys: PartnerKeys,
+    private readonly protocols: ExchangeProtocols,
   ) {}
 
   private async context(agreementId: string, segmentId: string): Promise<Context> {
@@ -122,9 +126,32 @@ export class SharingService {
     );
   }
 
-  /** The overlap count with the partner: only keyed hashes go, in chunks; the partner answers counts. */
+  /**
+   * The overlap count with the partner: only keyed hashes go, in chunks; the
+   * partner answers counts. Protocol 2 first (one list in chunks, counted as
+   * one); a partner that does not speak it (it says so, or refuses the
+   * chunked request as the first release does) is asked the protocol 1 way.
+   */
   private async countMatches(c: Context, records: ConsentedRecord[]): Promise<number> {
-    // One list in chunks: the partner counts it as one and answers the count (k applied to all of it) at the end.
+    if (this.protocols.chunkedMatch) {
+      const matched = await this.countChunked(c, records);
+      if (matched !== 'first-protocol') return matched;
+      this.logger.log(
+        `Partner ${c.partner.id} does not speak the chunked match (agreement ${c.agreement.id}): matching by protocol 1`,
+      );
+    }
+    return this.countByParts(c, records);
+  }
+
+  private hashesOf(chunk: ConsentedRecord[]) {
+    return chunk.map((r) => ({
+      ...(r.record.emailHash && { emailHash: r.record.emailHash }),
+      ...(r.record.phoneHash && { phoneHash: r.record.phoneHash }),
+    }));
+  }
+
+  /** Protocol 2: one list in chunks; the partner answers the count (k applied to all of it) at the end. */
+  private async countChunked(c: Context, records: ConsentedRecord[]): Promise<number | 'first-protocol'> {
     const matchId = uuidv7();
     const chunks = balancedChunks(records, CHUNK_RECORDS);
     let matched = 0;
@@ -133,20 +160,33 @@ export class SharingService {
         c.partner,
         c.agreement,
         'match',
-        {
-          matchId,
-          chunk: i,
-          chunks: chunks.length,
-          records: chunk.map((r) => ({
-            ...(r.record.emailHash && { emailHash: r.record.emailHash }),
-            ...(r.record.phoneHash && { phoneHash: r.record.phoneHash }),
-          })),
-        },
+        { protocol: PROTOCOL_CHUNKED_MATCH, matchId, chunk: i, chunks: chunks.length, records: this.hashesOf(chunk) },
       );
+      // Only the first answer decides the protocol: nothing was counted yet.
+      if (i === 0 && answer.status !== 200 && speaksOnlyFirstProtocol(answer)) return 'first-protocol';
       const last = i === chunks.length - 1;
       const ok = answer.status === 200 && typeof (last ? answer.body?.matched : answer.body?.received) === 'number';
       if (!ok) throw marketingError('PARTNER_REFUSED', `The partner refused the match: ${partnerProblem(answer)}`);
       if (last) matched = answer.body?.matched as number;
+    }
+    return matched;
+  }
+
+  /**
+   * Protocol 1 (the first release): each part of at most CHUNK_RECORDS is its
+   * own request, counted and held to the partner's k on its own; the counts
+   * add up. Parts are balanced, so a list over CHUNK_RECORDS has parts of at
+   * least CHUNK_RECORDS / 2.
+   */
+  private async countByParts(c: Context, records: ConsentedRecord[]): Promise<number> {
+    let matched = 0;
+    for (const chunk of balancedChunks(records, CHUNK_RECORDS)) {
+      const answer = await this.client.post<{ matched?: unknown }>(c.partner, c.agreement, 'match', {
+        records: this.hashesOf(chunk),
+      });
+      if (answer.status !== 200 || typeof answer.body?.matched !== 'number')
+        throw marketingError('PARTNER_REFUSED', `The partner refused the match: ${partnerProblem(answer)}`);
+      matched += answer.body.matched;
     }
     return matched;
   }

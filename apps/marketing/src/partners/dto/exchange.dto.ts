@@ -32,7 +32,33 @@ export class MatchRecordDto {
   phoneHash?: string;
 }
 
+/**
+ * The first release's match request (exchange protocol 1), exactly as that
+ * release validated it: a suite pinned to protocol 1 checks bodies against it.
+ */
+export class LegacyMatchRequestDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => MatchRecordDto)
+  records!: MatchRecordDto[];
+}
+
 export class MatchRequestDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    description:
+      "The exchange protocol the caller speaks in this request: 2 for a chunked match (matchId, chunk, chunks), 1 or none for a whole list. A version this suite does not speak is refused 400 on `protocol`; every answer's x-partner-exchange-protocols header lists the versions it speaks",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  protocol?: number;
+
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'One id for all the chunks of a list: counted as one, answered at the last chunk',
