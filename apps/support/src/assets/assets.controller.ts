@@ -1,14 +1,15 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, isUuid } from '@crm/persistence';
-import { PageQueryDto, RequirePermission } from '@crm/platform';
+import { ApiPage, PageQueryDto, RequirePermission } from '@crm/platform';
 import { badCursor, notFound } from '../shared/support-errors';
 import { IsGivenOnce } from '../shared/validators';
 import { toView, type TicketRow } from '../tickets/ticket-view';
 import { toAssetView, type AssetRow } from './asset-view';
+import { AssetDto, AssetWithTicketsDto, WarrantyDto } from './dto/asset-view.dto';
 
 const UUID = { message: 'must be a UUID' };
 
@@ -27,8 +28,8 @@ class ProductParams {
   @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, UUID) productId!: string;
 }
 
-class WarrantyDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 600, description: 'Warranty length in months' })
+class SetWarrantyDto {
+  @ApiProperty({ minimum: 0, maximum: 600, description: 'Warranty length in months' })
   @IsInt({ message: 'must be whole months, 0 to 600' })
   @Min(0, { message: 'must be whole months, 0 to 600' })
   @Max(600, { message: 'must be whole months, 0 to 600' })
@@ -43,6 +44,7 @@ export class AssetsController {
   @Get('assets')
   @RequirePermission('support:read')
   @ApiOperation({ summary: "A customer's assets (products bought, from sales' orders), newest first" })
+  @ApiPage(AssetDto)
   async list(@Query() q: AssetListQuery) {
     const limit = q.limit ?? 50;
     let after: string | null = null;
@@ -62,6 +64,7 @@ export class AssetsController {
   @Get('assets/:id')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'One asset with every ticket about it, newest first' })
+  @ApiOkResponse({ type: AssetWithTicketsDto })
   async get(@Param() { id }: IdParams) {
     const [row]: AssetRow[] = await this.dataSource.query(`SELECT * FROM assets WHERE id = $1`, [id]);
     if (!row) throw notFound('ASSET', id);
@@ -75,7 +78,8 @@ export class AssetsController {
   @Put('warranties/:productId')
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'Warranty length of a product, for the assets created from later orders' })
-  async setWarranty(@Param() { productId }: ProductParams, @Body() dto: WarrantyDto) {
+  @ApiOkResponse({ type: WarrantyDto })
+  async setWarranty(@Param() { productId }: ProductParams, @Body() dto: SetWarrantyDto) {
     await this.dataSource.query(
       `INSERT INTO warranty_policies (product_id, months) VALUES ($1, $2)
        ON CONFLICT (product_id) DO UPDATE SET months = EXCLUDED.months, updated_at = now()`,

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, isUuid, uuidv7 } from '@crm/persistence';
-import { PageQueryDto, RequirePermission, validationFailed } from '@crm/platform';
+import { ApiPage, PageQueryDto, RequirePermission, validationFailed } from '@crm/platform';
 import { badCursor, notFound, supportError } from '../shared/support-errors';
 import { checkWorkingHours, isTimeZone, knowsHolidayRegion } from './business-time';
 import type { CalendarRow } from './calendar-store';
+import { CalendarDto, SlaPolicyDto } from './dto/calendar-view.dto';
 import { CreateCalendarDto, CreateSlaPolicyDto, IdParams } from './dto/calendar.dto';
 
 const calendarView = (r: CalendarRow) => ({
@@ -83,6 +84,7 @@ export class CalendarsController {
   @Post('calendars')
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'A business calendar: time zone, working hours per weekday (no overlaps), holidays' })
+  @ApiCreatedResponse({ type: CalendarDto })
   async createCalendar(@Body() dto: CreateCalendarDto) {
     if (!isTimeZone(dto.timeZone)) throw validationFailed([{ field: 'timeZone', message: 'is not an IANA time zone' }]);
     const problems = checkWorkingHours(dto.hours);
@@ -119,12 +121,15 @@ export class CalendarsController {
   @Get('calendars')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'Business calendars' })
+  @ApiPage(CalendarDto)
   listCalendars(@Query() q: PageQueryDto) {
     return page(this.dataSource, 'calendars', q, calendarView as (r: never) => ReturnType<typeof calendarView>);
   }
 
   @Get('calendars/:id')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'One business calendar' })
+  @ApiOkResponse({ type: CalendarDto })
   async getCalendar(@Param() { id }: IdParams) {
     const [row]: CalendarRow[] = await this.dataSource.query(`SELECT * FROM calendars WHERE id = $1`, [id]);
     if (!row) throw notFound('CALENDAR', id);
@@ -134,6 +139,7 @@ export class CalendarsController {
   @Post('sla-policies')
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'Targets (business minutes) per priority, optionally per channel or account tier' })
+  @ApiCreatedResponse({ type: SlaPolicyDto })
   async createPolicy(@Body() dto: CreateSlaPolicyDto) {
     if (!dto.firstResponseMinutes && !dto.nextResponseMinutes && !dto.resolutionMinutes)
       throw validationFailed([{ field: 'firstResponseMinutes', message: 'at least one target is needed' }]);
@@ -166,12 +172,16 @@ export class CalendarsController {
 
   @Get('sla-policies')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'SLA policies' })
+  @ApiPage(SlaPolicyDto)
   listPolicies(@Query() q: PageQueryDto) {
     return page(this.dataSource, 'sla_policies', q, policyView as (r: never) => ReturnType<typeof policyView>);
   }
 
   @Get('sla-policies/:id')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'One SLA policy' })
+  @ApiOkResponse({ type: SlaPolicyDto })
   async getPolicy(@Param() { id }: IdParams) {
     const [row]: PolicyDbRow[] = await this.dataSource.query(`SELECT * FROM sla_policies WHERE id = $1`, [id]);
     if (!row) throw notFound('SLA_POLICY', id);

@@ -12,16 +12,17 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Public } from '@crm/platform';
+import { ApiProblem, Public } from '@crm/platform';
 import { SUPPORT_CONFIG, type SupportConfig } from '../shared/support-config';
 import { supportError } from '../shared/support-errors';
 import { IsNotBlank } from '../shared/validators';
+import { InboundOutcomeDto } from './dto/inbound-outcome.dto';
 import { InboundService } from './inbound.service';
 
 export const WEBHOOK_PATH = '/channels/webhook/';
@@ -37,7 +38,7 @@ export function signWebhook(secret: string, timestamp: string, rawBody: string |
 class SenderDto {
   @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) id!: string;
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) name?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 254 })
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
@@ -136,6 +137,9 @@ export class WebhookController implements OnModuleInit {
       'A chat/social message, signed (x-crm-signature: sha256=HMAC(secret, "<x-crm-timestamp>.<body>")); ' +
       'a replayed message id creates nothing',
   })
+  @ApiOkResponse({ type: InboundOutcomeDto })
+  @ApiProblem(401, 'WEBHOOK_SIGNATURE_INVALID: no, a wrong or a stale signature')
+  @ApiProblem(503, 'WEBHOOK_NOT_CONFIGURED: no webhook secret')
   async receive(@Param() { channel }: PlatformParams, @Body() dto: WebhookMessageDto) {
     const out = await this.inbound.receive({
       channel,

@@ -1,18 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SUPPORT_EVENTS, type SupportCsatReceivedPayload } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { inTransaction } from '@crm/persistence';
-import { Public, RequirePermission } from '@crm/platform';
+import { ApiProblem, Public, RequirePermission } from '@crm/platform';
 import { supportError } from '../shared/support-errors';
 import { IsGivenOnce } from '../shared/validators';
+import { CsatAnswerViewDto, CsatResultsDto, CsatSurveyDto } from './dto/csat-view.dto';
 
 class TokenParams {
-  @ApiProperty({ description: 'The token of the survey link' })
+  @ApiProperty({
+    description: 'The token of the survey link',
+    minLength: 43,
+    maxLength: 43,
+    pattern: '^[A-Za-z0-9_-]{43}$',
+  })
   @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'is not a survey token' })
   token!: string;
 }
@@ -57,6 +63,7 @@ export class CsatController {
   @Get('results')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'Average score and answers per agent or team' })
+  @ApiOkResponse({ type: CsatResultsDto })
   async results(@Query() q: ResultsQuery) {
     const col = q.by === 'agent' ? 'agent_id' : 'team_id';
     const rows: { id: string | null; answers: number; average: number }[] = await this.dataSource.query(
@@ -69,6 +76,7 @@ export class CsatController {
   @Get(':token')
   @Public()
   @ApiOperation({ summary: 'The survey behind a link (no login): which ticket, whether it can still be answered' })
+  @ApiOkResponse({ type: CsatSurveyDto })
   async show(@Param() { token }: TokenParams) {
     const [s]: (SurveyRow & { subject: string; number: string })[] = await this.dataSource.query(
       `SELECT s.*, t.subject, t.number FROM csat_surveys s JOIN tickets t ON t.id = s.ticket_id WHERE s.token_hash = $1`,
@@ -87,6 +95,9 @@ export class CsatController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Answer the survey (1-5 and a comment), once; emits crm.support.csat.received' })
+  @ApiOkResponse({ type: CsatAnswerViewDto })
+  @ApiProblem(409, 'CSAT_ALREADY_ANSWERED: a survey takes one answer')
+  @ApiProblem(410, 'CSAT_EXPIRED')
   answer(@Param() { token }: TokenParams, @Body() dto: AnswerDto) {
     return inTransaction(this.dataSource, async (m) => {
       const [s]: SurveyRow[] = await m.query(`SELECT * FROM csat_surveys WHERE token_hash = $1 FOR UPDATE`, [

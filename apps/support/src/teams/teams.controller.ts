@@ -1,19 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, isUuid, uuidv7, queryReturning } from '@crm/persistence';
-import { PageQueryDto, RequirePermission } from '@crm/platform';
+import { ApiPage, PageQueryDto, RequirePermission } from '@crm/platform';
 import { badCursor, notFound, supportError } from '../shared/support-errors';
 import { IsNotBlank } from '../shared/validators';
+import { AgentDto, TeamDto, TeamSummaryDto } from './dto/team-view.dto';
 
 const UUID = { message: 'must be a UUID' };
 const CAPACITY = { message: 'must be a whole number of open tickets, 0 to 1000' };
 
 class CreateTeamDto {
   @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) @IsNotBlank() name!: string;
-  @ApiPropertyOptional({ description: 'Inbound address: mail to it becomes tickets of this team' })
+  @ApiPropertyOptional({ maxLength: 254, description: 'Inbound address: mail to it becomes tickets of this team' })
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
@@ -29,7 +38,7 @@ class CreateAgentDto {
   @IsNotBlank()
   subject!: string;
   @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) @IsNotBlank() name!: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 254 })
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
@@ -143,6 +152,7 @@ export class TeamsController {
   @Post('teams')
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'A team, with its inbound email address and working calendar' })
+  @ApiCreatedResponse({ type: TeamDto, description: 'The team, no members yet' })
   async createTeam(@Body() dto: CreateTeamDto) {
     await this.calendarExists(dto.calendarId);
     try {
@@ -168,12 +178,16 @@ export class TeamsController {
 
   @Get('teams')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'Teams (members: see one team)' })
+  @ApiPage(TeamSummaryDto)
   listTeams(@Query() q: PageQueryDto) {
     return this.list('teams', q, ((r: TeamRow) => teamView(r)) as (r: never) => ReturnType<typeof teamView>);
   }
 
   @Get('teams/:id')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'One team with its members' })
+  @ApiOkResponse({ type: TeamDto })
   async getTeam(@Param() { id }: IdParams) {
     const [row]: TeamRow[] = await this.dataSource.query(`SELECT * FROM teams WHERE id = $1`, [id]);
     if (!row) throw notFound('TEAM', id);
@@ -191,6 +205,7 @@ export class TeamsController {
   @HttpCode(204)
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'Add an agent to the team' })
+  @ApiNoContentResponse({ description: 'A member (already one: no change)' })
   async addMember(@Param() { id, agentId }: MemberParams): Promise<void> {
     const [t]: unknown[] = await this.dataSource.query(`SELECT 1 FROM teams WHERE id = $1`, [id]);
     if (!t) throw notFound('TEAM', id);
@@ -205,6 +220,8 @@ export class TeamsController {
   @Delete('teams/:id/members/:agentId')
   @HttpCode(204)
   @RequirePermission('support:admin')
+  @ApiOperation({ summary: 'Remove an agent from the team' })
+  @ApiNoContentResponse({ description: 'Not a member (any more)' })
   async removeMember(@Param() { id, agentId }: MemberParams): Promise<void> {
     await this.dataSource.query(`DELETE FROM team_members WHERE team_id = $1 AND agent_id = $2`, [id, agentId]);
   }
@@ -212,6 +229,7 @@ export class TeamsController {
   @Post('agents')
   @RequirePermission('support:admin')
   @ApiOperation({ summary: 'An agent: login, capacity (open tickets at most), availability, working hours' })
+  @ApiCreatedResponse({ type: AgentDto })
   async createAgent(@Body() dto: CreateAgentDto) {
     await this.calendarExists(dto.calendarId);
     try {
@@ -240,6 +258,8 @@ export class TeamsController {
 
   @Get('agents')
   @RequirePermission('support:read')
+  @ApiOperation({ summary: 'Agents' })
+  @ApiPage(AgentDto)
   listAgents(@Query() q: PageQueryDto) {
     return this.list('agents', q, agentView as (r: never) => ReturnType<typeof agentView>);
   }
@@ -247,6 +267,7 @@ export class TeamsController {
   @Patch('agents/:id')
   @RequirePermission('support:write')
   @ApiOperation({ summary: "Change an agent's capacity or availability" })
+  @ApiOkResponse({ type: AgentDto })
   async updateAgent(@Param() { id }: IdParams, @Body() dto: UpdateAgentDto) {
     const [row]: AgentRow[] = await queryReturning(
       this.dataSource,

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { deleteNamespaceStreams, EventNaming, randomNamespace, readStream, type CloudEvent } from '@crm/messaging';
 import { createTestDatabase, postgresOptions, runMigrations, type TestDatabase } from '@crm/persistence';
-import { createServiceApp, signDevToken } from '@crm/platform';
+import { answerViolations, createServiceApp, signDevToken, type OpenApiDocument } from '@crm/platform';
 import { AppModule, entities, migrations } from '../app.module';
 
 export const SECRET = 'support-spec-secret-0123456789abcdef';
@@ -34,6 +34,8 @@ export interface SupportTestApp {
   token(roles?: string[], subject?: string): Promise<string>;
   call<T = Json>(method: string, path: string, opts?: CallOptions): Promise<CallResult<T>>;
   count(table: string): Promise<number>;
+  /** Where `body` strays from the answer schema the service's own /openapi.json declares for `method route`. */
+  answerViolations(method: string, route: string, body: unknown): Promise<string[]>;
   /** Events on support's stream, in order. */
   streamEvents(type?: string): Promise<CloudEvent<Json>[]>;
   /** Stops the app and starts a new one on the same database and namespace (a restart). */
@@ -77,6 +79,7 @@ export async function startSupportApp(name: string, env: Record<string, string> 
   await boot();
   const db = new Client({ connectionString: database.url });
   await db.connect();
+  let document: OpenApiDocument | undefined;
   const admin = await signDevToken({ secret: SECRET, subject: 'spec-admin', roles: ['admin'] });
   const t: SupportTestApp = {
     get app() {
@@ -110,6 +113,10 @@ export async function startSupportApp(name: string, env: Record<string, string> 
         // not JSON: kept as text
       }
       return { status: res.status, body: parsed as T, headers: res.headers };
+    },
+    async answerViolations(method, route, body) {
+      document ??= (await (await fetch(`${base}/openapi.json`)).json()) as OpenApiDocument;
+      return answerViolations(document, method, route, body);
     },
     async count(table) {
       return (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;

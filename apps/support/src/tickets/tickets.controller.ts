@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } f
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiIfMatch,
+  ApiPage,
   ApiProblem,
   CurrentPrincipal,
   PageQueryDto,
@@ -19,6 +20,7 @@ import {
   TicketQueueQuery,
   UpdateTicketDto,
 } from './dto/ticket.dto';
+import { AssignmentsDto, MessageDto, QueueTicketDto, TicketDto, TicketStatusAnswerDto } from './dto/ticket-view.dto';
 import { MessagesService } from './messages.service';
 import { QueueService } from './queue.service';
 import { TicketsService } from './tickets.service';
@@ -46,7 +48,7 @@ export class TicketsController {
   @ApiOperation({
     summary: 'Open a ticket; starts its SLA clocks, assigns it in its team; emits crm.support.ticket.created',
   })
-  @ApiCreatedResponse({ description: 'The ticket with its SLA clocks' })
+  @ApiCreatedResponse({ type: TicketDto, description: 'The ticket with its SLA clocks' })
   @ApiProblem(422, 'ASSET_OF_ANOTHER_CUSTOMER or AGENT_NOT_IN_TEAM')
   create(@Body() dto: CreateTicketDto, @CurrentPrincipal() by: Principal) {
     return this.tickets.create(dto, by);
@@ -55,6 +57,7 @@ export class TicketsController {
   @Get()
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'Queue views: all, mine, team, unassigned, breaching-soon; filtered and keyset paged' })
+  @ApiPage(QueueTicketDto)
   list(@Query() q: TicketQueueQuery, @CurrentPrincipal() by: Principal) {
     return this.queue.list(q, by);
   }
@@ -62,6 +65,7 @@ export class TicketsController {
   @Get(':id')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'One ticket with, per SLA target, due at, remaining business seconds and state' })
+  @ApiOkResponse({ type: TicketDto, description: 'The ticket; its version is for If-Match' })
   get(@Param() { id }: TicketIdParams) {
     return this.tickets.get(id);
   }
@@ -70,6 +74,7 @@ export class TicketsController {
   @RequirePermission('support:write')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change subject, priority, type, tags, custom fields, asset or team' })
+  @ApiOkResponse({ type: TicketDto })
   update(@Param() { id }: TicketIdParams, @Body() dto: UpdateTicketDto, @Headers('if-match') ifMatch?: string) {
     return this.tickets.update(id, dto, parseIfMatch(ifMatch));
   }
@@ -79,7 +84,7 @@ export class TicketsController {
   @RequirePermission('support:write')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Move the ticket through its lifecycle; solving answers a CSAT survey link once' })
-  @ApiOkResponse({ description: 'The ticket; csat { url, expiresAt } when it was solved' })
+  @ApiOkResponse({ type: TicketStatusAnswerDto, description: 'The ticket; csat { url, expiresAt } when it was solved' })
   @ApiProblem(409, 'TICKET_TRANSITION_INVALID or TICKET_CLOSED')
   status(@Param() { id }: TicketIdParams, @Body() dto: ChangeStatusDto, @Headers('if-match') ifMatch?: string) {
     return this.tickets.changeStatus(id, dto.status, parseIfMatch(ifMatch));
@@ -88,6 +93,7 @@ export class TicketsController {
   @Post(':id/messages')
   @RequirePermission('support:write')
   @ApiOperation({ summary: 'A public reply or an internal note; emits crm.support.message.added' })
+  @ApiCreatedResponse({ type: MessageDto })
   @ApiProblem(409, 'TICKET_CLOSED: a closed ticket takes no reply')
   addMessage(@Param() { id }: TicketIdParams, @Body() dto: AddMessageDto, @CurrentPrincipal() by: Principal) {
     return this.messages.add(id, dto, by);
@@ -96,6 +102,7 @@ export class TicketsController {
   @Get(':id/messages')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'The messages, internal notes included' })
+  @ApiPage(MessageDto)
   listMessages(@Param() { id }: TicketIdParams, @Query() page: PageQueryDto) {
     return this.messages.list(id, page, false);
   }
@@ -103,6 +110,7 @@ export class TicketsController {
   @Get(':id/public-messages')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'What the customer sees: public messages only, never internal notes' })
+  @ApiPage(MessageDto)
   listPublic(@Param() { id }: TicketIdParams, @Query() page: PageQueryDto) {
     return this.messages.list(id, page, true);
   }
@@ -111,6 +119,7 @@ export class TicketsController {
   @HttpCode(200)
   @RequirePermission('support:write')
   @ApiOperation({ summary: 'Assign to an agent, or round-robin in the team (skipping unavailable and full agents)' })
+  @ApiOkResponse({ type: TicketDto })
   @ApiProblem(409, 'NO_AGENT_AVAILABLE')
   assign(@Param() { id }: TicketIdParams, @Body() dto: AssignDto, @CurrentPrincipal() by: Principal) {
     return this.tickets.assign(id, dto.agentId, dto.teamId, by);
@@ -119,6 +128,7 @@ export class TicketsController {
   @Get(':id/assignments')
   @RequirePermission('support:read')
   @ApiOperation({ summary: 'Who the ticket was assigned to, when and by whom' })
+  @ApiOkResponse({ type: AssignmentsDto })
   assignments(@Param() { id }: TicketIdParams) {
     return this.tickets.assignments(id);
   }
@@ -127,6 +137,7 @@ export class TicketsController {
   @HttpCode(200)
   @RequirePermission('support:write')
   @ApiOperation({ summary: 'Merge this duplicate into targetId: messages move, this one closes pointing to it' })
+  @ApiOkResponse({ type: TicketDto, description: 'The ticket that stays' })
   @ApiProblem(422, 'TICKET_MERGE_INVALID: another requester')
   merge(@Param() { id }: TicketIdParams, @Body() dto: MergeDto) {
     return this.tickets.merge(id, dto.targetId);

@@ -25,13 +25,16 @@ export class WorkingSpanDto {
   @Min(1, { message: 'must be 1 (Monday) to 7 (Sunday)' })
   @Max(7, { message: 'must be 1 (Monday) to 7 (Sunday)' })
   day!: number;
-  @ApiProperty({ example: '09:00' }) @IsString() @MaxLength(5) start!: string;
-  @ApiProperty({ example: '18:00', description: 'up to 24:00' }) @IsString() @MaxLength(5) end!: string;
+  @ApiProperty({ example: '09:00', maxLength: 5 }) @IsString() @MaxLength(5) start!: string;
+  @ApiProperty({ example: '18:00', description: 'up to 24:00', maxLength: 5 }) @IsString() @MaxLength(5) end!: string;
 }
 
 export class CreateCalendarDto {
   @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) @IsNotBlank() name!: string;
-  @ApiProperty({ example: 'Europe/Paris', description: 'IANA time zone' }) @IsString() @MaxLength(64) timeZone!: string;
+  @ApiProperty({ example: 'Europe/Paris', description: 'IANA time zone', maxLength: 64 })
+  @IsString()
+  @MaxLength(64)
+  timeZone!: string;
   @ApiProperty({ type: [WorkingSpanDto], minItems: 1, maxItems: 70 })
   @IsArray()
   @ArrayMinSize(1)
@@ -39,13 +42,23 @@ export class CreateCalendarDto {
   @ValidateNested({ each: true })
   @Type(() => WorkingSpanDto)
   hours!: WorkingSpanDto[];
-  @ApiPropertyOptional({ type: [String], example: ['2026-12-24'], maxItems: 500 })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['2026-12-24'],
+    maxItems: 500,
+    items: { type: 'string', format: 'date', maxLength: 10 },
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { each: true, message: 'each must be a date YYYY-MM-DD' })
   holidays?: string[];
-  @ApiPropertyOptional({ example: 'FR', description: 'Public holidays of this country (date-holidays)' })
+  @ApiPropertyOptional({
+    example: 'FR',
+    minLength: 2,
+    maxLength: 2,
+    description: 'Public holidays of this country (date-holidays)',
+  })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' })
   holidayCountry?: string;

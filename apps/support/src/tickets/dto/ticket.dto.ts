@@ -59,7 +59,7 @@ export class CreateTicketDto {
   @IsIn(SUPPORT_CHANNELS)
   channel?: SupportChannel;
   @ApiPropertyOptional({ maxLength: 50, example: 'question' }) @IsOptional() @IsString() @MaxLength(50) type?: string;
-  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @ApiPropertyOptional({ type: [String], maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 50 } })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -100,7 +100,7 @@ export class UpdateTicketDto {
   @IsIn(SUPPORT_TICKET_PRIORITIES)
   priority?: SupportTicketPriority;
   @ApiPropertyOptional({ maxLength: 50 }) @IsOptional() @IsString() @MaxLength(50) type?: string;
-  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @ApiPropertyOptional({ type: [String], maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 50 } })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
