@@ -3,22 +3,10 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { asIso, auditQuery } from '../../lib/admin';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { navigate, useLocation } from '../../lib/router';
 import { AdminNav } from './AdminNav';
-
-/** The filters in the address: `?subject=&since=` (since as a local date-time, sent as ISO 8601). */
-export function auditQuery(search: string): { subject?: string; since?: string } {
-  const p = new URLSearchParams(search);
-  const subject = p.get('subject')?.trim();
-  const since = p.get('since')?.trim();
-  return { ...(subject ? { subject } : {}), ...(since ? { since } : {}) };
-}
-
-const asIso = (local: string): string => {
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? local : d.toISOString();
-};
 
 /** The gateway's audit of writes (gateway:admin): who, when, what, how it ended; newest first, keyset "Load more". */
 export function AuditLog() {

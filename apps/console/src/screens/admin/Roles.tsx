@@ -2,20 +2,9 @@ import { Badge, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/
 import { useQuery } from '@tanstack/react-query';
 import { auth } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { grants } from '../../lib/permissions';
+import { allowedMatrix, ROLE_ACTIONS as ACTIONS } from '../../lib/admin';
 import { useSession } from '../../session';
 import { AdminNav } from './AdminNav';
-
-const AREAS = ['contacts', 'sales', 'support', 'marketing', 'documents', 'analytics', 'gateway', 'webhooks'];
-const ACTIONS = ['read', 'write', 'admin'];
-
-/** What a set of grants allows, area by area (the platform's wildcard rule). */
-export function allowedMatrix(permissions: readonly string[]): { area: string; allowed: Record<string, boolean> }[] {
-  return AREAS.map((area) => ({
-    area,
-    allowed: Object.fromEntries(ACTIONS.map((a) => [a, grants(permissions, `${area}:${a}`)])),
-  }));
-}
 
 /**
  * Roles. The gateway has no API for the role → permission map (it is configuration:

@@ -3,40 +3,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrapUndeclared, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { hoursWords, minutesWords } from '../../lib/admin';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { useSession } from '../../session';
 import type { Calendar, Page, SlaPolicy } from '../support/support-types';
 import { AdminNav } from './AdminNav';
 
-const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 type Priority = Schemas['CreateSlaPolicyDto']['priority'];
 type Channel = NonNullable<Schemas['CreateSlaPolicyDto']['channel']>;
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 const CHANNELS: Channel[] = ['email', 'phone', 'web', 'chat', 'social'];
 const problemOf = (e: unknown) => (e instanceof ApiError ? e.problem : undefined);
-
-/** "Mon–Fri 09:00–18:00; Sat 10:00–14:00": a calendar's working hours in words. */
-export function hoursWords(hours: Calendar['hours']): string {
-  const bySpan = new Map<string, number[]>();
-  for (const h of hours) bySpan.set(`${h.start}–${h.end}`, [...(bySpan.get(`${h.start}–${h.end}`) ?? []), h.day]);
-  return [...bySpan.entries()]
-    .map(([span, days]) => {
-      const d = [...new Set(days)].sort((a, b) => a - b);
-      const run = d.every((x, i) => i === 0 || x === d[i - 1] + 1);
-      const label =
-        d.length > 2 && run ? `${DAYS[d[0] - 1]}–${DAYS[d[d.length - 1] - 1]}` : d.map((x) => DAYS[x - 1]).join(', ');
-      return `${label} ${span}`;
-    })
-    .join('; ');
-}
-
-/** "2 h 30 min" from business minutes; "—" when the policy sets no such target. */
-export function minutesWords(m: number | null): string {
-  if (m === null) return '—';
-  const h = Math.floor(m / 60);
-  return h ? `${h} h${m % 60 ? ` ${m % 60} min` : ''}` : `${m} min`;
-}
 
 /** Support's business calendars and SLA policies (support:read), a new one of each (support:admin). */
 export function SlaPolicies() {
