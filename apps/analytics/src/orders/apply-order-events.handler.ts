@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { SALES_ORDERS_EVENTS, type SalesOrderPayload } from '@crm/contracts';
 import { OnEvent, type CloudEvent, type EventHandler } from '@crm/messaging';
 import {
-  lockCustomer,
+  applySummaryDeltas,
   lockCustomers,
-  recomputeCustomerOrders,
-  recomputeCustomersOrders,
+  lockCustomersOfContacts,
   resolveCustomerSql,
+  type DayDelta,
 } from './customer-orders.repository';
 import { CustomerScoring } from '../scores/customer-scoring.service';
 import { timed } from '../shared/ingest-metrics';
@@ -16,10 +16,12 @@ import { timed } from '../shared/ingest-metrics';
  * Keeps orders (status, totals, refunds, lines) as the newest version of each
  * order says; every order event carries the whole order, so a stale or
  * repeated one changes nothing. Then the customer's purchase summary is
- * recomputed and, once a full scoring has run, the customer queued for
- * re-scoring (RescoreQueueWorker). A batch does the same in a few
- * statements: the newest version of each order in it upserted at once, then
- * every touched customer locked, summarised and queued together.
+ * brought up to date from what the applied versions changed (applySummaryDeltas)
+ * and, once a full scoring has run, the customer queued for re-scoring
+ * (RescoreQueueWorker). A batch (a single event is a batch of one) takes four
+ * statements: its customers resolved and locked, the newest version of each
+ * order upserted at once, every touched customer's summary updated, the
+ * customers queued.
  */
 @Injectable()
 @OnEvent(
@@ -33,49 +35,7 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
   constructor(private readonly scoring: CustomerScoring) {}
 
   async handle(event: CloudEvent<SalesOrderPayload>, manager: EntityManager): Promise<void> {
-    const o = event.data;
-    const version = event.version ?? o.version;
-    const lines = linesOf(o);
-    const contactId = o.contactId ?? null;
-    const [resolved]: { id: string | null }[] = contactId
-      ? await manager.query(`SELECT ${resolveCustomerSql('$1')} AS id`, [contactId])
-      : [{ id: null }];
-    const customerId = resolved.id;
-    if (customerId) await lockCustomer(manager, customerId);
-    const rows: { previous: string | null; customer_id: string | null }[] = await manager.query(
-      `WITH previous AS (SELECT customer_id FROM orders WHERE order_id = $1)
-       INSERT INTO orders AS o (order_id, version, customer_id, status, channel, currency, total_minor, refunded_minor,
-                                placed_at, placed_day, deal_id, lines, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ($9::timestamptz AT TIME ZONE 'UTC')::date, $10, $11::jsonb, clock_timestamp())
-       ON CONFLICT (order_id) DO UPDATE SET
-         version = EXCLUDED.version, customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
-         channel = EXCLUDED.channel, currency = EXCLUDED.currency, total_minor = EXCLUDED.total_minor,
-         refunded_minor = EXCLUDED.refunded_minor, placed_at = EXCLUDED.placed_at, placed_day = EXCLUDED.placed_day,
-         deal_id = EXCLUDED.deal_id, lines = EXCLUDED.lines, updated_at = EXCLUDED.updated_at
-       WHERE o.version < EXCLUDED.version
-       RETURNING (SELECT customer_id FROM previous) AS previous, o.customer_id`,
-      [
-        o.id ?? event.subject,
-        version,
-        customerId,
-        o.status,
-        o.channel,
-        o.currency,
-        o.totalMinor,
-        o.refundedMinor ?? 0,
-        o.placedAt,
-        o.dealId ?? null,
-        JSON.stringify(lines),
-      ],
-    );
-    const applied = rows[0];
-    if (!applied) return;
-    const touched = new Set([applied.customer_id, applied.previous].filter((c): c is string => !!c));
-    for (const c of touched) {
-      if (c !== customerId) await lockCustomer(manager, c);
-      await recomputeCustomerOrders(manager, c);
-    }
-    await this.scoring.queueRescore(manager, [...touched]);
+    await this.handleBatch([event], manager);
   }
 
   async handleBatch(events: CloudEvent<SalesOrderPayload>[], manager: EntityManager): Promise<void> {
@@ -100,35 +60,29 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
       if (!seen || row.version > seen.version) newest.set(row.order_id, row);
     }
     const orders = [...newest.values()];
-    const col = <K extends keyof OrderRow>(k: K) => orders.map((r) => r[k]);
-    // The customers the orders go to are locked first, as one by one does; the upsert resolves them again after
-    // the wait, so a merge committed meanwhile is followed.
-    const contacts = [...new Set(orders.flatMap((r) => (r.contact_id ? [r.contact_id] : [])))];
-    const resolved: { id: string }[] = contacts.length
-      ? await timed('resolve customers', () =>
-          manager.query(`SELECT ${resolveCustomerSql('c')} AS id FROM unnest($1::uuid[]) AS t(c)`, [contacts]),
-        )
-      : [];
-    await timed('lock customers', () =>
-      lockCustomers(
-        manager,
-        resolved.map((r) => r.id),
-      ),
+    // The customers the orders go to are resolved and locked first, in one statement; the upsert resolves them
+    // again after the wait, so a merge committed meanwhile is followed.
+    const contacts = orders.flatMap((r) => (r.contact_id ? [r.contact_id] : []));
+    const locked = new Set(
+      contacts.length ? await timed('lock customers', () => lockCustomersOfContacts(manager, contacts)) : [],
     );
-    const rows: { customer_id: string | null; previous: string | null }[] = await timed('upsert orders', () =>
+    // The batch goes as one JSON document (one parameter, parsed once by Postgres) rather than eleven arrays.
+    // Each applied order comes back with what it was before (nothing for a new one), for the summaries' deltas.
+    const rows: AppliedOrder[] = await timed('upsert orders', () =>
       manager.query(
         `WITH input AS (
-           SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                                $8::bigint[], $9::timestamptz[], $10::uuid[], $11::jsonb[])
-                    AS t(order_id, version, contact_id, status, channel, currency, total_minor, refunded_minor, placed_at,
-                         deal_id, lines)
-         ), previous AS (SELECT o.order_id, o.customer_id FROM orders o JOIN input i ON i.order_id = o.order_id),
-         up AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+                    AS t(order_id uuid, version int, contact_id uuid, status text, channel text, currency text,
+                         total_minor bigint, refunded_minor bigint, placed_at timestamptz, deal_id uuid, lines jsonb)
+         ), previous AS (
+           SELECT o.order_id, o.customer_id, o.placed_day, o.status, o.total_minor - o.refunded_minor AS amount
+             FROM orders o JOIN input i ON i.order_id = o.order_id
+         ), up AS (
            INSERT INTO orders AS o (order_id, version, customer_id, status, channel, currency, total_minor, refunded_minor,
                                     placed_at, placed_day, deal_id, lines, updated_at)
            SELECT i.order_id, i.version, ${resolveCustomerSql('i.contact_id')}, i.status, i.channel, i.currency,
-                  i.total_minor, i.refunded_minor, i.placed_at, (i.placed_at AT TIME ZONE 'UTC')::date, i.deal_id, i.lines,
-                  clock_timestamp()
+                  i.total_minor, i.refunded_minor, i.placed_at, (i.placed_at AT TIME ZONE 'UTC')::date, i.deal_id,
+                  COALESCE(i.lines, '[]'), clock_timestamp()
              FROM input i
            ON CONFLICT (order_id) DO UPDATE SET
              version = EXCLUDED.version, customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
@@ -136,31 +90,53 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
              refunded_minor = EXCLUDED.refunded_minor, placed_at = EXCLUDED.placed_at, placed_day = EXCLUDED.placed_day,
              deal_id = EXCLUDED.deal_id, lines = EXCLUDED.lines, updated_at = EXCLUDED.updated_at
            WHERE o.version < EXCLUDED.version
-           RETURNING o.order_id, o.customer_id)
-         SELECT up.customer_id, p.customer_id AS previous FROM up LEFT JOIN previous p ON p.order_id = up.order_id`,
-        [
-          col('order_id'),
-          col('version'),
-          col('contact_id'),
-          col('status'),
-          col('channel'),
-          col('currency'),
-          col('total_minor'),
-          col('refunded_minor'),
-          col('placed_at'),
-          col('deal_id'),
-          orders.map((r) => JSON.stringify(r.lines)),
-        ],
+           RETURNING o.order_id, o.customer_id, o.placed_day, o.status, o.total_minor - o.refunded_minor AS amount)
+         SELECT up.customer_id, up.placed_day::text AS day, up.status <> 'cancelled' AS counted, up.amount::text AS amount,
+                p.order_id IS NOT NULL AS existed, p.customer_id AS old_customer, p.placed_day::text AS old_day,
+                p.status <> 'cancelled' AS old_counted, p.amount::text AS old_amount
+           FROM up LEFT JOIN previous p ON p.order_id = up.order_id`,
+        [JSON.stringify(orders)],
       ),
     );
-    const touched = [...new Set(rows.flatMap((r) => [r.customer_id, r.previous]).filter((c): c is string => !!c))];
-    if (touched.length === 0) return;
-    const locked = new Set(resolved.map((r) => r.id));
-    const more = touched.filter((c) => !locked.has(c));
+    if (rows.length === 0) return;
+    const touched = new Set<string>();
+    const deltas: DayDelta[] = [];
+    for (const r of rows) {
+      if (r.existed && r.old_customer) {
+        touched.add(r.old_customer);
+        if (r.old_counted)
+          deltas.push({ customerId: r.old_customer, day: r.old_day!, orders: -1, amountMinor: -Number(r.old_amount) });
+        else deltas.push({ customerId: r.old_customer, day: r.old_day!, orders: 0, amountMinor: 0 });
+      }
+      if (r.customer_id) {
+        touched.add(r.customer_id);
+        deltas.push({
+          customerId: r.customer_id,
+          day: r.day,
+          orders: r.counted ? 1 : 0,
+          amountMinor: r.counted ? Number(r.amount) : 0,
+        });
+      }
+    }
+    if (touched.size === 0) return;
+    const more = [...touched].filter((c) => !locked.has(c));
     if (more.length) await timed('lock customers', () => lockCustomers(manager, more));
-    await timed('recompute summaries', () => recomputeCustomersOrders(manager, touched));
-    await timed('queue re-scoring', () => this.scoring.queueRescore(manager, touched));
+    await timed('update summaries', () => applySummaryDeltas(manager, deltas));
+    await timed('queue re-scoring', () => this.scoring.queueRescore(manager, [...touched]));
   }
+}
+
+/** An order the upsert applied: its customer, day, whether it counts and its amount, now and before. */
+interface AppliedOrder {
+  customer_id: string | null;
+  day: string;
+  counted: boolean;
+  amount: string;
+  existed: boolean;
+  old_customer: string | null;
+  old_day: string | null;
+  old_counted: boolean | null;
+  old_amount: string | null;
 }
 
 interface OrderRow {

@@ -150,4 +150,120 @@ describe('analytics order ingest in batches (real Postgres and NATS)', () => {
       ),
     ).toEqual(before);
   });
+
+  /** Every summary as recomputing it from the orders gives it (what the deltas must keep equal to). */
+  const RECOMPUTED = `SELECT customer_id, min(day)::text AS first_day, max(day)::text AS last_day, sum(n)::int AS orders,
+         count(*)::int AS purchase_days, sum(amount)::text AS monetary_minor,
+         COALESCE(sum(amount) FILTER (WHERE day > first_day), 0)::text AS repeat_minor
+    FROM (SELECT customer_id, placed_day AS day, count(*) AS n, sum(total_minor - refunded_minor) AS amount,
+                 min(placed_day) OVER (PARTITION BY customer_id) AS first_day
+            FROM orders WHERE status <> 'cancelled' AND customer_id = ANY($1::uuid[]) GROUP BY customer_id, placed_day) d
+   GROUP BY customer_id ORDER BY customer_id`;
+  const STORED = `SELECT customer_id, first_day::text, last_day::text, orders, purchase_days, monetary_minor::text,
+         repeat_minor::text FROM customer_orders WHERE customer_id = ANY($1::uuid[]) AND orders > 0 ORDER BY customer_id`;
+
+  it('keeps first day, last day and repeat spend of every summary as a recompute from the orders gives them', async () => {
+    const recomputed = await t.sql(RECOMPUTED, [customers]);
+    expect(recomputed).toHaveLength(CUSTOMERS);
+    expect(await t.sql(STORED, [customers])).toEqual(recomputed);
+  });
+
+  it('updates a summary from each change: a refund lowers it, a cancelled first day or a moved order moves its days, a repeat changes nothing', async () => {
+    const contactId = uuidv7();
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const summary = async () =>
+      (
+        await t.sql<{
+          first_day: string;
+          last_day: string;
+          orders: number;
+          purchase_days: number;
+          monetary_minor: string;
+          repeat_minor: string;
+        }>(
+          `SELECT first_day::text, last_day::text, orders, purchase_days, monetary_minor::text, repeat_minor::text
+             FROM customer_orders WHERE customer_id = $1`,
+          [contactId],
+        )
+      )[0];
+    const step = async (events: CloudEvent[], want: Record<string, unknown>) => {
+      for (const e of events) await t.publish(e);
+      await waitFor(summary, (s) => isDeepStrictEqual(s, want), 30_000).catch(() => undefined);
+      expect(await summary()).toEqual(want);
+      const [stored] = await t.sql(STORED, [[contactId]]);
+      const [recomputed] = await t.sql(RECOMPUTED, [[contactId]]);
+      expect(stored).toEqual(recomputed);
+    };
+    const [d30, d20, d10, d5] = [daysAgo(30), daysAgo(20), daysAgo(10), daysAgo(5)];
+    const placeA = orderEvent({ id: a, contactId, day: d30, totalMinor: 1000 }, 'placed');
+    await step(
+      [
+        placeA,
+        orderEvent({ id: b, contactId, day: d20, totalMinor: 2000 }, 'placed'),
+        orderEvent({ id: c, contactId, day: d10, totalMinor: 4000 }, 'placed'),
+      ],
+      { first_day: d30, last_day: d10, orders: 3, purchase_days: 3, monetary_minor: '7000', repeat_minor: '6000' },
+    );
+    // A refund of 500 on b: spend and repeat spend drop by it.
+    const refundB = orderEvent(
+      { id: b, version: 2, contactId, day: d20, totalMinor: 2000, refundedMinor: 500, status: 'paid' },
+      'refunded',
+    );
+    await step([refundB], {
+      first_day: d30,
+      last_day: d10,
+      orders: 3,
+      purchase_days: 3,
+      monetary_minor: '6500',
+      repeat_minor: '5500',
+    });
+    // The same refund again under another event id, and a's placement again: nothing changes.
+    await step(
+      [
+        { ...refundB, id: uuidv7() },
+        { ...placeA, id: uuidv7() },
+      ],
+      {
+        first_day: d30,
+        last_day: d10,
+        orders: 3,
+        purchase_days: 3,
+        monetary_minor: '6500',
+        repeat_minor: '5500',
+      },
+    );
+    // a, the first day's only order, is cancelled: the first day moves to b's, whose spend is no longer repeat.
+    await step(
+      [orderEvent({ id: a, version: 2, contactId, day: d30, totalMinor: 1000, status: 'cancelled' }, 'cancelled')],
+      {
+        first_day: d20,
+        last_day: d10,
+        orders: 2,
+        purchase_days: 2,
+        monetary_minor: '5500',
+        repeat_minor: '4000',
+      },
+    );
+    // c moves to a later day, then a's cancellation arrives again (a stale version 1 after it too): only c moves.
+    await step(
+      [
+        orderEvent({ id: c, version: 2, contactId, day: d5, totalMinor: 4000, status: 'paid' }, 'paid'),
+        orderEvent({ id: a, version: 2, contactId, day: d30, totalMinor: 1000, status: 'cancelled' }, 'cancelled'),
+        { ...placeA, id: uuidv7() },
+      ],
+      { first_day: d20, last_day: d5, orders: 2, purchase_days: 2, monetary_minor: '5500', repeat_minor: '4000' },
+    );
+    // c is cancelled too: the last day is read again from what is left.
+    await step(
+      [orderEvent({ id: c, version: 3, contactId, day: d5, totalMinor: 4000, status: 'cancelled' }, 'cancelled')],
+      {
+        first_day: d20,
+        last_day: d20,
+        orders: 1,
+        purchase_days: 1,
+        monetary_minor: '1500',
+        repeat_minor: '0',
+      },
+    );
+  });
 });
