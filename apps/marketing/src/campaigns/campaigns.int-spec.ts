@@ -40,8 +40,10 @@ describe('campaigns: send rules, mail over SMTP, tracking links, unsubscribe (re
       body: { name: 'Spring', channel: 'email', templateId, segmentIds: [segmentId], utmCampaign: 'spring', ...extra },
     });
     expect(created.status).toBe(201);
+    expect(await t.answerViolations('POST', '/campaigns', created.body)).toEqual([]);
     const scheduled = await t.call<Campaign>('POST', `/campaigns/${created.body.id}/schedule`, { body: {} });
     expect(scheduled.body.status).toBe('scheduled');
+    expect(await t.answerViolations('POST', '/campaigns/{id}/schedule', scheduled.body)).toEqual([]);
     return waitFor(
       async () => (await t.call<Campaign>('GET', `/campaigns/${created.body.id}`)).body,
       (c) => c.status === 'done',
@@ -72,11 +74,14 @@ describe('campaigns: send rules, mail over SMTP, tracking links, unsubscribe (re
       },
     });
     expect(tpl.status).toBe(201);
+    expect(await t.answerViolations('POST', '/templates', tpl.body)).toEqual([]);
     templateId = tpl.body.id;
-    expect((await t.call('PUT', '/send-rules/email', { body: { maxMessages: 1, periodHours: 24 } })).status).toBe(200);
-    expect(
-      (await t.call('POST', '/do-not-contact', { body: { contactId: blocked, reason: 'asked by phone' } })).status,
-    ).toBe(200);
+    const rule = await t.call('PUT', '/send-rules/email', { body: { maxMessages: 1, periodHours: 24 } });
+    expect(rule.status).toBe(200);
+    expect(await t.answerViolations('PUT', '/send-rules/{channel}', rule.body)).toEqual([]);
+    const dnc = await t.call('POST', '/do-not-contact', { body: { contactId: blocked, reason: 'asked by phone' } });
+    expect(dnc.status).toBe(200);
+    expect(await t.answerViolations('POST', '/do-not-contact', dnc.body)).toEqual([]);
   });
   afterAll(async () => {
     await t.close();
@@ -140,6 +145,22 @@ describe('campaigns: send rules, mail over SMTP, tracking links, unsubscribe (re
     ).body.items;
     expect(kinds.map((k) => k.kind).sort()).toEqual(['clicked', 'opened', 'sent']);
     expect(kinds.every((k) => k.utmCampaign === 'spring')).toBe(true);
+    // A page at a time, newest first: the three in two pages, each as the document declares it.
+    const first = await t.call<{ items: { id: string }[]; nextCursor: string }>(
+      'GET',
+      `/touchpoints?contactId=${consented}&limit=2`,
+    );
+    expect(await t.answerViolations('GET', '/touchpoints', first.body)).toEqual([]);
+    expect(first.body.items).toHaveLength(2);
+    const rest = await t.call<{ items: { id: string }[]; nextCursor: string | null }>(
+      'GET',
+      `/touchpoints?contactId=${consented}&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(await t.answerViolations('GET', '/touchpoints', rest.body)).toEqual([]);
+    expect(rest.body.nextCursor).toBeNull();
+    expect([...first.body.items, ...rest.body.items].map((i) => i.id).sort()).toEqual(
+      (kinds as unknown as { id: string }[]).map((k) => k.id).sort(),
+    );
   });
 
   it('unsubscribes in one click (RFC 8058), writes consent back through an event, and sends nothing after', async () => {
@@ -151,6 +172,7 @@ describe('campaigns: send rules, mail over SMTP, tracking links, unsubscribe (re
       body: 'List-Unsubscribe=One-Click',
     });
     expect(res.status).toBe(200);
+    expect(await t.answerViolations('POST', '/t/u/{messageId}', await res.json())).toEqual([]);
     const [withdrawn] = await waitFor(
       () => t.published('crm.marketing.consent.withdrawn'),
       (e) => e.length === 1,
@@ -181,5 +203,61 @@ describe('campaigns: send rules, mail over SMTP, tracking links, unsubscribe (re
     const pause = await t.call<{ code: string }>('POST', `/campaigns/${c.body.id}/pause`);
     expect(pause.status).toBe(409);
     expect(pause.body.code).toBe('CAMPAIGN_TRANSITION_INVALID');
+  });
+
+  it('answers every campaign, template, send-rule and delivery route as its document declares', async () => {
+    const conform = async (method: string, route: string, res: { status: number; body: unknown }, status = 200) => {
+      expect({ route, status: res.status, body: res.status === status ? 'as asked' : res.body }).toEqual({
+        route,
+        status,
+        body: 'as asked',
+      });
+      expect({ route, violations: await t.answerViolations(method, route, res.body) }).toEqual({
+        route,
+        violations: [],
+      });
+    };
+    const list = await t.call<{ items: { id: string; status: string; counts: { sent: number } }[] }>(
+      'GET',
+      '/campaigns?limit=200',
+    );
+    await conform('GET', '/campaigns', list);
+    const done = list.body.items.find((c) => c.status === 'done' && c.counts.sent > 0) as { id: string };
+    await conform('GET', '/campaigns/{id}', await t.call('GET', `/campaigns/${done.id}`));
+    await conform('GET', '/campaigns/{id}/report', await t.call('GET', `/campaigns/${done.id}/report`));
+    const messages = await t.call<{ items: { id: string; status: string }[] }>('GET', `/campaigns/${done.id}/messages`);
+    await conform('GET', '/campaigns/{id}/messages', messages);
+    const sent = messages.body.items.find((m) => m.status === 'sent') as { id: string };
+    await conform(
+      'POST',
+      '/deliveries',
+      await t.call('POST', '/deliveries', { body: { messageId: sent.id, status: 'delivered' } }),
+    );
+    await conform('GET', '/send-rules', await t.call('GET', '/send-rules'));
+
+    const draft = await t.call<{ id: string }>('POST', '/campaigns', {
+      body: { name: 'Later', channel: 'email', templateId, contactIds: [capped], costMinor: 500, currency: 'EUR' },
+    });
+    await conform('POST', '/campaigns', draft, 201);
+    await conform('POST', '/campaigns/{id}/cancel', await t.call('POST', `/campaigns/${draft.body.id}/cancel`));
+
+    await conform('GET', '/templates', await t.call('GET', '/templates'));
+    await conform('GET', '/templates/{id}', await t.call('GET', `/templates/${templateId}`));
+    await conform(
+      'PATCH',
+      '/templates/{id}',
+      await t.call('PATCH', `/templates/${templateId}`, { body: { name: 'Spring (v2)' } }),
+    );
+    await conform(
+      'POST',
+      '/templates/{id}/preview',
+      await t.call('POST', `/templates/${templateId}/preview`, { body: { contactId: capped } }),
+    );
+
+    const mail = smtp.to(email(consented))[0];
+    const page = /^<(.+)>$/.exec(mail.header('list-unsubscribe') as string)?.[1] as string;
+    const html = await t.call('GET', page.replace('http://tracking.test', ''), { token: null });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
   });
 });

@@ -148,7 +148,13 @@ export class TemplatesService {
         throw marketingError('VERSION_CONFLICT', `Template ${id} is at version ${row.version}, not ${expected}`, {
           currentVersion: row.version,
         });
-      this.check({ subject: dto.subject, body: dto.body, textBody: dto.textBody }, row.channel);
+      // Only what the PATCH changes is checked: an email template keeps its subject unless a new one is given.
+      const changed = Object.fromEntries(
+        Object.entries({ subject: dto.subject, body: dto.body, textBody: dto.textBody }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      );
+      this.check(changed, row.channel);
       const next = {
         subject: dto.subject ?? row.subject,
         body: dto.body ?? row.body,

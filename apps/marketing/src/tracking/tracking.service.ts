@@ -161,7 +161,9 @@ export class TrackingService {
   async touchpoints(contactId: string, page: { limit?: number; cursor?: string } = {}) {
     const limit = page.limit ?? 50;
     const [afterAt, afterId] = page.cursor ? decodeCursor(page.cursor, 2).map(String) : [null, null];
-    if (afterAt !== null && (Number.isNaN(Date.parse(afterAt)) || !/^[0-9a-f-]{36}$/i.test(String(afterId))))
+    // The time goes in the cursor as Postgres prints it, to the microsecond (a sent touchpoint is stamped now()).
+    const time = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+    if (afterAt !== null && (!time.test(afterAt) || !/^[0-9a-f-]{36}$/i.test(String(afterId))))
       throw validationFailed([{ field: 'cursor', message: 'it does not match this listing and sort order' }]);
     const rows: {
       id: string;
@@ -175,8 +177,9 @@ export class TrackingService {
       url: string | null;
       order_id: string | null;
       occurred_at: Date;
+      at_key: string;
     }[] = await this.dataSource.query(
-      `SELECT * FROM touchpoints WHERE contact_id = $1
+      `SELECT *, occurred_at::text AS at_key FROM touchpoints WHERE contact_id = $1
           AND ($2::timestamptz IS NULL OR (occurred_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY occurred_at DESC, id DESC LIMIT $4`,
       [contactId, afterAt, afterId, limit + 1],
@@ -196,7 +199,7 @@ export class TrackingService {
         orderId: r.order_id,
         occurredAt: r.occurred_at.toISOString(),
       })),
-      nextCursor: last ? encodeCursor([last.occurred_at.toISOString(), last.id]) : null,
+      nextCursor: last ? encodeCursor([last.at_key, last.id]) : null,
     };
   }
 }
