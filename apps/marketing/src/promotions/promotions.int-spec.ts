@@ -147,6 +147,9 @@ describe('coupons, conversions and loyalty points from sales orders (real Postgr
       touchpoints: { sent: 1, converted: expect.any(Number) },
     });
     expect(report.body.revenueMinor).toBeGreaterThanOrEqual(5000);
+    expect(await t.answerViolations('GET', '/campaigns/{id}/report', report.body)).toEqual([]);
+    expect(personal.status).toBe(201);
+    expect(await t.answerViolations('POST', '/promotions/{id}/coupons', personal.body)).toEqual([]);
   });
 
   it('refuses an expired promotion and one over its budget', async () => {
@@ -249,5 +252,56 @@ describe('coupons, conversions and loyalty points from sales orders (real Postgr
     expect(after.ledger.find((e) => e.kind === 'adjust')?.points).toBe(-35);
     const earned = await t.published('crm.marketing.points.earned');
     expect(earned.map((e) => e.data['points'])).toEqual([120, 15]);
+  });
+
+  it('answers every promotion and loyalty route as its document declares', async () => {
+    const conform = async (method: string, route: string, res: { status: number; body: unknown }, status = 200) => {
+      expect({ route, status: res.status, body: res.status === status ? 'as asked' : res.body }).toEqual({
+        route,
+        status,
+        body: 'as asked',
+      });
+      expect({ route, violations: await t.answerViolations(method, route, res.body) }).toEqual({
+        route,
+        violations: [],
+      });
+    };
+    const promotions = await t.call<{ items: { id: string }[] }>('GET', '/promotions');
+    await conform('GET', '/promotions', promotions);
+    expect(promotions.body.items.length).toBeGreaterThanOrEqual(3);
+    for (const p of promotions.body.items) {
+      await conform('GET', '/promotions/{id}', await t.call('GET', `/promotions/${p.id}`));
+      await conform('GET', '/promotions/{id}/redemptions', await t.call('GET', `/promotions/${p.id}/redemptions`));
+    }
+    const personal = await t.call<{ id: string }>('POST', '/promotions', {
+      body: {
+        name: 'For two',
+        discountKind: 'percent',
+        percent: 12.5,
+        scope: 'category',
+        scopeValues: ['shoes'],
+        codeKind: 'unique',
+        contactIds: [buyer, other],
+        validFrom: daysAgo(1),
+      },
+    });
+    await conform('POST', '/promotions', personal, 201);
+
+    const program = await t.call<{ id: string }>('POST', '/loyalty/programs', {
+      body: { name: 'Stars', currency: 'EUR', pointsPerUnit: 2, categoryMultipliers: { shoes: 2 }, expiryDays: 365 },
+    });
+    await conform('POST', '/loyalty/programs', program, 201);
+    await conform('GET', '/loyalty/programs', await t.call('GET', '/loyalty/programs'));
+    await conform('GET', '/loyalty/programs/{id}', await t.call('GET', `/loyalty/programs/${program.body.id}`));
+    const account = `/loyalty/programs/${program.body.id}/accounts/${other}`;
+    await conform('GET', '/loyalty/programs/{id}/accounts/{contactId}', await t.call('GET', account));
+    await conform(
+      'POST',
+      '/loyalty/programs/{id}/accounts/{contactId}/adjust',
+      await t.call('POST', `${account}/adjust`, { body: { points: 40, reason: 'goodwill' } }),
+    );
+    const redeemed = await t.call<{ balance: number }>('POST', `${account}/redeem`, { body: { points: 15 } });
+    await conform('POST', '/loyalty/programs/{id}/accounts/{contactId}/redeem', redeemed);
+    expect(redeemed.body.balance).toBe(25);
   });
 });

@@ -138,6 +138,7 @@ describe('segments over the contact mirror (real Postgres and NATS)', () => {
         body: { definition, sample: 50 },
       });
       expect(res.status).toBe(200);
+      expect(await t.answerViolations('POST', '/segments/preview', res.body)).toEqual([]);
       expect(res.body.count).toBe(expected.length);
       expect(res.body.sample.map((s) => names.get(s.contactId)).sort()).toEqual(expected);
     },
@@ -275,5 +276,60 @@ describe('segments over the contact mirror (real Postgres and NATS)', () => {
     expect(
       (await t.db.query(`SELECT count(*)::int AS n FROM segment_members WHERE contact_id = $1`, [c1])).rows[0].n,
     ).toBe(0);
+  });
+
+  it('answers every segment route as its document declares', async () => {
+    const conform = async (method: string, route: string, res: { status: number; body: unknown }, status = 200) => {
+      expect({ route, status: res.status, body: res.status === status ? 'as asked' : res.body }).toEqual({
+        route,
+        status,
+        body: 'as asked',
+      });
+      expect({ route, violations: await t.answerViolations(method, route, res.body) }).toEqual({
+        route,
+        violations: [],
+      });
+    };
+    const dynamic = await t.call<{ id: string; version: number }>('POST', '/segments', {
+      body: {
+        name: 'Paris customers',
+        description: 'who live in Paris',
+        kind: 'dynamic',
+        definition: {
+          and: [{ field: 'city', op: 'eq', value: 'Paris' }, { not: { field: 'country', op: 'eq', value: 'DE' } }],
+        },
+      },
+    });
+    await conform('POST', '/segments', dynamic, 201);
+    const ready = await waitFor(
+      () => t.call<{ build: { status: string } }>('GET', `/segments/${dynamic.body.id}`),
+      (r) => r.body.build.status === 'ready',
+    );
+    await conform('GET', '/segments/{id}', ready);
+    await conform(
+      'PATCH',
+      '/segments/{id}',
+      await t.call('PATCH', `/segments/${dynamic.body.id}`, { body: { name: 'Parisians' } }),
+    );
+    const list = await t.call<{ items: unknown[]; nextCursor: string | null }>('GET', '/segments?limit=2');
+    await conform('GET', '/segments', list);
+    expect(list.body.nextCursor).not.toBeNull();
+    await conform('GET', '/segments', await t.call('GET', `/segments?limit=2&cursor=${list.body.nextCursor}`));
+    await conform('GET', '/segments/{id}/members', await t.call('GET', `/segments/${dynamic.body.id}/members`));
+
+    const stat = await t.call<{ id: string }>('POST', '/segments', { body: { name: 'Static', kind: 'static' } });
+    await conform('POST', '/segments', stat, 201);
+    const added = await t.call<{ members: number }>('POST', `/segments/${stat.body.id}/members`, {
+      body: { contactIds: [c2, c3] },
+    });
+    await conform('POST', '/segments/{id}/members', added);
+    expect(added.body.members).toBe(2);
+    const members = await t.call<{ items: unknown[]; nextCursor: string }>(
+      'GET',
+      `/segments/${stat.body.id}/members?limit=1`,
+    );
+    await conform('GET', '/segments/{id}/members', members);
+    expect(members.body.items).toHaveLength(1);
+    expect(members.body.nextCursor).toEqual(expect.any(String));
   });
 });
