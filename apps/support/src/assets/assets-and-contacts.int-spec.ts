@@ -16,6 +16,10 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
 
   afterAll(() => s.close());
 
+  /** The answer is what the service's OpenAPI document declares for the route: no field missing, none undeclared. */
+  const conforms = async (method: string, route: string, answer: { body: unknown }) =>
+    expect(await s.answerViolations(method, route, answer.body)).toEqual([]);
+
   async function publish(e: CloudEvent, msgID = e.id): Promise<void> {
     await s.nc.jetstream().publish(s.naming.subjectFor(e.type), JSON.stringify(e), { msgID });
   }
@@ -63,7 +67,9 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
     const contactId = uuidv7();
     const phones = line(2, ['SN-1', 'SN-2']);
     const laptop = line(1, [], 'Book Pro 14');
-    await s.call('PUT', `/warranties/${laptop.productId}`, { body: { months: 36 } });
+    const warranty = await s.call('PUT', `/warranties/${laptop.productId}`, { body: { months: 36 } });
+    expect(warranty.body).toEqual({ productId: laptop.productId, months: 36 });
+    await conforms('PUT', '/warranties/{productId}', warranty);
     const placed = order(contactId, [phones, laptop]);
     const event = buildCloudEvent('sales', {
       type: 'crm.sales.order.placed',
@@ -90,6 +96,7 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
       status: 'active',
     });
     expect(assets.find((a) => a.serialNumber === 'SN-1').warrantyEndsAt).toBe('2028-11-20T10:00:00.000Z');
+    await conforms('GET', '/assets', await s.call('GET', `/assets?contactId=${contactId}&limit=2`));
 
     // A ticket about the laptop shows up in the asset's history; another customer's asset is refused.
     const ticket = await s.call('POST', '/tickets', {
@@ -98,6 +105,7 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
     expect(ticket.status).toBe(201);
     const history = await s.call('GET', `/assets/${book.id}`);
     expect(history.body.tickets.map((t: Json) => t.id)).toEqual([ticket.body.id]);
+    await conforms('GET', '/assets/{id}', history);
     const before = await s.count('tickets');
     const wrong = await s.call('POST', '/tickets', {
       body: { subject: 'Not mine', requesterId: uuidv7(), assetId: book.id },
@@ -125,6 +133,8 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
     expect(after.filter((a) => a.status === 'retired').map((a) => [a.serialNumber, a.retiredReason])).toEqual([
       ['SN-2', 'refunded'],
     ]);
+    // A retired asset (reason, retired at, no warranty any more) answers as declared.
+    await conforms('GET', '/assets', await s.call('GET', `/assets?contactId=${contactId}`));
     const created = (await s.streamEvents('crm.support.asset.created')).filter((e) => e.data.contactId === contactId);
     expect(created).toHaveLength(3);
     await waitFor(
@@ -227,6 +237,7 @@ describe('assets from sales orders, contact merge and erasure (real Postgres and
       subject: 'Battery',
       description: '[erased]',
     });
+    await conforms('GET', '/tickets/{id}', after);
     const msgs = await s.call('GET', `/tickets/${t.body.id}/messages`);
     expect(msgs.body.items.map((m: Json) => m.body)).toEqual(['[erased]', 'Replacing the battery']);
     await new Promise((r) => setTimeout(r, 1000));

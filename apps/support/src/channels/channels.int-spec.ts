@@ -49,6 +49,10 @@ describe('inbound email over SMTP, outgoing replies and the signed chat webhook 
     await new Promise<void>((r) => customerServer.close(() => r()));
   });
 
+  /** The answer is what the service's OpenAPI document declares for the route: no field missing, none undeclared. */
+  const conforms = async (method: string, route: string, answer: { body: unknown }) =>
+    expect(await s.answerViolations(method, route, answer.body)).toEqual([]);
+
   const mailer = () =>
     createTransport({
       host: '127.0.0.1',
@@ -88,6 +92,10 @@ describe('inbound email over SMTP, outgoing replies and the signed chat webhook 
     expect(sent.text?.trim()).toBe('Try the rear tray.');
     expect(sent.inReplyTo).toBe('<first-1@example.com>');
     expect(sent.subject).toContain('Printer jams');
+    // A ticket and messages that came by mail answer as declared too.
+    await conforms('GET', '/tickets', await s.call('GET', `/tickets?teamId=${teamId}`));
+    await conforms('GET', '/tickets/{id}', await s.call('GET', `/tickets/${ticket.id}`));
+    await conforms('GET', '/tickets/{id}/messages', await s.call('GET', `/tickets/${ticket.id}/messages`));
     // The customer answers the reply: it lands on the same ticket, found by In-Reply-To.
     await transport.sendMail({
       from: 'ada@example.com',
@@ -153,10 +161,12 @@ describe('inbound email over SMTP, outgoing replies and the signed chat webhook 
     const first = await webhook(body);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ created: true, duplicate: false });
+    await conforms('POST', '/channels/webhook/{channel}', first);
     const [tickets, messages] = [await s.count('tickets'), await s.count('ticket_messages')];
     const replay = await webhook(body);
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ ticketId: first.body.ticketId, duplicate: true, created: false });
+    await conforms('POST', '/channels/webhook/{channel}', replay);
     expect([await s.count('tickets'), await s.count('ticket_messages')]).toEqual([tickets, messages]);
     const followUp = await webhook(msg('m-2', 'Any news?'));
     expect(followUp.body).toMatchObject({ ticketId: first.body.ticketId, created: false });

@@ -38,6 +38,10 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
 
   afterAll(() => s.close());
 
+  /** The answer is what the service's OpenAPI document declares for the route: no field missing, none undeclared. */
+  const conforms = async (method: string, route: string, answer: { body: unknown }) =>
+    expect(await s.answerViolations(method, route, answer.body)).toEqual([]);
+
   it('a ticket opened Friday 16:00 in Paris with 4 business hours to first response is due Monday 11:00', async () => {
     const res = await s.call('POST', '/tickets', {
       body: { subject: 'Laptop does not boot', priority: 'normal', openedAt: '2026-11-27T15:00:00Z' },
@@ -50,6 +54,7 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
     });
     // 16 business hours to resolution: Fri 16-18, Mon 9-18, Tue 9-14.
     expect(clock(res.body, 'resolution').dueAt).toBe('2026-12-01T13:00:00.000Z');
+    await conforms('POST', '/tickets', res);
   });
 
   it('skips a public holiday and counts across a DST change in local business hours', async () => {
@@ -79,6 +84,7 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
     const resolution = clock(pending.body, 'resolution');
     expect(resolution).toMatchObject({ state: 'paused', dueAt: null });
     expect(clock(pending.body, 'first_response').state).toBe('met');
+    await conforms('POST', '/tickets/{id}/status', pending);
     await new Promise((r) => setTimeout(r, 2100));
     const later = await s.call('GET', `/tickets/${id}`);
     expect(clock(later.body, 'resolution').remainingSeconds).toBe(resolution.remainingSeconds);
@@ -95,6 +101,7 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
       Date.parse(r.dueAt) - Date.parse(created.body.sla.find((c: Json) => c.target === 'resolution').dueAt),
     ).toBeGreaterThanOrEqual(2000);
     expect(clock(resumed.body, 'next_response').state).toBe('running');
+    await conforms('GET', '/tickets/{id}', resumed);
   });
 
   it('lists tickets breaching soon, nearest due first, keyset paged', async () => {
@@ -117,6 +124,8 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
     const page = await s.call('GET', '/tickets?view=breaching-soon&withinMinutes=5&limit=1');
     expect(page.status).toBe(200);
     expect(page.body.items.map((t: Json) => t.id)).toEqual([sooner.body.id]);
+    expect(page.body.items[0].dueAt).toBe(clock(sooner.body, 'first_response').dueAt);
+    await conforms('GET', '/tickets', page);
     const next = await s.call(
       'GET',
       `/tickets?view=breaching-soon&withinMinutes=5&limit=1&cursor=${page.body.nextCursor}`,
@@ -147,6 +156,7 @@ describe('SLA clocks on business calendars (real Postgres and NATS)', () => {
     expect(Date.parse(breach.data.at) - due).toBeGreaterThanOrEqual(0);
     const after = await s.call('GET', `/tickets/${id}`);
     expect(clock(after.body, 'first_response').state).toBe('breached');
+    await conforms('GET', '/tickets/{id}', after);
     // Warned at 50% (before the restart or just after it), and neither event twice.
     await new Promise((r) => setTimeout(r, 1000));
     const mine = (await s.streamEvents()).filter((e) => e.subject === id && e.type.startsWith('crm.support.sla.'));
