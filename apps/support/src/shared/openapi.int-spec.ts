@@ -87,6 +87,27 @@ describe("support's OpenAPI document (what the gateway merges)", () => {
     expect(operationsWithoutAnswerSchema(doc as unknown as OpenApiDocument)).toEqual([]);
   });
 
+  it('finds where an answer strays from its schema (so the specs checking real answers can fail)', async () => {
+    const created = await t.call('POST', '/tickets', { body: { subject: 'Conformance', tags: ['a'] } });
+    expect(created.status).toBe(201);
+    const ticket = created.body as Record<string, unknown>;
+    expect(await t.answerViolations('POST', '/tickets', ticket)).toEqual([]);
+    const { sla: _sla, ...withoutSla } = ticket;
+    expect(await t.answerViolations('GET', '/tickets/{id}', withoutSla)).toEqual(['$.sla: missing']);
+    expect(await t.answerViolations('GET', '/tickets/{id}', { ...ticket, secret: 1 })).toEqual([
+      '$.secret: not declared',
+    ]);
+    expect(await t.answerViolations('GET', '/tickets/{id}', { ...ticket, status: 'lost' })).toEqual([
+      '$.status: "lost" not in the enum',
+    ]);
+    expect(await t.answerViolations('GET', '/tickets/{id}', { ...ticket, subject: null })).toEqual([
+      '$.subject: null, not nullable',
+    ]);
+    expect(await t.answerViolations('GET', '/tickets', { items: [ticket], nextCursor: null })).toEqual([
+      '$.items[0].sla: not declared',
+    ]);
+  });
+
   it('bounds every request string and array of its own routes (OWASP api4), but the shared cursor', async () => {
     const findings = await lint(doc, { extends: [[owasp as RulesetDefinition, 'recommended']] });
     const unbounded = findings
