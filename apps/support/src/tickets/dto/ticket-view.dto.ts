@@ -10,8 +10,9 @@ export const CUSTOM_FIELDS_SCHEMA = {
 
 export class RequesterDto {
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The contact' }) id!: string | null;
-  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) name!: string | null;
-  @ApiProperty({ type: String, nullable: true, maxLength: 254 }) email!: string | null;
+  // As given, as the mail said, or from support's copy of the contact (bounded by the contacts service).
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
 }
 
 export class SlaClockDto {
