@@ -122,17 +122,31 @@ export async function applySummaryDeltas(manager: EntityManager, deltas: readonl
     `WITH delta AS (
        SELECT c, d, sum(n)::int AS n, sum(a)::bigint AS a
          FROM jsonb_to_recordset($1::jsonb) AS t(c uuid, d date, n int, a bigint) GROUP BY c, d
-     ), day AS (
-       SELECT x.c, x.d, x.n AS dn, x.a AS da, s.n AS n_after, s.a AS a_after, s.n - x.n AS n_before
-         FROM delta x CROSS JOIN LATERAL (
-           SELECT count(*)::int AS n, COALESCE(sum(o.total_minor - o.refunded_minor), 0)::bigint AS a
-             FROM orders o WHERE o.customer_id = x.c AND o.placed_day = x.d AND o.status <> 'cancelled') s
+     ), kinds AS (
+       -- Whether the day had orders before and has them now follows from the summary, except for a day strictly
+       -- inside the customer's range (or at its edge, losing an order) whose count of orders changed: only those
+       -- are counted again from the orders (their post-write state).
+       SELECT x.c, x.d, x.n AS dn, x.a AS da,
+              CASE WHEN s.first_day IS NULL OR x.d < s.first_day OR x.d > s.last_day THEN 'outside'
+                   WHEN x.n = 0 OR (x.n > 0 AND x.d IN (s.first_day, s.last_day)) THEN 'kept'
+                   ELSE 'look' END AS kind
+         FROM delta x JOIN customer_orders s ON s.customer_id = x.c
+     ), day AS MATERIALIZED (
+       SELECT c, d, dn, da, kind,
+              CASE WHEN kind = 'look' THEN (SELECT count(*)::int FROM orders o
+                WHERE o.customer_id = k.c AND o.placed_day = k.d AND o.status <> 'cancelled') END AS n_after
+         FROM kinds k
+     ), days AS (
+       SELECT c, d, dn, da,
+              CASE kind WHEN 'outside' THEN false WHEN 'kept' THEN true ELSE n_after - dn > 0 END AS before,
+              CASE kind WHEN 'outside' THEN dn > 0 WHEN 'kept' THEN true ELSE n_after > 0 END AS after
+         FROM day
      ), per AS (
        SELECT c, sum(dn)::int AS dn, sum(da)::bigint AS da,
-              (count(*) FILTER (WHERE n_after > 0) - count(*) FILTER (WHERE n_before > 0))::int AS ddays,
-              min(d) FILTER (WHERE n_after > 0) AS min_day, max(d) FILTER (WHERE n_after > 0) AS max_day,
-              array_agg(d) FILTER (WHERE n_after = 0 AND n_before > 0) AS emptied
-         FROM day GROUP BY c
+              (count(*) FILTER (WHERE after) - count(*) FILTER (WHERE before))::int AS ddays,
+              min(d) FILTER (WHERE after) AS min_day, max(d) FILTER (WHERE after) AS max_day,
+              array_agg(d) FILTER (WHERE before AND NOT after) AS emptied
+         FROM days GROUP BY c
      ), next AS (
        SELECT s.customer_id, s.orders + p.dn AS orders, s.monetary_minor + p.da AS monetary,
               s.purchase_days + p.ddays AS purchase_days, s.first_day AS old_first,
@@ -144,18 +158,23 @@ export async function applySummaryDeltas(manager: EntityManager, deltas: readonl
                    THEN (SELECT max(placed_day) FROM orders WHERE customer_id = s.customer_id AND status <> 'cancelled')
                    ELSE greatest(s.last_day, p.max_day) END AS last_day
          FROM customer_orders s JOIN per p ON p.c = s.customer_id
+     ), firsts AS (
+       -- The first day's spend: the old first day's plus what changed on it, or a new day's (it had none before),
+       -- else (the first day emptied, the next one not in the batch) read from the orders.
+       SELECT n.*, CASE WHEN n.first_day = n.old_first THEN n.old_first_amount + COALESCE(d.da, 0)
+                        WHEN d.c IS NOT NULL AND NOT d.before THEN d.da END AS first_amount
+         FROM next n LEFT JOIN days d ON d.c = n.customer_id AND d.d = n.first_day
      )
      UPDATE customer_orders AS co SET
        orders = n.orders, monetary_minor = n.monetary, purchase_days = n.purchase_days,
        first_day = n.first_day, last_day = n.last_day,
        repeat_minor = CASE WHEN n.first_day IS NULL THEN 0 ELSE n.monetary - COALESCE(
-         (SELECT a_after FROM day WHERE day.c = n.customer_id AND day.d = n.first_day),
-         CASE WHEN n.first_day = n.old_first THEN n.old_first_amount END,
+         n.first_amount,
          (SELECT sum(total_minor - refunded_minor) FROM orders
            WHERE customer_id = n.customer_id AND placed_day = n.first_day AND status <> 'cancelled'),
          0) END,
        updated_at = clock_timestamp()
-     FROM next n WHERE co.customer_id = n.customer_id`,
+     FROM firsts n WHERE co.customer_id = n.customer_id`,
     [JSON.stringify(deltas.map((x) => ({ c: x.customerId, d: x.day, n: x.orders, a: x.amountMinor })))],
   );
 }

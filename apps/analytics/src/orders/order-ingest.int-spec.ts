@@ -68,7 +68,8 @@ describe('analytics order ingest in batches (real Postgres and NATS)', () => {
     poison = orderEvent({ contactId: customers[0], day: daysAgo(5), totalMinor: 777 }, 'placed');
     (poison.data as { placedAt: string }).placedAt = 'not a time';
     backlog.splice(Math.floor(backlog.length / 2), 0, poison);
-    t = await AnalyticsTestApp.start({ EVENT_MAX_DELIVER: '2' }, backlog);
+    // Batches of 40, so most find their customers' summaries already holding days (a day inside a customer's range too).
+    t = await AnalyticsTestApp.start({ EVENT_MAX_DELIVER: '2', ANALYTICS_INGEST_BATCH_SIZE: '40' }, backlog);
   });
   afterAll(() => t?.stop());
 
@@ -264,6 +265,38 @@ describe('analytics order ingest in batches (real Postgres and NATS)', () => {
         monetary_minor: '1500',
         repeat_minor: '0',
       },
+    );
+    // New orders after the last day, then strictly inside the range on a new day, then on that day again; the
+    // first of those two cancelled: the day stays, with the other order.
+    const [x, y, z] = [uuidv7(), uuidv7(), uuidv7()];
+    const [d15, d18] = [daysAgo(15), daysAgo(18)];
+    await step([orderEvent({ id: x, contactId, day: d15, totalMinor: 100 }, 'placed')], {
+      first_day: d20,
+      last_day: d15,
+      orders: 2,
+      purchase_days: 2,
+      monetary_minor: '1600',
+      repeat_minor: '100',
+    });
+    await step([orderEvent({ id: y, contactId, day: d18, totalMinor: 200 }, 'placed')], {
+      first_day: d20,
+      last_day: d15,
+      orders: 3,
+      purchase_days: 3,
+      monetary_minor: '1800',
+      repeat_minor: '300',
+    });
+    await step([orderEvent({ id: z, contactId, day: d18, totalMinor: 300 }, 'placed')], {
+      first_day: d20,
+      last_day: d15,
+      orders: 4,
+      purchase_days: 3,
+      monetary_minor: '2100',
+      repeat_minor: '600',
+    });
+    await step(
+      [orderEvent({ id: y, version: 2, contactId, day: d18, totalMinor: 200, status: 'cancelled' }, 'cancelled')],
+      { first_day: d20, last_day: d15, orders: 3, purchase_days: 3, monetary_minor: '1900', repeat_minor: '400' },
     );
   });
 });
