@@ -99,6 +99,12 @@ export async function writeBatch(m: EntityManager, b: BatchInput): Promise<Batch
       );
       return [] as T;
     }
+    if (explain && /^\s*WITH ins AS \(\s*INSERT INTO people\b/.test(sql)) {
+      const plan: { 'QUERY PLAN': string }[] = await m.query(`EXPLAIN (ANALYZE, BUFFERS, WAL) ${sql}`, params);
+      process.stderr.write(`import-explain people\n${plan.map((r) => '  ' + r['QUERY PLAN']).join('\n')}\n`);
+      const n = /Insert on people .*actual time=\S+ rows=(\d+)/.exec(plan.map((r) => r['QUERY PLAN']).join('\n'));
+      return [{ n: Number(n?.[1] ?? 0) }] as T;
+    }
     const t0 = performance.now();
     const out = (await m.query(sql, params)) as T;
     // Statement shape and time only: no values.
