@@ -79,6 +79,7 @@ describe('the admin screens in a real browser', () => {
     // The same key again is refused on the key.
     await form.getByLabel(/^Key/).fill(`tier_${runId}`);
     await form.getByLabel(/^Label/).fill('Tier again');
+    await form.getByLabel('Allowed values').fill('gold');
     await form.getByRole('button', { name: 'Define field' }).click();
     expect(await errorOf(form.getByLabel(/^Key/))).toContain('already exists');
     await accessible('admin-custom-fields');
