@@ -16,6 +16,8 @@
 //                                      [--scored] (cut points and a model in place before the backlog, as after a
 //                                      first full run: every touched customer is re-scored; also timed until the
 //                                      re-scoring queue is empty)
+//                                      [--random-ids] (UUIDv4 order, event and customer ids instead of the producers'
+//                                      UUIDv7)
 // The ingest prints where a batch's time went (the service's /metrics: inbox, handlers, commit, ack per batch
 // transaction, and each statement of the order handler) and the load average before and after.
 // Issue size: --events 1000000 --customers 1000000 --orders-per-customer 10
@@ -51,6 +53,7 @@ const opts = args({
   batch: 0,
   workers: 0,
   scored: false,
+  'random-ids': false,
 });
 const id = runId();
 const namespace = `b${id}`;
@@ -66,15 +69,44 @@ const env = {
   OTEL_SDK_DISABLED: 'true',
 };
 const day0 = Date.parse('2024-01-01T00:00:00Z');
+
+/**
+ * Ids as the producers make them (@crm/persistence's uuidv7: a millisecond time, then a counter within the
+ * millisecond, then random bits), so the orders' and the inbox's primary keys grow at their right edge as in
+ * production; --random-ids keeps UUIDv4 ids (every insert at a random place in those indexes).
+ */
+let lastMs = 0;
+let counter = 0;
+function uuidv7() {
+  const now = Date.now();
+  if (now <= lastMs) {
+    counter += 1;
+    if (counter > 0xfff) {
+      lastMs += 1;
+      counter = 0;
+    }
+  } else {
+    lastMs = now;
+    counter = 0;
+  }
+  const b = randomBytes(16);
+  b.writeUIntBE(lastMs, 0, 6);
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+const newId = () => (opts['random-ids'] ? randomUUID() : uuidv7());
 const dayOf = (i) => new Date(day0 + (i % 1000) * 86_400_000).toISOString();
 
 function orderEvent(i, customers) {
-  const orderId = randomUUID();
+  const orderId = newId();
   const at = dayOf((i * 7919) % 1000);
   const total = 1000 + ((i * 37) % 9000);
   return {
     specversion: '1.0',
-    id: randomUUID(),
+    id: newId(),
     source: 'crm/sales',
     type: 'crm.sales.order.placed',
     subject: orderId,
@@ -108,7 +140,7 @@ async function publishBacklog(events) {
   const stream = `${namespace.toUpperCase()}_CRM_SALES`;
   await jsm.streams.add({ name: stream, subjects: [`${namespace}.crm.sales.>`], max_age: 0 });
   const js = nc.jetstream();
-  const customers = Array.from({ length: Math.max(1, Math.floor(events / 5)) }, () => randomUUID());
+  const customers = Array.from({ length: Math.max(1, Math.floor(events / 5)) }, () => newId());
   const rows = [];
   const started = performance.now();
   for (let i = 0; i < events; i += 1000) {
@@ -144,7 +176,7 @@ function copyFloor(url, rows) {
       .map((e) => {
         const o = e.data;
         return [
-          randomUUID(),
+          newId(),
           1,
           o.contactId,
           o.status,
