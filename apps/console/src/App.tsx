@@ -29,6 +29,7 @@ const CampaignsPage = lazy(() =>
 const PromotionsPage = lazy(() =>
   import('./screens/marketing/PromotionsPage').then((m) => ({ default: m.PromotionsPage })),
 );
+const SurveysPage = lazy(() => import('./screens/marketing/SurveysPage').then((m) => ({ default: m.SurveysPage })));
 const DocumentsPage = lazy(() =>
   import('./screens/documents/DocumentsPage').then((m) => ({ default: m.DocumentsPage })),
 );
@@ -152,6 +153,8 @@ function Screen({
   if ((m = match('/marketing/campaigns/:id', path)) && routed('marketing')) return <CampaignsPage id={m['id']} />;
   if (path === '/marketing/promotions' && routed('marketing')) return <PromotionsPage />;
   if ((m = match('/marketing/promotions/:id', path)) && routed('marketing')) return <PromotionsPage id={m['id']} />;
+  if (path === '/marketing/surveys' && routed('marketing')) return <SurveysPage />;
+  if ((m = match('/marketing/surveys/:id', path)) && routed('marketing')) return <SurveysPage id={m['id']} />;
   if (path === '/documents' && routed('documents')) return <DocumentsPage />;
   if ((m = match('/documents/:id', path)) && routed('documents')) return <DocumentPage id={m['id']} />;
   if (path === '/analytics' && routed('analytics')) return <Dashboard />;

@@ -44,18 +44,6 @@ export async function unwrap<T>(
   return data as NonNullable<T>;
 }
 
-/**
- * For a route whose entry in the merged document declares no answer body yet (support's and
- * marketing's, today): the local view type `T` stands in for it. The moment the route declares its
- * body, `data` is no longer `undefined` and the call stops compiling here, so the generated type
- * replaces the local one instead of the two drifting apart.
- */
-export async function unwrapUndeclared<T>(
-  call: Promise<{ data?: undefined; error?: unknown; response: Response }>,
-): Promise<T> {
-  return (await unwrap(call)) as unknown as T;
-}
-
 export interface SessionInfo {
   subject: string;
   name?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedMatrix, asIso, auditQuery, hoursWords, minutesWords } from './admin';
+import { allowedMatrix, asIso, auditQuery, hoursWords, minutesWords, npsShares } from './admin';
 
 describe('hoursWords', () => {
   it('names a run of weekdays as a range and other days one by one, per span', () => {
@@ -38,5 +38,20 @@ describe('auditQuery', () => {
     expect(auditQuery('')).toEqual({});
     expect(asIso('2026-12-02T10:30')).toBe(new Date('2026-12-02T10:30').toISOString());
     expect(asIso('tomorrow')).toBe('tomorrow');
+  });
+});
+
+describe('npsShares', () => {
+  it('gives each group its share of the answers, nothing without answers', () => {
+    expect(npsShares({ responses: 4, promoters: 2, passives: 1, detractors: 1 })).toEqual({
+      promoters: 50,
+      passives: 25,
+      detractors: 25,
+    });
+    expect(npsShares({ responses: 0, promoters: 0, passives: 0, detractors: 0 })).toEqual({
+      promoters: 0,
+      passives: 0,
+      detractors: 0,
+    });
   });
 });

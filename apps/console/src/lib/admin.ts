@@ -60,3 +60,13 @@ export function asIso(local: string): string {
   const d = new Date(local);
   return Number.isNaN(d.getTime()) ? local : d.toISOString();
 }
+
+/** A survey's promoters, passives and detractors as whole percents of its answers (0 each without answers). */
+export function npsShares(n: { responses: number; promoters: number; passives: number; detractors: number }): {
+  promoters: number;
+  passives: number;
+  detractors: number;
+} {
+  const pct = (x: number) => (n.responses ? Math.round((x / n.responses) * 100) : 0);
+  return { promoters: pct(n.promoters), passives: pct(n.passives), detractors: pct(n.detractors) };
+}

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { MarketingCustomerReply } from '@crm/contracts';
-import { api, unwrap, unwrapUndeclared, type Person, type Schemas } from '../api/client';
+import { api, unwrap, type Person, type Schemas } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { consentMatrix, CONSENT_CHANNELS, CONSENT_PURPOSES, type ConsentDecision } from '../lib/consent-matrix';
 import { ApiError } from '../lib/problem';
@@ -116,9 +116,7 @@ function Loyalty({ balances }: { balances: MarketingCustomerReply['loyalty'] }) 
     queryKey: ['loyalty-programs'],
     enabled: balances.length > 0,
     staleTime: 300_000,
-    // Marketing declares no answer bodies yet (see unwrapUndeclared): its program view, written down here.
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<{ items: { id: string; name: string }[] }>(api.GET('/api/v1/loyalty/programs', { signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/loyalty/programs', { signal })),
   });
   const nameOf = (id: string) => programs.data?.items.find((p) => p.id === id)?.name ?? 'Loyalty program';
   return (

@@ -1,12 +1,12 @@
 import { Button, Checkbox, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, unwrapUndeclared, type Schemas } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { hoursWords, minutesWords } from '../../lib/admin';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { useSession } from '../../session';
-import type { Calendar, Page, SlaPolicy } from '../support/support-types';
+import type { Calendar } from '../support/support-types';
 import { AdminNav } from './AdminNav';
 
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -22,13 +22,11 @@ export function SlaPolicies() {
   const admin = can('support:admin');
   const calendars = useQuery({
     queryKey: ['calendars'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Calendar>>(api.GET('/api/v1/calendars', { params: { query: { limit: 200 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/calendars', { params: { query: { limit: 200 } }, signal })),
   });
   const policies = useQuery({
     queryKey: ['sla-policies'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<SlaPolicy>>(api.GET('/api/v1/sla-policies', { params: { query: { limit: 200 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/sla-policies', { params: { query: { limit: 200 } }, signal })),
   });
   const cals = calendars.data?.items ?? [];
   const calName = (id: string) => cals.find((c) => c.id === id)?.name ?? id;
@@ -141,7 +139,7 @@ function NewCalendar() {
   const [holidayCountry, setHolidayCountry] = useState('');
   const create = useMutation({
     mutationFn: () =>
-      unwrapUndeclared<Calendar>(
+      unwrap(
         api.POST('/api/v1/calendars', {
           body: {
             name: name.trim(),
@@ -257,7 +255,7 @@ function NewPolicy({ calendars }: { calendars: Calendar[] }) {
   const minutes = (v: string) => (v.trim() ? Number(v) : undefined);
   const create = useMutation({
     mutationFn: () =>
-      unwrapUndeclared<SlaPolicy>(
+      unwrap(
         api.POST('/api/v1/sla-policies', {
           body: {
             name: name.trim(),

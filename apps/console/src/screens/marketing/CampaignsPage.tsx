@@ -1,14 +1,14 @@
 import { Button, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, unwrapUndeclared, type Schemas } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { Link } from '../../lib/router';
 import { useSession } from '../../session';
 import { MarketingNav } from './MarketingNav';
 import { TemplatePreview } from './TemplatePreview';
-import { reasonWords, type Campaign, type CampaignReport, type Named, type Page } from './marketing-types';
+import { reasonWords, type Campaign } from './marketing-types';
 
 type Channel = Schemas['CreateCampaignDto']['channel'];
 
@@ -18,8 +18,7 @@ export function CampaignsPage({ id }: { id?: string }) {
   const campaigns = useQuery({
     queryKey: ['campaigns'],
     refetchInterval: 5000,
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Campaign>>(api.GET('/api/v1/campaigns', { params: { query: { limit: 100 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/campaigns', { params: { query: { limit: 100 } }, signal })),
   });
   const chosen = campaigns.data?.items.find((c) => c.id === id);
   return (
@@ -70,9 +69,7 @@ function CampaignResults({ campaign: c }: { campaign: Campaign }) {
     queryKey: ['campaign-report', c.id],
     refetchInterval: 5000,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<CampaignReport>(
-        api.GET('/api/v1/campaigns/{id}/report', { params: { path: { id: c.id } }, signal }),
-      ),
+      unwrap(api.GET('/api/v1/campaigns/{id}/report', { params: { path: { id: c.id } }, signal })),
   });
   const t = report.data?.touchpoints ?? {};
   const skipped = Object.entries(c.counts.skippedBy);
@@ -133,26 +130,22 @@ function NewCampaign() {
   const [sendAt, setSendAt] = useState('');
   const templates = useQuery({
     queryKey: ['templates'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Named & { channel: Channel }>>(
-        api.GET('/api/v1/templates', { params: { query: { limit: 200 } }, signal }),
-      ),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/templates', { params: { query: { limit: 200 } }, signal })),
   });
   const segments = useQuery({
     queryKey: ['segments'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Named>>(api.GET('/api/v1/segments', { params: { query: { limit: 200 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/segments', { params: { query: { limit: 200 } }, signal })),
   });
   const usable = (templates.data?.items ?? []).filter((t) => t.channel === channel);
   const create = useMutation({
     mutationFn: async () => {
-      const made = await unwrapUndeclared<Campaign>(
+      const made = await unwrap(
         api.POST('/api/v1/campaigns', {
           body: { name, channel, templateId, ...(segmentId ? { segmentIds: [segmentId] } : {}) },
         }),
       );
       // "Schedule" starts it at the chosen time, or now.
-      await unwrapUndeclared<Campaign>(
+      await unwrap(
         api.POST('/api/v1/campaigns/{id}/schedule', {
           params: { path: { id: made.id } },
           body: sendAt ? { sendAt: new Date(sendAt).toISOString() } : {},

@@ -16,6 +16,13 @@ export function MarketingNav() {
       <Link to="/marketing/promotions" className="sub-nav-link" aria-current={current('/marketing/promotions')}>
         Promotions
       </Link>
+      <Link
+        to="/marketing/surveys"
+        className="sub-nav-link"
+        aria-current={path.startsWith('/marketing/surveys') ? 'page' : undefined}
+      >
+        Surveys
+      </Link>
     </Group>
   );
 }

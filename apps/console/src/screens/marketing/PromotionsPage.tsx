@@ -1,14 +1,14 @@
 import { Button, Group, Loader, NativeSelect, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { Link } from '../../lib/router';
 import { formatMoney } from '../../lib/sales';
 import { useSession } from '../../session';
 import { MarketingNav } from './MarketingNav';
-import type { Page, Promotion, Redemption } from './marketing-types';
+import type { Promotion } from './marketing-types';
 
 const discountWords = (p: Promotion) =>
   p.discountKind === 'percent'
@@ -20,8 +20,7 @@ export function PromotionsPage({ id }: { id?: string }) {
   const { can } = useSession();
   const promotions = useQuery({
     queryKey: ['promotions'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Promotion>>(api.GET('/api/v1/promotions', { params: { query: { limit: 100 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/promotions', { params: { query: { limit: 100 } }, signal })),
   });
   const chosen = promotions.data?.items.find((p) => p.id === id);
   return (
@@ -73,9 +72,7 @@ function Redemptions({ promotion }: { promotion: Promotion }) {
   const list = useQuery({
     queryKey: ['promotion-redemptions', promotion.id],
     queryFn: ({ signal }) =>
-      unwrapUndeclared<{ items: Redemption[] }>(
-        api.GET('/api/v1/promotions/{id}/redemptions', { params: { path: { id: promotion.id } }, signal }),
-      ),
+      unwrap(api.GET('/api/v1/promotions/{id}/redemptions', { params: { path: { id: promotion.id } }, signal })),
   });
   return (
     <section aria-label={`Redemptions of ${promotion.name}`}>
@@ -121,7 +118,7 @@ function NewPromotion() {
   const [max, setMax] = useState<number | string>('');
   const create = useMutation({
     mutationFn: () =>
-      unwrapUndeclared<Promotion>(
+      unwrap(
         api.POST('/api/v1/promotions', {
           body: {
             name,

@@ -1,19 +1,13 @@
 import { Button, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError } from '../../lib/problem';
 import { FIELDS, OP_LABELS, needsValue, toDefinition, type Condition } from '../../lib/segment-definition';
 import { useDebounced } from '../../lib/use-debounced';
 import { useSession } from '../../session';
 import { MarketingNav } from './MarketingNav';
-
-/** Marketing declares no answer bodies yet (see unwrapUndeclared): its preview view, written down here. */
-interface Preview {
-  count: number;
-  sample: { contactId: string; displayName: string | null; country: string | null; lifecycleStage: string | null }[];
-}
 
 const blank = (): Condition => ({ field: 'tags', op: 'hasTag', value: '' });
 
@@ -31,15 +25,11 @@ export function SegmentBuilder() {
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Preview>(
-        api.POST('/api/v1/segments/preview', { body: { definition: parsed ?? {}, sample: 10 }, signal }),
-      ),
+      unwrap(api.POST('/api/v1/segments/preview', { body: { definition: parsed ?? {}, sample: 10 }, signal })),
   });
   const save = useMutation({
     mutationFn: () =>
-      unwrapUndeclared<{ id: string }>(
-        api.POST('/api/v1/segments', { body: { name, kind: 'dynamic', definition: parsed ?? {} } }),
-      ),
+      unwrap(api.POST('/api/v1/segments', { body: { name, kind: 'dynamic', definition: parsed ?? {} } })),
   });
   const problem = preview.error instanceof ApiError ? preview.error.problem : undefined;
   const rowError = (i: number) =>

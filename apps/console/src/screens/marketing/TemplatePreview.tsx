@@ -1,16 +1,9 @@
 import { Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, unwrap, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useDebounced } from '../../lib/use-debounced';
-
-/** apps/marketing/src/templates/templates.service.ts `renderTemplate` (marketing declares no answer bodies yet). */
-interface Rendered {
-  subject: string | null;
-  html: string;
-  text: string;
-}
 
 /** A template as one person would get it: find them by name, see the subject and the text (HTML is not run here). */
 export function TemplatePreview({ templateId }: { templateId: string }) {
@@ -28,7 +21,7 @@ export function TemplatePreview({ templateId }: { templateId: string }) {
     queryKey: ['template-preview', templateId, chosen],
     enabled: !!templateId && !!chosen,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Rendered>(
+      unwrap(
         api.POST('/api/v1/templates/{id}/preview', {
           params: { path: { id: templateId } },
           body: { contactId: chosen },

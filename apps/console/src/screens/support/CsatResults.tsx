@@ -1,25 +1,21 @@
 import { Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { CsatResults as Results, Page, Team } from './support-types';
+import type { Team } from './support-types';
 
 /** Customer satisfaction: answers and the average score (1-5) per agent or per team. */
 export function CsatResults({ teams }: { teams: Team[] }) {
   const [by, setBy] = useState<'agent' | 'team'>('team');
   const results = useQuery({
     queryKey: ['csat-results', by],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Results>(api.GET('/api/v1/csat/results', { params: { query: { by } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/csat/results', { params: { query: { by } }, signal })),
   });
   const agents = useQuery({
     queryKey: ['agents'],
     enabled: by === 'agent',
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<{ id: string; name: string }>>(
-        api.GET('/api/v1/agents', { params: { query: { limit: 200 } }, signal }),
-      ),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } }, signal })),
   });
   const nameOf = (id: string | null) =>
     id === null

@@ -1,9 +1,9 @@
 import { Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Link } from '../../lib/router';
-import { warrantyWords, type Asset, type Page, type Ticket } from './support-types';
+import { warrantyWords, type Ticket } from './support-types';
 
 /** What the customer owns (model, serial, warranty) and the tickets they opened before, each with its asset. */
 export function CustomerAssets({ ticket }: { ticket: Ticket }) {
@@ -12,17 +12,13 @@ export function CustomerAssets({ ticket }: { ticket: Ticket }) {
     queryKey: ['assets', contactId],
     enabled: !!contactId,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Asset>>(
-        api.GET('/api/v1/assets', { params: { query: { contactId, limit: 100 } }, signal }),
-      ),
+      unwrap(api.GET('/api/v1/assets', { params: { query: { contactId, limit: 100 } }, signal })),
   });
   const earlier = useQuery({
     queryKey: ['tickets', 'requester', contactId],
     enabled: !!contactId,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Ticket>>(
-        api.GET('/api/v1/tickets', { params: { query: { requesterId: contactId, limit: 50 } }, signal }),
-      ),
+      unwrap(api.GET('/api/v1/tickets', { params: { query: { requesterId: contactId, limit: 50 } }, signal })),
   });
   if (!contactId) return <Text size="sm">The requester is not a known contact: no assets or earlier tickets.</Text>;
   const owned = assets.data?.items ?? [];

@@ -1,12 +1,12 @@
 import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, unwrap, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ApiError, fieldErrors } from '../../lib/problem';
 import { useSession } from '../../session';
 import { CustomerAssets } from './CustomerAssets';
-import { clockWords, type Page, type SlaClock, type Ticket, type TicketMessage } from './support-types';
+import { clockWords, type SlaClock } from './support-types';
 
 /** SLA clocks counted down each second from what the server said. */
 function useCountdown(clocks: SlaClock[] | undefined, fetchedAt: number): SlaClock[] {
@@ -26,15 +26,12 @@ export function TicketPage({ id }: { id: string }) {
   const client = useQueryClient();
   const ticket = useQuery({
     queryKey: ['ticket', id],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Ticket>(api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal })),
   });
   const messages = useQuery({
     queryKey: ['ticket', id, 'messages'],
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<TicketMessage>>(
-        api.GET('/api/v1/tickets/{id}/messages', { params: { path: { id }, query: { limit: 100 } }, signal }),
-      ),
+      unwrap(api.GET('/api/v1/tickets/{id}/messages', { params: { path: { id }, query: { limit: 100 } }, signal })),
   });
   const clocks = useCountdown(ticket.data?.sla, ticket.dataUpdatedAt);
   const [kind, setKind] = useState<'public' | 'internal'>('public');

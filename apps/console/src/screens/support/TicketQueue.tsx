@@ -1,10 +1,10 @@
 import { Anchor, Badge, Group, Loader, NativeSelect, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrapUndeclared } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Link, navigate, useLocation } from '../../lib/router';
 import { CsatResults } from './CsatResults';
-import { asView, clockWords, type Page, type Team, type Ticket } from './support-types';
+import { asView } from './support-types';
 
 const VIEWS = [
   { value: 'mine', label: 'Mine' },
@@ -22,8 +22,7 @@ export function TicketQueue() {
     navigate(`/support?view=${v}${t ? `&team=${encodeURIComponent(t)}` : ''}`, true);
   const teams = useQuery({
     queryKey: ['teams'],
-    queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Team>>(api.GET('/api/v1/teams', { params: { query: { limit: 100 } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/teams', { params: { query: { limit: 100 } }, signal })),
   });
   const teamItems = teams.data?.items ?? [];
 
@@ -31,7 +30,7 @@ export function TicketQueue() {
     queryKey: ['tickets', view, teamId],
     enabled: view !== 'team' || !!teamId,
     queryFn: ({ signal }) =>
-      unwrapUndeclared<Page<Ticket>>(
+      unwrap(
         api.GET('/api/v1/tickets', {
           params: { query: { view, limit: 50, ...(teamId && view === 'team' ? { teamId } : {}) } },
           signal,
@@ -78,14 +77,11 @@ export function TicketQueue() {
               <Table.Td>{t.status}</Table.Td>
               <Table.Td>{t.priority}</Table.Td>
               <Table.Td>
-                {(t.sla ?? [])
-                  .filter((c) => c.state !== 'met')
-                  .slice(0, 1)
-                  .map((c) => (
-                    <Badge key={c.target} variant="outline" color={c.remainingSeconds < 0 ? 'red.9' : 'dark'}>
-                      {c.target}: {clockWords(c)}
-                    </Badge>
-                  ))}
+                {t.dueAt && (
+                  <Badge variant="outline" color={new Date(t.dueAt) < new Date() ? 'red.9' : 'dark'}>
+                    next due {new Date(t.dueAt).toLocaleString()}
+                  </Badge>
+                )}
               </Table.Td>
             </Table.Tr>
           ))}
