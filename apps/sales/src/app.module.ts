@@ -21,6 +21,7 @@ import { PriceBooksModule } from './price-books/price-books.module';
 import { OrdersModule } from './orders/orders.module';
 import { QuotesModule } from './quotes/quotes.module';
 import { OrderImportsAndExports1797100000100 } from './migrations/1797100000100-order-imports-and-exports';
+import { ContactMirrorExternalIds1797100000200 } from './migrations/1797100000200-contact-mirror-external-ids';
 import { OrderImportsModule } from './order-imports/order-imports.module';
 import { SalesExportsModule } from './exports/exports.module';
 
@@ -33,6 +34,7 @@ export const migrations = [
   DealBoardTotals1797000000001,
   ProductsQuotesOrders1797100000000,
   OrderImportsAndExports1797100000100,
+  ContactMirrorExternalIds1797100000200,
 ];
 
 @Module({

@@ -21,6 +21,8 @@ function header(mapping: OrdersMapping, field: string): string {
 export async function groupOrders(m: EntityManager, importId: string, mapping: OrdersMapping): Promise<AfterStaging> {
   await m.query(`SET LOCAL jit = off`);
   await m.query(`SET LOCAL work_mem = '64MB'`);
+  // The staged lines were just copied in: their statistics are what the grouping and the SKU check are planned by.
+  await m.query(`ANALYZE order_import_staged`);
   await m.query(
     `INSERT INTO order_import_orders (import_id, channel, external_order_id, first_row, lines, problem, location, placed_at,
             status, contact_id, contact_external_id, currency, currency_digits, gross_minor, discount_minor, net_minor,
@@ -41,6 +43,9 @@ export async function groupOrders(m: EntityManager, importId: string, mapping: O
       GROUP BY channel, external_order_id`,
     [importId],
   );
+  // Filled in this transaction: without statistics the planner takes it for one row and looks up each
+  // order's contact (and SKU) in a nested loop, which grows with the square of the file's orders.
+  await m.query(`ANALYZE order_import_orders`);
   // A line naming an SKU the catalogue does not know needs a name (a free-text line), as POST /orders says.
   await m.query(
     `UPDATE order_import_orders o SET problem = 'sku:' || x.row_no
