@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launch, screenshot, seriousViolations, watchCsp } from './browser';
 import { consoleSuite } from './suite';
 
 // The admin screens of issue 13 (audit log, custom fields, pipelines, SLA policies and calendars,
-// roles) in the real browser, against the built suite; select with `npx nx e2e console --testFile=admin`.
+// roles) and marketing's surveys with NPS in the real browser, against the built suite; select with `npx nx e2e console --testFile=admin`.
 const runId = Date.now().toString(36);
 const suite = consoleSuite();
 let browser: Browser;
@@ -205,6 +206,49 @@ describe('the admin screens in a real browser', () => {
     expect(await matrix.getByRole('row', { name: /^sales/ }).textContent()).toBe('salesyesyesyes');
     await page.getByText(/Roles this suite knows: .*read-only/).waitFor();
     await accessible('admin-roles');
+  });
+
+  it("shows a survey's net promoter score: promoters, passives and detractors in bars and numbers", async () => {
+    const token = await suite.token(['admin']);
+    const survey = await api<{ id: string }>('POST', '/api/v1/surveys', token, {
+      name: `After delivery ${runId}`,
+      questions: [{ id: 'nps', kind: 'nps', text: 'How likely are you to recommend us?' }],
+    });
+    expect(survey.status).toBe(201);
+    const invited = await api<{ items: { link: string }[] }>(
+      'POST',
+      `/api/v1/surveys/${survey.body.id}/invitations`,
+      token,
+      {
+        contactIds: [randomUUID(), randomUUID(), randomUUID(), randomUUID()],
+      },
+    );
+    expect(invited.status).toBe(201);
+    // Each person answers on their own link, through the gateway, signed in as nobody.
+    const scores = [10, 9, 7, 3];
+    for (const [i, inv] of invited.body.items.entries()) {
+      const tokenPart = inv.link.split('/s/')[1];
+      const res = await fetch(`${suite.baseUrl}/api/v1/s/${tokenPart}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ answers: { nps: scores[i] } }),
+      });
+      expect(res.status).toBe(201);
+    }
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Marketing' }).click();
+    await page.getByRole('navigation', { name: 'Marketing' }).getByRole('link', { name: 'Surveys' }).click();
+    await page
+      .getByRole('table', { name: 'Surveys' })
+      .getByRole('link', { name: `After delivery ${runId}` })
+      .click();
+    // 2 promoters, 1 passive, 1 detractor of 4: 50 % - 25 % = +25.
+    await page.getByRole('status', { name: 'NPS' }).getByText('NPS +25').waitFor();
+    const numbers = page.getByRole('table', { name: 'NPS in numbers' });
+    expect(await numbers.getByRole('row', { name: /^Promoters/ }).textContent()).toBe('Promoters (9-10)250 %');
+    expect(await numbers.getByRole('row', { name: /^Passives/ }).textContent()).toBe('Passives (7-8)125 %');
+    expect(await numbers.getByRole('row', { name: /^Detractors/ }).textContent()).toBe('Detractors (0-6)125 %');
+    await page.getByRole('img', { name: 'Promoters, passives and detractors' }).waitFor();
+    await accessible('marketing-survey-nps');
   });
 
   it('shows a read-only user the lists and no edit controls, and the API refuses the write anyway', async () => {
