@@ -25,7 +25,12 @@ interface Schema {
 export interface OpenApiDocument {
   paths: Record<
     string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
+    Record<
+      string,
+      {
+        responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, unknown> }>;
+      }
+    >
   >;
   components: { schemas: Record<string, Schema> };
 }
@@ -63,7 +68,7 @@ function check(doc: OpenApiDocument, raw: Schema, value: unknown, at: string, ou
         const declared = s.properties?.[key];
         if (declared) check(doc, declared, v, `${at}.${key}`, out);
         else if (typeof s.additionalProperties === 'object') check(doc, s.additionalProperties, v, `${at}.${key}`, out);
-        else out.push(`${at}.${key}: not declared`);
+        else if (s.additionalProperties !== true) out.push(`${at}.${key}: not declared`);
       }
       return;
     }
@@ -119,9 +124,9 @@ const OPERATION_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /**
  * The operations (`GET /path`) of `doc` whose path matches `paths` and that
- * declare no schema for a 2xx answer other than 204: what a client
- * generator would type as `unknown`. A download counts when one of its media
- * types has a schema.
+ * declare no schema for a 2xx answer other than 204 (nor a redirect with its
+ * Location header): what a client generator would type as `unknown`. A
+ * download counts when one of its media types has a schema.
  */
 export function operationsWithoutAnswerSchema(doc: OpenApiDocument, paths: RegExp = /./): string[] {
   const missing: string[] = [];
@@ -130,10 +135,14 @@ export function operationsWithoutAnswerSchema(doc: OpenApiDocument, paths: RegEx
     for (const method of OPERATION_METHODS) {
       const op = item[method];
       if (!op) continue;
-      const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
-      const described = success.some(
-        (s) => s === '204' || Object.values(op.responses[s].content ?? {}).some((c) => c.schema),
-      );
+      const statuses = Object.keys(op.responses);
+      const described =
+        statuses.some(
+          (s) =>
+            s.startsWith('2') && (s === '204' || Object.values(op.responses[s].content ?? {}).some((c) => c.schema)),
+        ) ||
+        // A redirect answers where to go: its Location header.
+        statuses.some((s) => s.startsWith('3') && s !== '304' && op.responses[s].headers?.['Location'] !== undefined);
       if (!described) missing.push(`${method.toUpperCase()} ${path}`);
     }
   }
