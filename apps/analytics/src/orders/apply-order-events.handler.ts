@@ -102,11 +102,11 @@ export class ApplyOrderEventsHandler implements EventHandler<SalesOrderPayload> 
     const touched = new Set<string>();
     const deltas: DayDelta[] = [];
     for (const r of rows) {
-      if (r.existed && r.old_customer) {
+      if (r.existed && r.old_customer && r.old_day) {
         touched.add(r.old_customer);
         if (r.old_counted)
-          deltas.push({ customerId: r.old_customer, day: r.old_day!, orders: -1, amountMinor: -Number(r.old_amount) });
-        else deltas.push({ customerId: r.old_customer, day: r.old_day!, orders: 0, amountMinor: 0 });
+          deltas.push({ customerId: r.old_customer, day: r.old_day, orders: -1, amountMinor: -Number(r.old_amount) });
+        else deltas.push({ customerId: r.old_customer, day: r.old_day, orders: 0, amountMinor: 0 });
       }
       if (r.customer_id) {
         touched.add(r.customer_id);
