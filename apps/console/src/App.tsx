@@ -41,7 +41,9 @@ const CustomFields = lazy(() => import('./screens/admin/CustomFields').then((m) 
 const Pipelines = lazy(() => import('./screens/admin/Pipelines').then((m) => ({ default: m.Pipelines })));
 const SlaPolicies = lazy(() => import('./screens/admin/SlaPolicies').then((m) => ({ default: m.SlaPolicies })));
 const Roles = lazy(() => import('./screens/admin/Roles').then((m) => ({ default: m.Roles })));
-const Dashboard = lazy(() => import('./screens/analytics/Dashboard').then((m) => ({ default: m.Dashboard })));
+const AnalyticsPage = lazy(() =>
+  import('./screens/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
+);
 
 /** Any of these opens the admin area (its screens then show by their own permission). */
 const ADMIN_PERMISSIONS = ['gateway:admin', 'webhooks:admin', 'contacts:admin', 'sales:admin', 'support:admin'];
@@ -157,7 +159,8 @@ function Screen({
   if ((m = match('/marketing/surveys/:id', path)) && routed('marketing')) return <SurveysPage id={m['id']} />;
   if (path === '/documents' && routed('documents')) return <DocumentsPage />;
   if ((m = match('/documents/:id', path)) && routed('documents')) return <DocumentPage id={m['id']} />;
-  if (path === '/analytics' && routed('analytics')) return <Dashboard />;
+  if (path === '/analytics' && routed('analytics')) return <AnalyticsPage />;
+  if ((m = match('/analytics/:view', path)) && routed('analytics')) return <AnalyticsPage view={m['view']} />;
   if (path === '/contacts') return <ContactsList />;
   if (path === '/contacts/new') return <ContactForm />;
   if ((m = match('/contacts/:id/edit', path))) return <ContactForm id={m['id']} />;

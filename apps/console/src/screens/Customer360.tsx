@@ -103,6 +103,7 @@ export function Customer360({ id }: { id: string }) {
         )}
         {marketing && <Loyalty balances={marketing.loyalty} />}
       </div>
+      {marketing && <PartnerSharing shares={marketing.partnerSharing} />}
       <Consent id={id} current={customer.consent as unknown as ConsentDecision[]} />
       {can('contacts:admin') && !erased && <Duplicates id={id} />}
       <Timeline id={id} />
@@ -141,6 +142,63 @@ function Loyalty({ balances }: { balances: MarketingCustomerReply['loyalty'] }) 
                 <Table.Th scope="row">{nameOf(b.programId)}</Table.Th>
                 <Table.Td>{b.balance.toLocaleString()}</Table.Td>
                 <Table.Td>{b.tier ?? 'none'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** A share's status (marketing's partner_shares): a file not downloaded yet is `ready`. */
+const SHARE_STATUS: Record<string, string> = {
+  sending: 'being sent',
+  delivered: 'delivered',
+  ready: 'file made, not downloaded yet',
+  refused: 'refused',
+  failed: 'failed',
+  counted: 'counted only (nothing sent)',
+};
+
+/** Which partner businesses got this person's data, which fields, and the deletion notice sent for each share. */
+function PartnerSharing({ shares }: { shares: MarketingCustomerReply['partnerSharing'] }) {
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4">
+        Shared with partners
+      </Title>
+      {shares === undefined ? (
+        <Text size="sm">Marketing did not say where this person&apos;s data was shared (an older version).</Text>
+      ) : !shares.length ? (
+        <Text size="sm">Not shared with any partner.</Text>
+      ) : (
+        <Table aria-label="Data shared with partners">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Partner</Table.Th>
+              <Table.Th scope="col">Fields</Table.Th>
+              <Table.Th scope="col">Shared</Table.Th>
+              <Table.Th scope="col">Until</Table.Th>
+              <Table.Th scope="col">Status</Table.Th>
+              <Table.Th scope="col">Deletion notice</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shares.map((s) => (
+              <Table.Tr key={s.shareId}>
+                <Table.Th scope="row">{s.partnerName}</Table.Th>
+                <Table.Td>{s.fields.join(', ')}</Table.Td>
+                <Table.Td>{when(s.sharedAt)}</Table.Td>
+                <Table.Td>{s.expiresAt ? when(s.expiresAt) : 'no end date'}</Table.Td>
+                <Table.Td>{SHARE_STATUS[s.status] ?? s.status}</Table.Td>
+                <Table.Td>
+                  {s.deletionNotice
+                    ? `${s.deletionNotice.status}${s.deletionNotice.reason ? ` (${s.deletionNotice.reason})` : ''}${
+                        s.deletionNotice.deliveredAt ? `, delivered ${when(s.deletionNotice.deliveredAt)}` : ''
+                      }`
+                    : 'none sent'}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -1,10 +1,9 @@
-import { Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Group, Text } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { money } from '../../lib/board';
-import { useDebounced } from '../../lib/use-debounced';
+import { formatCell, type Figures } from '../../lib/analytics';
+import type { ChartProps } from './AnalyticsPage';
+import { BarChart, ChartSection } from './ChartSection';
 
 type Rfm = Schemas['RfmDistributionDto'];
 type Segments = Rfm['segments'];
@@ -22,137 +21,111 @@ const GRID: { key: keyof Segments; label: string; area: string }[] = [
   { key: 'promising', label: 'Promising', area: 'i' },
   { key: 'new', label: 'New', area: 'j' },
 ];
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-/** Customer value at a glance: the RFM grid and the CLV distribution, each with its numbers as a table. */
-export function Dashboard() {
-  const [country, setCountry] = useState('');
-  const c = useDebounced(country.trim().toUpperCase(), 300);
-  const query = c.length === 2 ? { country: c } : {};
+export function rfmFigures(rfm: Rfm): Figures {
+  return {
+    columns: [
+      { label: 'Segment', kind: 'text' },
+      { label: 'Customers', kind: 'count' },
+      { label: 'Share', kind: 'ratio' },
+      { label: 'Monetary', kind: 'money' },
+      { label: 'Mean recency (days)', kind: 'days' },
+      { label: 'Mean frequency', kind: 'decimal' },
+    ],
+    rows: GRID.map((g) => {
+      const s = rfm.segments[g.key];
+      return [g.label, s.customers, s.share, s.monetaryMinor, s.meanRecencyDays, s.meanFrequency];
+    }),
+  };
+}
+
+export function clvFigures(clv: Schemas['ClvDistributionDto']): Figures {
+  return {
+    columns: [
+      { label: 'Percentile', kind: 'text' },
+      { label: 'CLV', kind: 'money' },
+    ],
+    rows: clv.deciles.map((v, i) => [`${(i + 1) * 10}th`, v]),
+  };
+}
+
+/** Customer value at a glance: the RFM grid and the CLV distribution, each with its numbers as a table and a CSV. */
+export function Dashboard({ filters }: ChartProps) {
   const rfm = useQuery({
-    queryKey: ['dash-rfm', c],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/analytics/rfm', { params: { query: query as never }, signal })),
+    queryKey: ['dash-rfm', filters],
+    placeholderData: keepPreviousData,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/analytics/rfm', { params: { query: filters }, signal })),
   });
   const clv = useQuery({
-    queryKey: ['dash-clv', c],
+    queryKey: ['dash-clv', filters],
+    placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/analytics/clv/distribution', { params: { query: query as never }, signal })),
+      unwrap(api.GET('/api/v1/analytics/clv/distribution', { params: { query: filters }, signal })),
   });
-  const currency = 'EUR';
   return (
-    <Stack>
-      <Title order={2}>Customer value dashboard</Title>
-      <TextInput
-        label="Country (ISO code, all when empty)"
-        value={country}
-        onChange={(e) => setCountry(e.currentTarget.value)}
-        maxLength={2}
-        w={260}
-      />
-      <section aria-labelledby="rfm-title">
-        <Title order={3} size="h4" id="rfm-title">
-          RFM segments
-        </Title>
-        {rfm.error && <ErrorNotice error={rfm.error} onRetry={() => void rfm.refetch()} />}
-        {rfm.isPending && <Loader aria-label="Loading RFM segments" />}
-        {rfm.data && (
-          <>
+    <>
+      <ChartSection
+        id="rfm"
+        title="RFM segments"
+        tableLabel="RFM segments in numbers"
+        fileName="rfm-segments.csv"
+        query={rfm}
+        figures={rfm.data && rfmFigures(rfm.data)}
+        summary={
+          rfm.data && (
             <Text size="sm" role="status">
               {rfm.data.customers} customers scored
               {rfm.data.calibrationEnd ? ` up to ${rfm.data.calibrationEnd}` : ' (no recompute yet)'}
             </Text>
-            <div className="rfm-grid" aria-hidden="true">
-              {GRID.map((g) => {
-                const s = rfm.data.segments[g.key];
-                return (
-                  <div key={g.key} className={`rfm-cell rfm-${g.area}`} data-share={Math.round(s.share * 10)}>
-                    <strong>{g.label}</strong>
-                    <span>
-                      {s.customers} · {pct(s.share)}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
-            <Table striped aria-label="RFM segments in numbers">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Segment</Table.Th>
-                  <Table.Th scope="col">Customers</Table.Th>
-                  <Table.Th scope="col">Share</Table.Th>
-                  <Table.Th scope="col">Monetary</Table.Th>
-                  <Table.Th scope="col">Mean recency (days)</Table.Th>
-                  <Table.Th scope="col">Mean frequency</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {GRID.map((g) => {
-                  const s = rfm.data.segments[g.key];
-                  return (
-                    <Table.Tr key={g.key}>
-                      <Table.Th scope="row">{g.label}</Table.Th>
-                      <Table.Td>{s.customers}</Table.Td>
-                      <Table.Td>{pct(s.share)}</Table.Td>
-                      <Table.Td>{money(s.monetaryMinor, currency)}</Table.Td>
-                      <Table.Td>{s.meanRecencyDays?.toFixed(1) ?? '—'}</Table.Td>
-                      <Table.Td>{s.meanFrequency?.toFixed(2) ?? '—'}</Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </>
+          )
+        }
+      >
+        {rfm.data && (
+          <div className="rfm-grid" aria-hidden="true">
+            {GRID.map((g) => {
+              const s = rfm.data.segments[g.key];
+              return (
+                <div key={g.key} className={`rfm-cell rfm-${g.area}`} data-share={Math.round(s.share * 10)}>
+                  <strong>{g.label}</strong>
+                  <span>
+                    {s.customers} · {formatCell(s.share, 'ratio')}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
         )}
-      </section>
-      <section aria-labelledby="clv-title">
-        <Title order={3} size="h4" id="clv-title">
-          CLV distribution
-        </Title>
-        {clv.error && <ErrorNotice error={clv.error} onRetry={() => void clv.refetch()} />}
-        {clv.isPending && <Loader aria-label="Loading the CLV distribution" />}
-        {clv.data && (
-          <>
+      </ChartSection>
+      <ChartSection
+        id="clv"
+        title="CLV distribution"
+        tableLabel="CLV by decile in numbers"
+        fileName="clv-deciles.csv"
+        query={clv}
+        figures={clv.data && clvFigures(clv.data)}
+        empty="No customer has a CLV yet."
+        summary={
+          clv.data && (
             <Group gap="lg">
               <Text size="sm">{clv.data.customers} customers with a CLV</Text>
-              <Text size="sm">Total {money(clv.data.totalClvMinor, currency)}</Text>
+              <Text size="sm">Total {formatCell(clv.data.totalClvMinor, 'money')}</Text>
               <Text size="sm">
-                Mean {clv.data.meanClvMinor === null ? '—' : money(Math.round(clv.data.meanClvMinor), currency)}
+                Mean {formatCell(clv.data.meanClvMinor === null ? null : Math.round(clv.data.meanClvMinor), 'money')}
               </Text>
-              <Text size="sm">Mean P(alive) {clv.data.meanPAlive === null ? '—' : pct(clv.data.meanPAlive)}</Text>
+              <Text size="sm">Mean P(alive) {formatCell(clv.data.meanPAlive, 'ratio')}</Text>
+              <Text size="sm">Mean churn risk {formatCell(clv.data.meanChurnRisk, 'ratio')}</Text>
             </Group>
-            <div className="bars" aria-hidden="true">
-              {clv.data.deciles.map((v, i) => {
-                const max = Math.max(1, ...clv.data.deciles);
-                return (
-                  <div
-                    key={i}
-                    className="bar"
-                    data-h={Math.round((Math.max(0, v) / max) * 10)}
-                    title={`P${(i + 1) * 10}`}
-                  />
-                );
-              })}
-            </div>
-            <Table striped aria-label="CLV by decile in numbers">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Percentile</Table.Th>
-                  <Table.Th scope="col">CLV</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {clv.data.deciles.map((v, i) => (
-                  <Table.Tr key={i}>
-                    <Table.Th scope="row">{(i + 1) * 10}th</Table.Th>
-                    <Table.Td>{money(v, currency)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            {!clv.data.deciles.length && <Text size="sm">No customer has a CLV yet.</Text>}
-          </>
+          )
+        }
+      >
+        {clv.data && (
+          <BarChart
+            label="CLV at each decile"
+            series={[{ name: 'CLV', className: 'bar-weighted' }]}
+            rows={clv.data.deciles.map((v, i) => ({ label: `P${(i + 1) * 10}`, values: [v] }))}
+          />
         )}
-      </section>
-    </Stack>
+      </ChartSection>
+    </>
   );
 }

@@ -1,8 +1,9 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, download, fetchFile, rawRequest, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { framesBlobs, looksLikePdf } from '../../lib/page-policy';
 import { Link } from '../../lib/router';
 import { useSession } from '../../session';
 import { size } from './DocumentTable';
@@ -12,6 +13,17 @@ type Version = Schemas['VersionViewDto'];
 const TEXT_TYPES = /^(text\/|application\/(json|xml|csv))/;
 const IMAGE_TYPES = /^image\/(png|jpeg|gif|webp)$/;
 const PREVIEW_BYTES = 5 * 1024 * 1024;
+const PDF_PREVIEW_BYTES = 20 * 1024 * 1024;
+
+type PreviewKind = 'image' | 'text' | 'pdf' | 'none';
+const kindOf = (mediaType: string): PreviewKind =>
+  IMAGE_TYPES.test(mediaType)
+    ? 'image'
+    : TEXT_TYPES.test(mediaType)
+      ? 'text'
+      : mediaType === 'application/pdf'
+        ? 'pdf'
+        : 'none';
 
 /** One document: its versions (download any), a preview of the current one, a new version, the legal hold. */
 export function DocumentPage({ id }: { id: string }) {
@@ -165,16 +177,21 @@ export function DocumentPage({ id }: { id: string }) {
   );
 }
 
-/** Images and text shown in the page; other kinds (PDFs among them) downloaded, since the page's CSP frames nothing. */
+/**
+ * Images and text shown in the page; a PDF in a frame of a blob: address made here from the checked
+ * bytes, when the page's policy allows framing blob: (else opened in a tab of its own); other kinds downloaded.
+ */
 function Preview({ documentId, version }: { documentId: string; version: Version }) {
-  const kind = IMAGE_TYPES.test(version.mediaType) ? 'image' : TEXT_TYPES.test(version.mediaType) ? 'text' : 'none';
+  const kind = kindOf(version.mediaType);
+  const limit = kind === 'pdf' ? PDF_PREVIEW_BYTES : PREVIEW_BYTES;
   const content = useQuery({
     queryKey: ['document-preview', version.id],
-    enabled: kind !== 'none' && version.size <= PREVIEW_BYTES,
+    enabled: kind !== 'none' && version.size <= limit,
     staleTime: Infinity,
     queryFn: async () => {
       const blob = await fetchFile(`/api/v1/documents/${documentId}/versions/${version.id}/content?disposition=inline`);
       if (kind === 'text') return (await blob.text()).slice(0, 100_000);
+      if (kind === 'pdf') return blob;
       // A data: address, which the page's img-src allows (a blob: one it does not).
       return new Promise<string>((res, rej) => {
         const r = new FileReader();
@@ -192,21 +209,72 @@ function Preview({ documentId, version }: { documentId: string; version: Version
       {kind === 'none' && (
         <Text size="sm">{version.mediaType} files are not shown here; download the version to open it.</Text>
       )}
-      {kind !== 'none' && version.size > PREVIEW_BYTES && (
+      {kind !== 'none' && version.size > limit && (
         <Text size="sm">Too large to preview ({size(version.size)}); download it instead.</Text>
       )}
       {content.error && <ErrorNotice error={content.error} onRetry={() => void content.refetch()} />}
       {content.isLoading && <Loader aria-label="Loading the preview" size="sm" />}
-      {content.data && kind === 'text' && (
+      {typeof content.data === 'string' && kind === 'text' && (
         // Scrolls when long: focusable so a keyboard can scroll it.
         <pre className="document-text" tabIndex={0} aria-label={`Text of version ${version.number}`}>
           {content.data}
         </pre>
       )}
-      {content.data && kind === 'image' && (
+      {typeof content.data === 'string' && kind === 'image' && (
         <img src={content.data} alt={`Version ${version.number}: ${version.fileName}`} className="document-image" />
       )}
+      {content.data instanceof Blob && kind === 'pdf' && <PdfPreview file={content.data} version={version} />}
     </section>
+  );
+}
+
+/** The page's own policy, read once from its headers: whether it lets this page frame the blob: it makes. */
+function useFramesBlobs(): boolean | undefined {
+  const policy = useQuery({
+    queryKey: ['page-policy'],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const res = await fetch('/', { credentials: 'same-origin', cache: 'no-store' });
+      return framesBlobs(res.headers.get('content-security-policy'));
+    },
+  });
+  return policy.data;
+}
+
+/**
+ * Only bytes that are a PDF become a blob: of type application/pdf, so the frame can hold nothing
+ * else (no HTML of the page's origin); the address is revoked when the preview goes.
+ */
+function PdfPreview({ file, version }: { file: Blob; version: Version }) {
+  const frames = useFramesBlobs();
+  const [url, setUrl] = useState<string | null>(null);
+  const [bad, setBad] = useState(false);
+  useEffect(() => {
+    let made: string | null = null;
+    let live = true;
+    void file.arrayBuffer().then((bytes) => {
+      if (!live) return;
+      if (!looksLikePdf(new Uint8Array(bytes, 0, Math.min(1024, bytes.byteLength)))) return setBad(true);
+      made = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+      setUrl(made);
+    });
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [file]);
+  if (bad) return <Text size="sm">This version is marked as a PDF but is not one; download it to look at it.</Text>;
+  if (!url || frames === undefined) return <Loader aria-label="Loading the preview" size="sm" />;
+  const label = `PDF of version ${version.number}: ${version.fileName}`;
+  return frames ? (
+    <iframe src={url} title={label} className="document-pdf" />
+  ) : (
+    <Text size="sm">
+      This page may not embed files.{' '}
+      <Anchor href={url} target="_blank" rel="noopener" aria-label={`Open ${label} in a new tab`}>
+        Open the PDF in a new tab
+      </Anchor>
+    </Text>
   );
 }
 
