@@ -33,6 +33,7 @@ import { SearchWordsPerStatement1764100012100 } from './migrations/1764100012100
 import { ContactExports1764100012200 } from './migrations/1764100012200-contact-exports';
 import { BulkKinds1764100012300 } from './migrations/1764100012300-bulk-kinds';
 import { UnloggedStaging1764100012400 } from './migrations/1764100012400-unlogged-staging';
+import { NameSearch1764100016100 } from './migrations/1764100016100-name-search';
 
 export const entities = [
   ...messagingEntities,
@@ -61,6 +62,7 @@ export const migrations = [
   ContactExports1764100012200,
   BulkKinds1764100012300,
   UnloggedStaging1764100012400,
+  NameSearch1764100016100,
 ];
 
 @Module({

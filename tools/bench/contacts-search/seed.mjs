@@ -286,6 +286,16 @@ export async function topUp(c) {
     await c.query('VACUUM ANALYZE person_external_ids');
     console.log(`  external ids topped up: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  // The COPY ran with session_replication_role = replica, so the trigger that keeps the dictionary of
+  // search words (migration 1764100001000) did not fire: fill it as the migration does for existing people.
+  if ((await has('search_words')) && !(await c.query('SELECT 1 FROM search_words LIMIT 1')).rowCount) {
+    const t0 = Date.now();
+    await c.query(`INSERT INTO search_words (word)
+      SELECT DISTINCT w FROM people, unnest(tsvector_to_array(search_vector)) w
+       WHERE status = 'active' AND w ~ '^[[:alpha:]][[:alpha:]''-]{1,39}$'`);
+    await c.query('VACUUM ANALYZE search_words');
+    console.log(`  search words topped up: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
 }
 
 /** Deterministic distinct ids for the side tables' own keys. */

@@ -46,7 +46,17 @@ interface Row {
 }
 
 /** How the people of a q were found; a cursor carries it, so every page of a listing asks the same. */
-type Pass = 'exact' | 'text' | 'fuzzy' | 'trigram';
+type Pass = 'exact' | 'name' | 'text' | 'fuzzyname' | 'fuzzy' | 'trigram';
+const PASSES: readonly string[] = ['exact', 'name', 'text', 'fuzzyname', 'fuzzy', 'trigram'];
+
+/** Relevance of each tier (`score` of a hit): an exact key, the name, full text, a corrected name (1 + similarity), corrected full text; trigram similarity is below 1. */
+const EXACT_SCORE = 10;
+const NAME_SCORE = 3;
+const TEXT_SCORE = 2;
+const FUZZY_SCORE = 1;
+/** At most this many words are tried as a first and last name; corrected name combinations tried. */
+const MAX_NAME_WORDS = 4;
+const MAX_FUZZY_NAMES = 8;
 
 /** Relevance ranks at most this many matches: the first found by the index, filters applied. */
 export const RELEVANCE_CANDIDATES = 200;
@@ -67,6 +77,9 @@ const TRIGRAM_THRESHOLD = 0.5;
 const empty = (): PersonSearchPage => ({ items: [], nextCursor: null });
 
 const COLUMNS = `p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at`;
+/** The per-row lookups of a page's rows (`r`), run for the rows returned only. */
+const LOOKUPS = `(SELECT e.address FROM person_emails e WHERE e.person_id = r.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
+              (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = r.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name`;
 
 /**
  * Search over active people, every shape from an index or a bounded set:
@@ -122,10 +135,11 @@ export class SearchService {
       const ids = await this.exactMatches(exactKeys);
       if (ids.length) {
         where.push(`p.id = ANY(${build.p(ids)}::uuid[])`);
-        return this.page(build, where, sort, 'exact', limit, cursor, { score: '10::real', cap: false });
+        return this.page(build, where, sort, 'exact', limit, cursor, { score: `${EXACT_SCORE}::real`, cap: false });
       }
     }
     if (!words.length) return empty();
+    if (sort === 'relevance') return this.relevance(build, where, q, words, limit, cursor);
     let found: PersonSearchPage | undefined;
     if (!cursor || cursor.pass === 'text') {
       const text = build.clone();
@@ -139,7 +153,7 @@ export class SearchService {
         cursor,
         {
           score: textScore(text, tsq, q),
-          cap: sort === 'relevance',
+          cap: false,
         },
       );
       if (cursor || found.items.length >= Math.min(FUZZY_BELOW, limit)) return found;
@@ -167,7 +181,7 @@ export class SearchService {
           cursor,
           {
             score,
-            cap: sort === 'relevance',
+            cap: false,
           },
         );
       }
@@ -177,11 +191,189 @@ export class SearchService {
     const qp = build.p(q);
     const trigram = await this.page(build, [...where, `${qp} <% p.search_text`], sort, 'trigram', limit, cursor, {
       score: `(word_similarity(${qp}, p.search_text) + CASE WHEN p.search_vector @@ plainto_tsquery('simple', ${qp}) THEN 1 ELSE 0 END)::real`,
-      cap: sort === 'relevance',
+      cap: false,
       threshold: TRIGRAM_THRESHOLD,
     });
     const best = [found, fuzzy, trigram].filter((x): x is PersonSearchPage => !!x);
     return best.reduce((a, b) => (b.items.length > a.items.length ? b : a));
+  }
+
+  /**
+   * Relevance without ranking every match: tiers, best first, each a keyset
+   * on indexed keys (newest first inside a tier), so a page reads about the
+   * rows it returns:
+   * 1. `name`: q's words are the person's first and last name (btree indexes
+   *    on lower(last_name), lower(first_name), both);
+   * 2. `text`: full text (the last word a prefix, for type-ahead), the
+   *    name matches left out;
+   * when these find fewer than FUZZY_BELOW on a first page, misspelt words
+   * are corrected against `search_words` and
+   * 3. `fuzzyname`: the corrected words as names (closest correction first),
+   * 4. `fuzzy`: full text with the corrections;
+   * and when those too find too little, 5. `trigram` over the search text
+   * (capped). A page that empties a tier goes on with the next of its group
+   * (name then text; fuzzyname then fuzzy), so paging returns every match
+   * once; the cursor names the tier and its keyset.
+   */
+  private async relevance(
+    base: Sql,
+    where: string[],
+    q: string,
+    words: string[],
+    limit: number,
+    cursor: Cursor | undefined,
+  ): Promise<PersonSearchPage> {
+    const need = limit + 1;
+    const names = nameArms(nameWordsOf(q), NAME_SCORE);
+    const tsq = tsqueryOf(words);
+    const rows: Row[] = [];
+    const tierOf = new Map<string, Pass>();
+    const take = (pass: Pass, found: Row[]) => {
+      for (const r of found) tierOf.set(r.id, pass);
+      rows.push(...found);
+    };
+    const from = cursor?.pass;
+    const at = (pass: Pass) => (from === pass ? cursor : undefined);
+    if (!from || from === 'name' || from === 'text') {
+      if (!from || from === 'name') {
+        take('name', await this.arms(base.clone(), where, names, need, at('name')));
+      }
+      if (rows.length < need) {
+        const b = base.clone();
+        const t = b.p(tsq);
+        const text = [
+          ...where,
+          `p.search_vector @@ to_tsquery('simple', ${t})`,
+          `(${nameCondition(b, names)}) IS NOT TRUE`,
+        ];
+        take('text', await this.tier(b, text, `${TEXT_SCORE}::real`, need - rows.length, at('text')));
+      }
+    }
+    const few = !cursor && rows.length < Math.min(FUZZY_BELOW, limit);
+    let corrections: Correction[] | undefined;
+    if (few || from === 'fuzzyname' || from === 'fuzzy' || from === 'trigram') {
+      corrections = await this.corrections(words);
+    }
+    if (corrections?.length && (few || from === 'fuzzyname' || from === 'fuzzy')) {
+      const nw = nameWordsOf(q);
+      const fuzzyNames = fuzzyNameArms(nw, corrections);
+      const known = (b: Sql) => [
+        `(${nameCondition(b, names)}) IS NOT TRUE`,
+        `(p.search_vector @@ to_tsquery('simple', ${b.p(tsq)})) IS NOT TRUE`,
+      ];
+      if (from !== 'fuzzy' && fuzzyNames.length) {
+        const b = base.clone();
+        take('fuzzyname', await this.arms(b, [...where, ...known(b)], fuzzyNames, need - rows.length, at('fuzzyname')));
+      }
+      if (rows.length < need) {
+        const b = base.clone();
+        const f = b.p(fuzzyTsquery(words, corrections));
+        const fuzzy = [
+          ...where,
+          `p.search_vector @@ to_tsquery('simple', ${f})`,
+          ...known(b),
+          `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
+        ];
+        take('fuzzy', await this.tier(b, fuzzy, `${FUZZY_SCORE}::real`, need - rows.length, at('fuzzy')));
+      }
+    }
+    if ((!cursor && rows.length < Math.min(FUZZY_BELOW, limit)) || from === 'trigram') {
+      // Last: trigrams over the whole search text (parts of emails, words the dictionary leaves out), capped;
+      // what the tiers above match is left out, so it is not listed twice.
+      const b = base.clone();
+      const qp = b.p(q);
+      const fuzzyNames = corrections?.length ? fuzzyNameArms(nameWordsOf(q), corrections) : [];
+      const tsqAll = b.p(corrections?.length ? fuzzyTsquery(words, corrections) : tsq);
+      const trigramWhere = [
+        ...where,
+        `${qp} <% p.search_text`,
+        `(p.search_vector @@ to_tsquery('simple', ${tsqAll})) IS NOT TRUE`,
+        `(${nameCondition(b, names)}) IS NOT TRUE`,
+        `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
+      ];
+      take('trigram', await this.trigramTier(b, trigramWhere, qp, need - rows.length, at('trigram')));
+    }
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toHit),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor([`relevance:${tierOf.get(last.id)}`, Number(last.score), last.id])
+          : null,
+    };
+  }
+
+  /**
+   * The people of name arms (first and/or last name equal to given words),
+   * each arm from its btree index newest first, an arm leaving out who an
+   * earlier arm has; ordered by the arms' scores, then id, from a keyset.
+   */
+  private async arms(
+    build: Sql,
+    where: string[],
+    arms: NameArm[],
+    n: number,
+    cursor: Cursor | undefined,
+  ): Promise<Row[]> {
+    const parts: string[] = [];
+    const lim = build.p(n);
+    for (const [i, arm] of arms.entries()) {
+      const cs = cursor ? Number(cursor.value) : undefined;
+      if (cs !== undefined && arm.score > cs) continue;
+      const cond = [...where, armCondition(build, arm)];
+      if (i > 0) cond.push(`(${nameCondition(build, arms.slice(0, i))}) IS NOT TRUE`);
+      if (cursor && arm.score === cs) cond.push(`p.id < ${build.p(cursor.id)}::uuid`);
+      parts.push(
+        `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`,
+      );
+    }
+    if (!parts.length) return [];
+    const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+         FROM (SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}) r
+        ORDER BY r.score DESC, r.id DESC`;
+    return this.dataSource.query(sql, build.params);
+  }
+
+  /** One tier of a single score: the people matching `where`, newest first, after the cursor's id. */
+  private async tier(
+    build: Sql,
+    where: string[],
+    score: string,
+    n: number,
+    cursor: Cursor | undefined,
+  ): Promise<Row[]> {
+    const cond = cursor ? [...where, `p.id < ${build.p(cursor.id)}::uuid`] : where;
+    const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+         FROM (SELECT ${COLUMNS}, ${score} AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${build.p(n)}) r
+        ORDER BY r.id DESC`;
+    return this.dataSource.query(sql, build.params);
+  }
+
+  /**
+   * The trigram tier: word similarity of q with the search text through the trigram index, the first
+   * RELEVANCE_CANDIDATES matches ranked (never every match), keyset on (similarity, id).
+   */
+  private async trigramTier(
+    build: Sql,
+    where: string[],
+    qp: string,
+    n: number,
+    cursor: Cursor | undefined,
+  ): Promise<Row[]> {
+    const after = cursor
+      ? `WHERE (c.score, c.id) < (${build.p(Number(cursor.value))}::real, ${build.p(cursor.id)}::uuid)`
+      : '';
+    const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+         FROM (SELECT * FROM (SELECT ${COLUMNS}, word_similarity(${qp}, p.search_text)::real AS score FROM people p
+                WHERE ${where.join(' AND ')} LIMIT ${RELEVANCE_CANDIDATES}) c ${after}
+               ORDER BY c.score DESC, c.id DESC LIMIT ${build.p(n)}) r
+        ORDER BY r.score DESC, r.id DESC`;
+    return this.dataSource.transaction(async (m) => {
+      // <% (word similarity above pg_trgm.word_similarity_threshold, set for this query) uses the trigram index.
+      await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(TRIGRAM_THRESHOLD)]);
+      return m.query(sql, build.params);
+    });
   }
 
   /** People whose email, phone or external id is q, from those unique indexes. */
@@ -263,9 +455,7 @@ export class SearchService {
     const candidates = `SELECT ${COLUMNS}, ${score} AS score FROM people p WHERE ${where.join(' AND ')}${
       ranked?.cap ? ` LIMIT ${RELEVANCE_CANDIDATES}` : ''
     }`;
-    const sql = `SELECT r.*, ${keyOf('r')}${key === 'id' ? '::text' : ''} AS sort_key,
-              (SELECT e.address FROM person_emails e WHERE e.person_id = r.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
-              (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = r.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name
+    const sql = `SELECT r.*, ${keyOf('r')}${key === 'id' ? '::text' : ''} AS sort_key, ${LOOKUPS}
          FROM (SELECT * FROM (${candidates}) c ${after} ORDER BY ${orderOf('c')} LIMIT ${build.p(limit + 1)}) r
         ORDER BY ${orderOf('r')}`;
     const threshold = ranked?.threshold;
@@ -318,13 +508,7 @@ function readCursor(raw: string, sort: Sort, withQ: boolean): Cursor {
       : sort.endsWith('name')
         ? typeof value === 'string'
         : typeof value === 'string' && value === id;
-  if (
-    cursorSort !== sort ||
-    !['text', 'exact', 'fuzzy', 'trigram'].includes(pass) ||
-    (pass !== 'text' && !withQ) ||
-    !valueOk ||
-    !isUuid(id)
-  ) {
+  if (cursorSort !== sort || !PASSES.includes(pass) || (pass !== 'text' && !withQ) || !valueOk || !isUuid(id)) {
     throw contactsError('CURSOR_INVALID', 'The cursor belongs to another listing or sort order', {
       errors: [{ field: 'cursor', message: 'does not match this sort order' }],
     });
@@ -350,15 +534,22 @@ export function wordsOf(q: string): string[] {
 const quoted = (word: string) => `'${word.replace(/'/g, "''")}'`;
 const lexeme = (w: string, prefix: boolean) => `'${w}'${prefix && w.length >= 3 ? ':*' : ''}`;
 
-/** Every word must match; words of 3+ characters as prefixes (type-ahead: `hopp` finds Hopper). */
+/**
+ * Every word must match; the last one, of 3+ characters, as a prefix (type-ahead: `grace hopp` finds
+ * Hopper). The words before it are whole words: a prefix matches every email lexeme starting with it
+ * (`grace.hopper.12@…`), thousands of GIN entries for a first name.
+ */
 export function tsqueryOf(words: string[]): string {
-  return words.map((w) => lexeme(w, true)).join(' & ');
+  return words.map((w, i) => lexeme(w, i === words.length - 1)).join(' & ');
 }
 
 function fuzzyTsquery(words: string[], corrections: Correction[]): string {
   return words
-    .map((w) => {
-      const alternatives = [lexeme(w, true), ...corrections.filter((c) => c.token === w).map((c) => quoted(c.word))];
+    .map((w, i) => {
+      const alternatives = [
+        lexeme(w, i === words.length - 1),
+        ...corrections.filter((c) => c.token === w).map((c) => quoted(c.word)),
+      ];
       return `(${alternatives.join(' | ')})`;
     })
     .join(' & ');
@@ -369,6 +560,86 @@ function textScore(build: Sql, tsq: string, q: string): string {
   return `(ts_rank(p.search_vector, to_tsquery('simple', ${tsq}))
            + CASE WHEN p.search_vector @@ plainto_tsquery('simple', ${build.p(q)}) THEN 0.5 ELSE 0 END
            + CASE WHEN lower(p.display_name) = ${build.p(q)} THEN 2 ELSE 0 END)::real`;
+}
+
+/** People whose first and/or last name (lower-cased) are these words; an arm is read from its btree index. */
+interface NameArm {
+  first?: string;
+  last?: string;
+  score: number;
+}
+
+/** The words of q as names are written: split at spaces and commas (apostrophes and hyphens kept), repeats dropped. */
+export function nameWordsOf(q: string): string[] {
+  const words = q
+    .split(/[\s,;]+/u)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => w.length > 0);
+  const unique = [...new Set(words)];
+  return unique.length <= MAX_NAME_WORDS ? unique : [];
+}
+
+/**
+ * The ways these words name someone: one word as the last or the first name; several as a first name
+ * and a last name, split at each word boundary, in either order (`grace hopper`, `hopper grace`,
+ * `mary ann smith`).
+ */
+export function nameArms(words: string[], score: number): NameArm[] {
+  if (!words.length) return [];
+  if (words.length === 1)
+    return [
+      { last: words[0], score },
+      { first: words[0], score },
+    ];
+  const arms = new Map<string, NameArm>();
+  for (let k = 1; k < words.length; k++) {
+    const a = words.slice(0, k).join(' ');
+    const b = words.slice(k).join(' ');
+    arms.set(`${a}\u0000${b}`, { first: a, last: b, score });
+    arms.set(`${b}\u0000${a}`, { first: b, last: a, score });
+  }
+  return [...arms.values()];
+}
+
+/**
+ * Names with misspelt words corrected (one or two words): each word or one of its corrections, the
+ * closest combinations first, scored 1 + the product of the similarities (below a name match, above
+ * corrected full text).
+ */
+export function fuzzyNameArms(words: string[], corrections: Correction[]): NameArm[] {
+  if (!words.length || words.length > 2) return [];
+  let combos: { words: string[]; similarity: number }[] = [{ words: [], similarity: 1 }];
+  for (const w of words) {
+    const alternatives = [
+      { word: w, similarity: 1 },
+      ...corrections.filter((c) => c.token === w).map((c) => ({ word: c.word, similarity: c.similarity })),
+    ];
+    combos = combos.flatMap((c) =>
+      alternatives.map((a) => ({ words: [...c.words, a.word], similarity: c.similarity * a.similarity })),
+    );
+  }
+  const arms = combos
+    .filter((c) => c.similarity < 1 && new Set(c.words).size === c.words.length)
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, MAX_FUZZY_NAMES)
+    .flatMap((c) => nameArms(c.words, Number((1 + c.similarity).toFixed(3))));
+  const seen = new Set<string>();
+  return arms.filter((a) => {
+    const key = `${a.first ?? ''}\u0000${a.last ?? ''}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function armCondition(build: Sql, arm: NameArm): string {
+  const parts: string[] = [];
+  if (arm.last !== undefined) parts.push(`lower(p.last_name) = ${build.p(arm.last)}`);
+  if (arm.first !== undefined) parts.push(`lower(p.first_name) = ${build.p(arm.first)}`);
+  return `(${parts.join(' AND ')})`;
+}
+
+/** Whether a person is one of these arms (false for none). */
+function nameCondition(build: Sql, arms: NameArm[]): string {
+  return arms.length ? arms.map((a) => armCondition(build, a)).join(' OR ') : 'false';
 }
 
 interface ExactKeys {
