@@ -3,7 +3,89 @@
 // fixtures: { email, phone, phoneNational, externalId, page100 } read from the seeded database.
 
 const COLUMNS = `p.id, p.display_name, p.lifecycle_stage, p.country, p.city, p.tags, p.source_channel, p.owner_id, p.created_at`;
+const LOOKUPS = `(SELECT e.address FROM person_emails e WHERE e.person_id = r.id AND e.active ORDER BY e.is_primary DESC LIMIT 1) AS primary_email,
+      (SELECT a.name FROM person_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.person_id = r.id ORDER BY pa.is_primary DESC LIMIT 1) AS account_name`;
 const LIMIT = 50;
+
+/** Parameters of one statement, as SearchService binds them. */
+class Sql {
+  constructor(params = []) {
+    this.params = params;
+  }
+  p(v) {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+}
+
+const armCondition = (b, arm) =>
+  `(${[
+    ...(arm.last !== undefined ? [`lower(p.last_name) = ${b.p(arm.last)}`] : []),
+    ...(arm.first !== undefined ? [`lower(p.first_name) = ${b.p(arm.first)}`] : []),
+  ].join(' AND ')})`;
+const nameCondition = (b, arms) => (arms.length ? arms.map((a) => armCondition(b, a)).join(' OR ') : 'false');
+
+/** nameArms() of SearchService: one word as last or first name; two as first + last in either order. */
+function nameArms(words, score) {
+  if (words.length === 1)
+    return [
+      { last: words[0], score },
+      { first: words[0], score },
+    ];
+  return [
+    { first: words[0], last: words[1], score },
+    { first: words[1], last: words[0], score },
+  ];
+}
+
+/** SearchService.arms(): each name arm from its btree index, newest first, merged by score then id. */
+function arms(filters, filterParams, list, n = LIMIT + 1) {
+  const b = new Sql([...filterParams]);
+  const where = [`p.status = 'active'`, ...filters];
+  const lim = b.p(n);
+  const parts = list.map((arm, i) => {
+    const cond = [...where, armCondition(b, arm)];
+    if (i > 0) cond.push(`(${nameCondition(b, list.slice(0, i))}) IS NOT TRUE`);
+    return `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`;
+  });
+  const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+      FROM (SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}) r
+      ORDER BY r.score DESC, r.id DESC`;
+  return { sql, params: b.params };
+}
+
+/** SearchService.tier(): full text, the name arms left out, newest first. */
+function textTier(filters, filterParams, tsq, names, n = LIMIT + 1) {
+  const b = new Sql([...filterParams]);
+  const t = b.p(tsq);
+  const where = [
+    `p.status = 'active'`,
+    ...filters,
+    `p.search_vector @@ to_tsquery('simple', ${t})`,
+    `(${nameCondition(b, names)}) IS NOT TRUE`,
+  ];
+  const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+      FROM (SELECT ${COLUMNS}, 2::real AS score FROM people p WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${b.p(n)}) r
+      ORDER BY r.id DESC`;
+  return { sql, params: b.params };
+}
+
+/** The relevance tiers of a misspelt single word with one known correction: name, text, dictionary, corrected name. */
+function misspeltTiers(word, correction, similarity, filters = [], filterParams = []) {
+  const names = nameArms([word], 3);
+  const fuzzyNames = nameArms([correction], 1 + similarity);
+  const b = new Sql([...filterParams]);
+  const known = [
+    `(${nameCondition(b, names)}) IS NOT TRUE`,
+    `(p.search_vector @@ to_tsquery('simple', ${b.p(`'${word}':*`)})) IS NOT TRUE`,
+  ];
+  return [
+    arms(filters, filterParams, names),
+    textTier(filters, filterParams, `'${word}':*`, names),
+    corrections([word]),
+    arms([...filters, ...known], b.params, fuzzyNames),
+  ];
+}
 
 /** The page statement of SearchService.page(), for a where, key and direction. */
 function page({ where, params, key, dir, score = 'NULL::real', cap = false, after, threshold }) {
@@ -18,19 +100,6 @@ function page({ where, params, key, dir, score = 'NULL::real', cap = false, afte
   return { sql, params, threshold };
 }
 
-function textSearch(q, tsq, extraWhere = [], extraParams = []) {
-  const params = [...extraParams, tsq, q, q];
-  const n = extraParams.length;
-  return page({
-    where: [`p.status = 'active'`, ...extraWhere, `p.search_vector @@ to_tsquery('simple', $${n + 1})`],
-    params,
-    key: 'score',
-    dir: 'DESC',
-    cap: true,
-    score: `(ts_rank(p.search_vector, to_tsquery('simple', $${n + 1})) + CASE WHEN p.search_vector @@ plainto_tsquery('simple', $${n + 2}) THEN 0.5 ELSE 0 END + CASE WHEN lower(p.display_name) = $${n + 3} THEN 2 ELSE 0 END)::real`,
-  });
-}
-
 const corrections = (words) => ({
   sql: `SELECT t.token, w.word, w.similarity FROM unnest($1::text[]) AS t(token)
          CROSS JOIN LATERAL (SELECT DISTINCT word, similarity(word, t.token) AS similarity FROM search_words
@@ -38,20 +107,6 @@ const corrections = (words) => ({
         WHERE w.similarity >= $2`,
   params: [words, 0.4],
 });
-
-/** The fuzzy pass for one misspelt word and its known correction. */
-function fuzzySearch(word, correction, similarity, extraWhere = [], extraParams = []) {
-  const n = extraParams.length;
-  const params = [...extraParams, `('${word}':* | '${correction}')`, `'${word}':*`, `'${correction}'`];
-  return page({
-    where: [`p.status = 'active'`, ...extraWhere, `p.search_vector @@ to_tsquery('simple', $${n + 1})`],
-    params,
-    key: 'score',
-    dir: 'DESC',
-    cap: true,
-    score: `(ts_rank(p.search_vector, to_tsquery('simple', $${n + 1})) + CASE WHEN p.search_vector @@ to_tsquery('simple', $${n + 2}) THEN 1 ELSE 0 END + CASE WHEN p.search_vector @@ to_tsquery('simple', $${n + 3}) THEN ${similarity} ELSE 0 END)::real`,
-  });
-}
 
 function exact(probeSql, value) {
   return [
@@ -99,17 +154,16 @@ export function floorStatements(name, f) {
     case 'newest':
       return [page({ where: [`p.status = 'active'`], params: [], key: 'id', dir: 'DESC' })];
     case 'rare':
-      return [textSearch('lovelace', `'lovelace':*`)];
+      return [arms([], [], nameArms(['lovelace'], 3))];
     case 'misspelt':
-      return [
-        textSearch('lovelase', `'lovelase':*`),
-        corrections(['lovelase']),
-        fuzzySearch('lovelase', 'lovelace', '0.500'),
-      ];
+      return misspeltTiers('lovelase', 'lovelace', 0.5);
     case 'common':
-      return [textSearch('smith', `'smith':*`)];
-    case 'fullname':
-      return [textSearch('grace hopper', `'grace':* & 'hopper':*`)];
+      return [arms([], [], nameArms(['smith'], 3))];
+    case 'fullname': {
+      const names = nameArms(['grace', 'hopper'], 3);
+      // The text tier fills what the name tier left of the page.
+      return [arms([], [], names), (ids) => textTier([], [], `'grace' & 'hopper':*`, names, LIMIT + 1 - ids.length)];
+    }
     case 'email':
       return exact(`SELECT person_id FROM person_emails WHERE active AND address = $1`, f.email);
     case 'filters':
@@ -140,11 +194,7 @@ export function floorStatements(name, f) {
         }),
       ];
     case 'tagfuzzy':
-      return [
-        textSearch('lovelase', `'lovelase':*`, ['(p.tags && $1::text[]) IS TRUE'], [['vip']]),
-        corrections(['lovelase']),
-        fuzzySearch('lovelase', 'lovelace', '0.500', ['(p.tags && $1::text[]) IS TRUE'], [['vip']]),
-      ];
+      return misspeltTiers('lovelase', 'lovelace', 0.5, ['(p.tags && $1::text[]) IS TRUE'], [['vip']]);
     case 'deep':
       return [
         page({
