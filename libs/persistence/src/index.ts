@@ -1,5 +1,6 @@
 export { uuidv7, isUuid } from './ids/uuidv7';
 export { postgresOptions, type PostgresOptionsInput } from './database/postgres-options';
+export { PreparingClient, PREPARED_PER_CONNECTION } from './database/prepared-statements';
 export { SafeQueryLogger } from './database/query-logger';
 export { runMigrations, ensureDatabase, dropDatabase } from './database/migrations';
 export { inTransaction, type TransactionOptions } from './database/transaction';

@@ -38,6 +38,7 @@ export class PersistenceModule {
               migrations: options.migrations,
               poolSize: options.poolSize ?? config.DATABASE_POOL_SIZE,
               applicationName: config.SERVICE_NAME,
+              preparedStatements: config.DATABASE_PREPARED_STATEMENTS !== 'false',
             }),
             retryAttempts: 3,
             retryDelay: 1000,

@@ -1,4 +1,5 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 import { SafeQueryLogger } from './query-logger';
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM's own types for entity and migration classes */
@@ -9,6 +10,8 @@ export interface PostgresOptionsInput {
   /* eslint-enable @typescript-eslint/no-unsafe-function-type */
   poolSize?: number;
   applicationName?: string;
+  /** Repeated statements as named prepared statements (default true; DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
 }
 
 export function postgresOptions(o: PostgresOptionsInput): DataSourceOptions {
@@ -29,6 +32,10 @@ export function postgresOptions(o: PostgresOptionsInput): DataSourceOptions {
       max: o.poolSize ?? 20,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
+      // Parsed once, still planned for each call's values as an unnamed statement is (no generic plans).
+      ...(o.preparedStatements === false
+        ? {}
+        : { Client: PreparingClient, options: '-c plan_cache_mode=force_custom_plan' }),
     },
   };
 }

@@ -29,6 +29,14 @@ export class ServiceConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * Repeated parameterised statements run as named prepared statements (parsed
+   * once per connection). `false` for a pooler in front of Postgres that cannot
+   * keep them (PgBouncer in transaction mode before 1.21).
+   */
+  @IsIn(['true', 'false'], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+  DATABASE_PREPARED_STATEMENTS: 'true' | 'false' = 'true';
+
   @IsString()
   @Matches(/^nats:\/\/[^,\s]+(,nats:\/\/[^,\s]+)*$/, {
     message: 'NATS_URL must be one or more nats:// URLs, comma-separated',
