@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, seriousViolations, watchCsp } from './browser';
-import { consoleSuite } from './suite';
+import { accessible as accessibleScreen, launch, signIn as signInAs, watchCsp } from './browser';
+import { apiCall, consoleSuite } from './suite';
 
 // The admin screens of issue 13 (audit log, custom fields, pipelines, SLA policies and calendars,
 // roles) and marketing's surveys with NPS in the real browser, against the built suite; select with `npx nx e2e console --testFile=admin`.
@@ -11,28 +11,12 @@ let browser: Browser;
 let page: Page;
 const cspReports: string[] = [];
 
-async function api<T>(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${suite.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
-}
+const api = <T>(method: string, path: string, token: string, body?: unknown) =>
+  apiCall<T>(suite.baseUrl, method, path, token, body);
 
-async function accessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await seriousViolations(page);
-  expect({ screen: name, violations }).toEqual({ screen: name, violations: [] });
-}
+const accessible = (name: string) => accessibleScreen(page, name);
 
-async function signIn(role: string, name: string): Promise<void> {
-  await page.goto(`${suite.baseUrl}/`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Role').selectOption(role);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Contacts' }).waitFor();
-}
+const signIn = (role: string, name: string) => signInAs(page, suite.baseUrl, role, name);
 
 /** The error Mantine ties to an input through aria-describedby. */
 async function errorOf(input: ReturnType<Page['getByLabel']>): Promise<string> {

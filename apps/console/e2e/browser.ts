@@ -61,3 +61,19 @@ export function watchCsp(page: Page, into: string[]): void {
     if (/Content Security Policy|Refused to/i.test(m.text())) into.push(m.text());
   });
 }
+
+/** The screen's screenshot, then axe on it: no serious or critical violation. */
+export async function accessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const violations = await seriousViolations(page);
+  expect({ screen: name, violations }).toEqual({ screen: name, violations: [] });
+}
+
+/** The local sign-in (the launcher's), as a person does it. */
+export async function signIn(page: Page, baseUrl: string, role: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+}

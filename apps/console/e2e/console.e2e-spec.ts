@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { operationsWithoutAnswerSchema, type OpenApiDocument } from '@crm/platform';
-import { launch, screenshot, seriousViolations, watchCsp } from './browser';
-import { consoleSuite } from './suite';
+import { accessible as accessibleScreen, launch, signIn as signInAs, watchCsp } from './browser';
+import { apiCall, consoleSuite } from './suite';
 
 const SNAPSHOT = join(__dirname, '../openapi/gateway.openapi.json');
 const runId = Date.now().toString(36);
@@ -14,33 +14,12 @@ let context: BrowserContext;
 let page: Page;
 const cspReports: string[] = [];
 
-async function api<T>(
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${suite.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
-}
+const api = <T>(method: string, path: string, token: string, body?: unknown) =>
+  apiCall<T>(suite.baseUrl, method, path, token, body);
 
-async function accessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await seriousViolations(page);
-  expect({ screen: name, violations }).toEqual({ screen: name, violations: [] });
-}
+const accessible = (name: string) => accessibleScreen(page, name);
 
-async function signIn(role: string, name: string): Promise<void> {
-  await page.goto(`${suite.baseUrl}/`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Role').selectOption(role);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Contacts' }).waitFor();
-}
+const signIn = (role: string, name: string) => signInAs(page, suite.baseUrl, role, name);
 
 beforeAll(async () => {
   await suite.start();
@@ -616,9 +595,19 @@ describe('the console in a real browser', () => {
     await form.getByLabel('Contact', { exact: true }).selectOption({ label: `Seg1 Member${runId}` });
     await form.getByRole('region', { name: 'Template preview' }).getByText('Subject: Hello Seg1').waitFor();
     await form.getByLabel('Message text').getByText('Spring is here.').waitFor();
+    await form.getByLabel('Cost in EUR (for its ROI)').fill('120.50');
     await accessible('marketing-campaign-editor');
     await form.getByRole('button', { name: 'Schedule' }).click();
     await form.getByText('Scheduled.').waitFor();
+    const made = await api<{ items: { name: string; costMinor: number | null; currency: string | null }[] }>(
+      'GET',
+      '/api/v1/campaigns?limit=100',
+      token,
+    );
+    expect(made.body.items.find((c) => c.name === `Spring ${runId}`)).toMatchObject({
+      costMinor: 12_050,
+      currency: 'EUR',
+    });
     await page
       .getByRole('table', { name: 'Campaigns' })
       .getByRole('link', { name: `Spring ${runId}` })

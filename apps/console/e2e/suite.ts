@@ -187,3 +187,19 @@ export function consoleSuite(): ConsoleSuite {
     teardown,
   };
 }
+
+/** A call to the suite's API with a bearer token (setting up what a screen then shows). */
+export async function apiCall<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
+}

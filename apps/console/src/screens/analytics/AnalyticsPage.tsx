@@ -109,10 +109,18 @@ function FilterBar({
     navigate(`${path}${q ? `?${q}` : ''}`, true);
   };
   const countryBad = draft.country.trim() !== '' && !/^[A-Za-z]{2}$/.test(draft.country.trim());
+  const rangeBad = !!draft.from && !!draft.to && draft.from > draft.to;
   return (
     <form onSubmit={apply} aria-label="Filters">
       <Group align="flex-end" gap="sm">
-        <TextInput type="date" label="From" value={draft.from} onChange={set('from')} w={160} />
+        <TextInput
+          type="date"
+          label="From"
+          value={draft.from}
+          onChange={set('from')}
+          w={160}
+          error={rangeBad ? 'Must not be after To' : undefined}
+        />
         <TextInput type="date" label="To" value={draft.to} onChange={set('to')} w={160} />
         {!datesOnly && (
           <>
@@ -139,7 +147,7 @@ function FilterBar({
             />
           </>
         )}
-        <Button type="submit" disabled={countryBad}>
+        <Button type="submit" disabled={countryBad || rangeBad}>
           Apply filters
         </Button>
       </Group>

@@ -53,7 +53,7 @@ export function ChartSection({
             size="xs"
             variant="light"
             disabled={!hasRows}
-            aria-label={`Download ${tableLabel} as CSV`}
+            aria-label={`Download CSV of ${tableLabel}`}
             onClick={() => saveCsv(fileName, toCsv(figures))}
           >
             Download CSV

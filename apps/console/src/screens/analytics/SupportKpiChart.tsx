@@ -16,10 +16,10 @@ type Kpis = Schemas['SupportGroupDto'] | Schemas['SupportMonthDto'];
 
 const KPI_COLUMNS: Column[] = [
   { label: 'Tickets', kind: 'count' },
-  { label: 'First response (business, median)', kind: 'duration' },
-  { label: 'First response (calendar, median)', kind: 'duration' },
-  { label: 'Resolution (business, median)', kind: 'duration' },
-  { label: 'Resolution (calendar, median)', kind: 'duration' },
+  { label: 'Median first response (business)', kind: 'duration' },
+  { label: 'Median first response (calendar)', kind: 'duration' },
+  { label: 'Median resolution (business)', kind: 'duration' },
+  { label: 'Median resolution (calendar)', kind: 'duration' },
   { label: 'SLA breach rate', kind: 'ratio' },
   { label: 'Backlog', kind: 'count' },
   { label: 'Reopen rate', kind: 'ratio' },

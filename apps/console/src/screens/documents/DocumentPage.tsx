@@ -271,8 +271,8 @@ function PdfPreview({ file, version }: { file: Blob; version: Version }) {
   ) : (
     <Text size="sm">
       This page may not embed files.{' '}
-      <Anchor href={url} target="_blank" rel="noopener" aria-label={`Open ${label} in a new tab`}>
-        Open the PDF in a new tab
+      <Anchor href={url} target="_blank" rel="noopener">
+        Open {version.fileName} in a new tab
       </Anchor>
     </Text>
   );

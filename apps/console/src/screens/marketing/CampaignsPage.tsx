@@ -128,6 +128,7 @@ function NewCampaign() {
   const [templateId, setTemplateId] = useState('');
   const [segmentId, setSegmentId] = useState('');
   const [sendAt, setSendAt] = useState('');
+  const [cost, setCost] = useState('');
   const templates = useQuery({
     queryKey: ['templates'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/templates', { params: { query: { limit: 200 } }, signal })),
@@ -141,7 +142,14 @@ function NewCampaign() {
     mutationFn: async () => {
       const made = await unwrap(
         api.POST('/api/v1/campaigns', {
-          body: { name, channel, templateId, ...(segmentId ? { segmentIds: [segmentId] } : {}) },
+          body: {
+            name,
+            channel,
+            templateId,
+            ...(segmentId ? { segmentIds: [segmentId] } : {}),
+            // What it costs, for its ROI in analytics (the reporting currency).
+            ...(cost.trim() ? { costMinor: Math.round(Number(cost) * 100), currency: 'EUR' } : {}),
+          },
         }),
       );
       // "Schedule" starts it at the chosen time, or now.
@@ -155,6 +163,7 @@ function NewCampaign() {
     },
     onSuccess: () => {
       setName('');
+      setCost('');
       void client.invalidateQueries({ queryKey: ['campaigns'] });
     },
   });
@@ -163,6 +172,7 @@ function NewCampaign() {
     'templateId',
     'segmentIds',
     'sendAt',
+    'costMinor',
   ]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -207,6 +217,16 @@ function NewCampaign() {
             ...(segments.data?.items ?? []).map((s) => ({ value: s.id, label: s.name })),
           ]}
           error={errors['segmentIds']}
+        />
+        <TextInput
+          label="Cost in EUR (for its ROI)"
+          type="number"
+          min={0}
+          step="0.01"
+          value={cost}
+          onChange={(e) => setCost(e.currentTarget.value)}
+          w={180}
+          error={errors['costMinor']}
         />
         <TextInput
           label="Send at (empty: now)"
