@@ -137,5 +137,22 @@ describe('search relevance at scale keeps its results (real Postgres)', () => {
         expect(lastNamed).toBeLessThan(firstText);
       }
     }
+    // A misspelt q pages through the corrected names, then the corrected full text, each person once.
+    const fuzzy: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Page = await search(`q=pagerr&limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      fuzzy.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 30);
+    expect(pages).toBeGreaterThan(2);
+    expect(cursor).toBeNull();
+    expect(new Set(fuzzy).size).toBe(fuzzy.length);
+    for (const p of before.slice(0, 17)) expect(fuzzy).toContain(p);
+    expect(Math.max(...[...named].map((p) => fuzzy.indexOf(p)))).toBeLessThan(
+      Math.min(...before.slice(9, 17).map((p) => fuzzy.indexOf(p))),
+    );
   });
 });

@@ -43,6 +43,8 @@ interface Row {
   created_at: Date;
   sort_key: string | number;
   score: number | null;
+  /** The relevance tier that found the row. */
+  tier?: Pass;
 }
 
 /** How the people of a q were found; a cursor carries it, so every page of a listing asks the same. */
@@ -227,62 +229,52 @@ export class SearchService {
     const names = nameArms(nameWordsOf(q), NAME_SCORE);
     const tsq = tsqueryOf(words);
     const rows: Row[] = [];
-    const tierOf = new Map<string, Pass>();
-    const take = (pass: Pass, found: Row[]) => {
-      for (const r of found) tierOf.set(r.id, pass);
-      rows.push(...found);
-    };
     const from = cursor?.pass;
     const at = (pass: Pass) => (from === pass ? cursor : undefined);
     if (!from || from === 'name' || from === 'text') {
-      if (!from || from === 'name') {
-        take('name', await this.arms(base.clone(), where, names, need, at('name')));
-      }
-      if (rows.length < need) {
-        const b = base.clone();
-        const t = b.p(tsq);
-        const text = [
-          ...where,
-          `p.search_vector @@ to_tsquery('simple', ${t})`,
-          `(${nameCondition(b, names)}) IS NOT TRUE`,
-        ];
-        take('text', await this.tier(b, text, `${TEXT_SCORE}::real`, need - rows.length, at('text')));
-      }
+      // Name and text in one statement: its text part runs only when the name part leaves room.
+      const b = base.clone();
+      const lim = b.p(need);
+      const parts: string[] = [];
+      if (!from || from === 'name') parts.push(...this.armsSql(b, where, names, 'name', lim, at('name')));
+      const text = [
+        ...where,
+        `p.search_vector @@ to_tsquery('simple', ${b.p(tsq)})`,
+        `(${nameCondition(b, names)}) IS NOT TRUE`,
+      ];
+      parts.push(this.tierSql(b, text, TEXT_SCORE, 'text', lim, at('text')));
+      rows.push(...(await this.runTiers(b, parts, lim)));
     }
     const few = !cursor && rows.length < Math.min(FUZZY_BELOW, limit);
     let corrections: Correction[] | undefined;
     if (few || from === 'fuzzyname' || from === 'fuzzy' || from === 'trigram') {
       corrections = await this.corrections(words);
     }
+    const fuzzyNames = corrections?.length ? fuzzyNameArms(nameWordsOf(q), corrections) : [];
     if (corrections?.length && (few || from === 'fuzzyname' || from === 'fuzzy')) {
-      const nw = nameWordsOf(q);
-      const fuzzyNames = fuzzyNameArms(nw, corrections);
-      const known = (b: Sql) => [
+      // What the tiers above found is left out of the corrected ones, so no one is listed twice.
+      const b = base.clone();
+      const lim = b.p(need - rows.length);
+      const known = [
+        ...where,
         `(${nameCondition(b, names)}) IS NOT TRUE`,
         `(p.search_vector @@ to_tsquery('simple', ${b.p(tsq)})) IS NOT TRUE`,
       ];
-      if (from !== 'fuzzy' && fuzzyNames.length) {
-        const b = base.clone();
-        take('fuzzyname', await this.arms(b, [...where, ...known(b)], fuzzyNames, need - rows.length, at('fuzzyname')));
-      }
-      if (rows.length < need) {
-        const b = base.clone();
-        const f = b.p(fuzzyTsquery(words, corrections));
-        const fuzzy = [
-          ...where,
-          `p.search_vector @@ to_tsquery('simple', ${f})`,
-          ...known(b),
-          `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
-        ];
-        take('fuzzy', await this.tier(b, fuzzy, `${FUZZY_SCORE}::real`, need - rows.length, at('fuzzy')));
-      }
+      const parts: string[] = [];
+      if (from !== 'fuzzy') parts.push(...this.armsSql(b, known, fuzzyNames, 'fuzzyname', lim, at('fuzzyname')));
+      const fuzzy = [
+        ...known,
+        `p.search_vector @@ to_tsquery('simple', ${b.p(fuzzyTsquery(words, corrections))})`,
+        `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
+      ];
+      parts.push(this.tierSql(b, fuzzy, FUZZY_SCORE, 'fuzzy', lim, at('fuzzy')));
+      rows.push(...(await this.runTiers(b, parts, lim)));
     }
     if ((!cursor && rows.length < Math.min(FUZZY_BELOW, limit)) || from === 'trigram') {
       // Last: trigrams over the whole search text (parts of emails, words the dictionary leaves out), capped;
-      // what the tiers above match is left out, so it is not listed twice.
+      // what the tiers above match is left out.
       const b = base.clone();
       const qp = b.p(q);
-      const fuzzyNames = corrections?.length ? fuzzyNameArms(nameWordsOf(q), corrections) : [];
       const tsqAll = b.p(corrections?.length ? fuzzyTsquery(words, corrections) : tsq);
       const trigramWhere = [
         ...where,
@@ -291,63 +283,59 @@ export class SearchService {
         `(${nameCondition(b, names)}) IS NOT TRUE`,
         `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
       ];
-      take('trigram', await this.trigramTier(b, trigramWhere, qp, need - rows.length, at('trigram')));
+      rows.push(...(await this.trigramTier(b, trigramWhere, qp, need - rows.length, at('trigram'))));
     }
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toHit),
       nextCursor:
-        rows.length > limit && last
-          ? encodeCursor([`relevance:${tierOf.get(last.id)}`, Number(last.score), last.id])
-          : null,
+        rows.length > limit && last ? encodeCursor([`relevance:${last.tier}`, Number(last.score), last.id]) : null,
     };
   }
 
   /**
-   * The people of name arms (first and/or last name equal to given words),
-   * each arm from its btree index newest first, an arm leaving out who an
-   * earlier arm has; ordered by the arms' scores, then id, from a keyset.
+   * The people of name arms (first and/or last name equal to given words), each arm from its btree
+   * index newest first, an arm leaving out who an earlier arm has; ordered by the arms' scores, then
+   * id, after the cursor. No arm left: no part.
    */
-  private async arms(
-    build: Sql,
-    where: string[],
-    arms: NameArm[],
-    n: number,
-    cursor: Cursor | undefined,
-  ): Promise<Row[]> {
+  private armsSql(build: Sql, where: string[], arms: NameArm[], tier: Pass, lim: string, cursor?: Cursor): string[] {
     const parts: string[] = [];
-    const lim = build.p(n);
+    const cs = cursor ? Number(cursor.value) : undefined;
     for (const [i, arm] of arms.entries()) {
-      const cs = cursor ? Number(cursor.value) : undefined;
       if (cs !== undefined && arm.score > cs) continue;
       const cond = [...where, armCondition(build, arm)];
       if (i > 0) cond.push(`(${nameCondition(build, arms.slice(0, i))}) IS NOT TRUE`);
       if (cursor && arm.score === cs) cond.push(`p.id < ${build.p(cursor.id)}::uuid`);
       parts.push(
-        `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`,
+        `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score, '${tier}' AS tier FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`,
       );
     }
-    if (!parts.length) return [];
-    const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
-         FROM (SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}) r
-        ORDER BY r.score DESC, r.id DESC`;
-    return this.dataSource.query(sql, build.params);
+    return parts.length
+      ? [`SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}`]
+      : [];
   }
 
-  /** One tier of a single score: the people matching `where`, newest first, after the cursor's id. */
-  private async tier(
-    build: Sql,
-    where: string[],
-    score: string,
-    n: number,
-    cursor: Cursor | undefined,
-  ): Promise<Row[]> {
+  /** A tier of one score: the people matching `where`, newest first, after the cursor's id. */
+  private tierSql(build: Sql, where: string[], score: number, tier: Pass, lim: string, cursor?: Cursor): string {
     const cond = cursor ? [...where, `p.id < ${build.p(cursor.id)}::uuid`] : where;
+    return `SELECT ${COLUMNS}, ${score}::real AS score, '${tier}' AS tier FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim}`;
+  }
+
+  /**
+   * Tiers in one statement, best first: UNION ALL runs its parts in order and the LIMIT stops it
+   * once the page is full, so a later tier's index is not read when an earlier one filled the page.
+   * The rows' lookups run for the rows returned only.
+   */
+  private async runTiers(build: Sql, parts: string[], lim: string): Promise<Row[]> {
     const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
-         FROM (SELECT ${COLUMNS}, ${score} AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${build.p(n)}) r
-        ORDER BY r.id DESC`;
-    return this.dataSource.query(sql, build.params);
+         FROM (${parts.map((part) => `(${part})`).join(' UNION ALL ')}) r LIMIT ${lim}`;
+    const rows: Row[] = await this.dataSource.query(sql, build.params);
+    // The order of the tiers, as the statement gives it; sorted again only to be sure of it.
+    const rank = (r: Row) => PASSES.indexOf(r.tier ?? 'text');
+    return rows.sort(
+      (a, b) => rank(a) - rank(b) || Number(b.score) - Number(a.score) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    );
   }
 
   /**
@@ -365,7 +353,7 @@ export class SearchService {
       ? `WHERE (c.score, c.id) < (${build.p(Number(cursor.value))}::real, ${build.p(cursor.id)}::uuid)`
       : '';
     const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
-         FROM (SELECT * FROM (SELECT ${COLUMNS}, word_similarity(${qp}, p.search_text)::real AS score FROM people p
+         FROM (SELECT * FROM (SELECT ${COLUMNS}, word_similarity(${qp}, p.search_text)::real AS score, 'trigram' AS tier FROM people p
                 WHERE ${where.join(' AND ')} LIMIT ${RELEVANCE_CANDIDATES}) c ${after}
                ORDER BY c.score DESC, c.id DESC LIMIT ${build.p(n)}) r
         ORDER BY r.score DESC, r.id DESC`;
