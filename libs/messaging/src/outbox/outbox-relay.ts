@@ -37,7 +37,8 @@ interface OutboxRow {
   id: string;
   type: string;
   subject: string;
-  payload: unknown;
+  /** The CloudEvent as JSON text, sent as it is stored (never parsed and serialised again). */
+  payload: string;
   headers: Record<string, string>;
 }
 
@@ -218,7 +219,7 @@ export class OutboxRelay {
   private async relayBatch(client: Client): Promise<number> {
     const { rows } = await this.query<OutboxRow>(
       client,
-      `SELECT seq, id, type, subject, payload, headers FROM outbox
+      `SELECT seq, id, type, subject, payload::text AS payload, headers FROM outbox
         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       [this.o.batchSize ?? 200],
     );
@@ -266,7 +267,7 @@ export class OutboxRelay {
       'messaging.message.id': row.id,
     };
     return inSpan(`${subject} publish`, 'producer', contextFromHeaders(row.headers), attributes, () =>
-      js.publish(subject, JSON.stringify(row.payload), {
+      js.publish(subject, row.payload, {
         msgID: row.id,
         headers: h,
         timeout: this.o.publishTimeoutMs ?? 5000,
