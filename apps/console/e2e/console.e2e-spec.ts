@@ -835,6 +835,12 @@ describe('the console in a real browser', () => {
     await page
       .getByRole('table', { name: 'Contacts' })
       .getByRole('link', { name: `Grace Hopper${runId}` })
+      .waitFor();
+    // No selection for a bulk change either.
+    expect(await page.getByRole('checkbox', { name: /^Select / }).count()).toBe(0);
+    await page
+      .getByRole('table', { name: 'Contacts' })
+      .getByRole('link', { name: `Grace Hopper${runId}` })
       .click();
     await page.getByRole('table', { name: 'Consent by channel and purpose' }).waitFor();
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);

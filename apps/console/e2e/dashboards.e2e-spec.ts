@@ -520,6 +520,71 @@ function pdf(text: string): Buffer {
 }
 
 describe("a person's records in a real browser", () => {
+  it('shows in the 360 what every service knows: deals, orders, tickets and the value scores', async () => {
+    await page.goto(`${suite.baseUrl}/contacts/${seed.contacts.ana}`);
+    await page.getByRole('heading', { name: `Ana Buyer${runId}` }).waitFor();
+    const deals = page.getByRole('table', { name: 'Open deals' });
+    await deals.getByRole('link', { name: `Shop fit-out ${runId}` }).waitFor();
+    await deals.getByRole('link', { name: `Spare parts ${runId}` }).waitFor();
+    // The stage with its win probability as sales has it (per cent).
+    expect((await rowsOf('Open deals')).map((r) => r[1])).toEqual(['Proposal (40 %)', 'Qualification (10 %)']);
+    const orders = await rowsOf('Recent orders');
+    expect(orders.map((r) => r[4])).toEqual([eur(5_000), eur(10_000)]);
+    await page.getByText(`2 open deals worth ${eur(200_000)}; 2 orders, ${eur(15_000)} in all`).waitFor();
+    await page
+      .getByRole('table', { name: 'Open tickets' })
+      .getByRole('link', { name: new RegExp(`Card not working ${runId}`) })
+      .waitFor();
+    const scores = (
+      await api<{ segment: string; clvMinor: number | null; pAlive: number | null }>(
+        'GET',
+        `/api/v1/analytics/customers/${seed.contacts.ana}/scores`,
+      )
+    ).body;
+    const value = page.getByRole('definition').filter({ hasText: scores.segment.replace(/_/g, ' ') });
+    await value.first().waitFor();
+    expect(await page.getByLabel('Value scores').textContent()).toContain(`P(alive)${pct(scores.pAlive)}`);
+    await accessible('customer-360-parts');
+  });
+
+  it('adds a tag to the selected contacts and sets their owner, each read and patched at its version', async () => {
+    await page.goto(`${suite.baseUrl}/contacts`);
+    await page.getByLabel('Search', { exact: true }).fill(`Buyer${runId}`);
+    const list = page.getByRole('table', { name: 'Contacts' });
+    await list.getByRole('link', { name: `Cleo Buyer${runId}` }).waitFor();
+    await list.getByLabel(`Select Ana Buyer${runId}`).check();
+    await list.getByLabel(`Select Ben Buyer${runId}`).check();
+    const bulk = page.getByRole('form', { name: 'Change the selected contacts' });
+    await bulk.getByText('2 selected').waitFor();
+    await bulk.getByLabel('Tag').fill(`vip${runId}`);
+    await accessible('contacts-bulk-change');
+    await bulk.getByRole('button', { name: 'Apply to 2' }).click();
+    await page.getByText(`tag vip${runId} added: 2 changed, 0 already so.`).waitFor();
+    await bulk.getByLabel('Change').selectOption({ label: 'Set the owner' });
+    await bulk.getByLabel('Owner').fill(`sam${runId}`);
+    await bulk.getByRole('button', { name: 'Apply to 2' }).click();
+    await page.getByText(`owner set to sam${runId}: 2 changed, 0 already so.`).waitFor();
+    for (const who of ['ana', 'ben', 'cleo'] as const) {
+      const p = (
+        await api<{ tags: string[]; ownerId: string | null; lifecycleStage: string }>(
+          'GET',
+          `/api/v1/contacts/${seed.contacts[who]}`,
+        )
+      ).body;
+      expect([who, p.tags.includes(`vip${runId}`), p.ownerId === `sam${runId}`, p.lifecycleStage]).toEqual([
+        who,
+        who !== 'cleo',
+        who !== 'cleo',
+        'customer',
+      ]);
+    }
+    // The list shows the new tag once it is searched again.
+    await list
+      .getByRole('row', { name: new RegExp(`Ana Buyer${runId}`) })
+      .getByText(`vip${runId}`)
+      .waitFor();
+  });
+
   it('previews a PDF: in a tab of its own under the gateway policy, in a frame once the policy allows blob: frames', async () => {
     const person = await api<{ id: string }>('POST', '/api/v1/contacts', {
       firstName: 'Paula',

@@ -1,4 +1,17 @@
-import { Anchor, Badge, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../api/client';
@@ -15,6 +28,7 @@ import {
 import { Link, navigate, useLocation } from '../lib/router';
 import { useDebounced } from '../lib/use-debounced';
 import { useSession } from '../session';
+import { ContactsBulk } from './ContactsBulk';
 
 const SORT_LABELS: Record<string, string> = {
   relevance: 'Best match',
@@ -49,6 +63,17 @@ export function ContactsList() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // Chosen for a bulk change (contacts:write): kept across pages and filters until cleared.
+  const [chosen, setChosen] = useState<Map<string, string>>(new Map());
+  const bulk = can('contacts:write');
+  const toggle = (id: string, name: string, on: boolean) =>
+    setChosen((m) => {
+      const next = new Map(m);
+      if (on) next.set(id, name);
+      else next.delete(id);
+      return next;
+    });
+  const allShown = rows.length > 0 && rows.every((p) => chosen.has(p.id));
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -131,9 +156,35 @@ export function ContactsList() {
         />
       </Group>
       {list.error && <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />}
+      {bulk && chosen.size > 0 && (
+        <Group align="flex-start" justify="space-between" className="bulk-bar">
+          <ContactsBulk selected={[...chosen].map(([id, displayName]) => ({ id, displayName }))} />
+          <Button variant="subtle" size="xs" onClick={() => setChosen(new Map())}>
+            Clear selection
+          </Button>
+        </Group>
+      )}
       <Table striped highlightOnHover aria-label="Contacts" aria-busy={list.isFetching}>
         <Table.Thead>
           <Table.Tr>
+            {bulk && (
+              <Table.Th scope="col">
+                <Checkbox
+                  aria-label="Select every contact shown"
+                  checked={allShown}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setChosen((m) => {
+                      const next = new Map(m);
+                      for (const p of rows)
+                        if (on) next.set(p.id, p.displayName);
+                        else next.delete(p.id);
+                      return next;
+                    });
+                  }}
+                />
+              </Table.Th>
+            )}
             <Table.Th scope="col">Name</Table.Th>
             <Table.Th scope="col">Email</Table.Th>
             <Table.Th scope="col">Stage</Table.Th>
@@ -145,6 +196,15 @@ export function ContactsList() {
         <Table.Tbody>
           {rows.map((p) => (
             <Table.Tr key={p.id}>
+              {bulk && (
+                <Table.Td>
+                  <Checkbox
+                    aria-label={`Select ${p.displayName}`}
+                    checked={chosen.has(p.id)}
+                    onChange={(e) => toggle(p.id, p.displayName, e.currentTarget.checked)}
+                  />
+                </Table.Td>
+              )}
               <Table.Td>
                 <Anchor component={Link} to={`/contacts/${p.id}`}>
                   {p.displayName}

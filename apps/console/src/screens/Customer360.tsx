@@ -1,15 +1,28 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { MarketingCustomerReply } from '@crm/contracts';
+import type {
+  CustomerDocumentsReply,
+  MarketingCustomerReply,
+  SalesCustomerReply,
+  SupportCustomerReply,
+} from '@crm/contracts';
 import { api, unwrap, type Person, type Schemas } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { consentMatrix, CONSENT_CHANNELS, CONSENT_PURPOSES, type ConsentDecision } from '../lib/consent-matrix';
 import { ApiError } from '../lib/problem';
 import { Link } from '../lib/router';
 import { useSession } from '../session';
+import { DocumentsPart, PartnerSharing, SalesPart, ScoresPart, SupportPart } from './Customer360Parts';
 import { EraseContact } from './EraseContact';
 
-const PART_NAMES: Record<string, string> = { analytics: 'Analytics', contacts: 'Contacts' };
+const PART_NAMES: Record<string, string> = {
+  analytics: 'Analytics',
+  contacts: 'Contacts',
+  documents: 'Documents',
+  marketing: 'Marketing',
+  sales: 'Sales',
+  support: 'Support',
+};
 const REASONS: Record<string, string> = {
   timeout: 'did not answer in time',
   unavailable: 'is not running',
@@ -45,6 +58,9 @@ export function Customer360({ id }: { id: string }) {
   const facts = parts['analytics'] as Schemas['CustomerFactsDto'] | null | undefined;
   // The document types parts as free-form; marketing's part is its RPC reply, typed by the shared contract.
   const marketing = parts['marketing'] as MarketingCustomerReply | null | undefined;
+  const sales = parts['sales'] as SalesCustomerReply | null | undefined;
+  const support = parts['support'] as SupportCustomerReply | null | undefined;
+  const documents = parts['documents'] as CustomerDocumentsReply | null | undefined;
   const erased = person.status === 'erased';
   return (
     <Stack>
@@ -101,6 +117,10 @@ export function Customer360({ id }: { id: string }) {
             )}
           </Card>
         )}
+        {facts !== undefined && can('analytics:read') && <ScoresPart contactId={id} />}
+        {sales && <SalesPart sales={sales} />}
+        {support && <SupportPart support={support} />}
+        {documents && <DocumentsPart contactId={id} documents={documents} />}
         {marketing && <Loyalty balances={marketing.loyalty} />}
       </div>
       {marketing && <PartnerSharing shares={marketing.partnerSharing} />}
@@ -142,63 +162,6 @@ function Loyalty({ balances }: { balances: MarketingCustomerReply['loyalty'] }) 
                 <Table.Th scope="row">{nameOf(b.programId)}</Table.Th>
                 <Table.Td>{b.balance.toLocaleString()}</Table.Td>
                 <Table.Td>{b.tier ?? 'none'}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
-
-/** A share's status (marketing's partner_shares): a file not downloaded yet is `ready`. */
-const SHARE_STATUS: Record<string, string> = {
-  sending: 'being sent',
-  delivered: 'delivered',
-  ready: 'file made, not downloaded yet',
-  refused: 'refused',
-  failed: 'failed',
-  counted: 'counted only (nothing sent)',
-};
-
-/** Which partner businesses got this person's data, which fields, and the deletion notice sent for each share. */
-function PartnerSharing({ shares }: { shares: MarketingCustomerReply['partnerSharing'] }) {
-  return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Shared with partners
-      </Title>
-      {shares === undefined ? (
-        <Text size="sm">Marketing did not say where this person&apos;s data was shared (an older version).</Text>
-      ) : !shares.length ? (
-        <Text size="sm">Not shared with any partner.</Text>
-      ) : (
-        <Table aria-label="Data shared with partners">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Partner</Table.Th>
-              <Table.Th scope="col">Fields</Table.Th>
-              <Table.Th scope="col">Shared</Table.Th>
-              <Table.Th scope="col">Until</Table.Th>
-              <Table.Th scope="col">Status</Table.Th>
-              <Table.Th scope="col">Deletion notice</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shares.map((s) => (
-              <Table.Tr key={s.shareId}>
-                <Table.Th scope="row">{s.partnerName}</Table.Th>
-                <Table.Td>{s.fields.join(', ')}</Table.Td>
-                <Table.Td>{when(s.sharedAt)}</Table.Td>
-                <Table.Td>{s.expiresAt ? when(s.expiresAt) : 'no end date'}</Table.Td>
-                <Table.Td>{SHARE_STATUS[s.status] ?? s.status}</Table.Td>
-                <Table.Td>
-                  {s.deletionNotice
-                    ? `${s.deletionNotice.status}${s.deletionNotice.reason ? ` (${s.deletionNotice.reason})` : ''}${
-                        s.deletionNotice.deliveredAt ? `, delivered ${when(s.deletionNotice.deliveredAt)}` : ''
-                      }`
-                    : 'none sent'}
-                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
