@@ -34,6 +34,7 @@ import { ContactExports1764100012200 } from './migrations/1764100012200-contact-
 import { BulkKinds1764100012300 } from './migrations/1764100012300-bulk-kinds';
 import { UnloggedStaging1764100012400 } from './migrations/1764100012400-unlogged-staging';
 import { NameSearch1764100016100 } from './migrations/1764100016100-name-search';
+import { SearchWordsPrefix1764100016200 } from './migrations/1764100016200-search-words-prefix';
 
 export const entities = [
   ...messagingEntities,
@@ -63,6 +64,7 @@ export const migrations = [
   BulkKinds1764100012300,
   UnloggedStaging1764100012400,
   NameSearch1764100016100,
+  SearchWordsPrefix1764100016200,
 ];
 
 @Module({

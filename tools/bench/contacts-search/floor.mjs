@@ -16,8 +16,8 @@ app.get('/contacts', async (req, reply) => {
   if (!statements) return reply.code(404).send({ code: 'NO_SUCH_SHAPE' });
   let rows = [];
   for (const entry of statements) {
-    // An entry given as a function takes the ids the statement before it found (the exact probes).
-    const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id ?? r.id)) : entry;
+    // An entry given as a function takes the ids (or dictionary words) the statement before it found.
+    const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id ?? r.id ?? r.word)) : entry;
     if (s.threshold !== undefined) {
       const c = await pool.connect();
       try {

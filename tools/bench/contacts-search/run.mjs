@@ -126,7 +126,7 @@ async function explainAll(url, f, shapes) {
       out.push(`=== ${shape.name}: ${shape.label}  (${shape.path(f)})`);
       let rows = [];
       for (const entry of floorStatements(shape.name, f)) {
-        const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id ?? r.id)) : entry;
+        const s = typeof entry === 'function' ? entry(rows.map((r) => r.person_id ?? r.id ?? r.word)) : entry;
         await c.query('BEGIN');
         if (s.threshold !== undefined)
           await c.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(s.threshold)]);

@@ -38,52 +38,64 @@ function nameArms(words, score) {
   ];
 }
 
-/** SearchService.arms(): each name arm from its btree index, newest first, merged by score then id. */
-function arms(filters, filterParams, list, n = LIMIT + 1) {
-  const b = new Sql([...filterParams]);
-  const where = [`p.status = 'active'`, ...filters];
-  const lim = b.p(n);
+/** SearchService.armsSql(): each name arm from its btree index, newest first, merged by score then id. */
+function armsSql(b, where, list, tier, lim) {
   const parts = list.map((arm, i) => {
     const cond = [...where, armCondition(b, arm)];
     if (i > 0) cond.push(`(${nameCondition(b, list.slice(0, i))}) IS NOT TRUE`);
-    return `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`;
+    return `(SELECT ${COLUMNS}, ${arm.score.toFixed(3)}::real AS score, '${tier}' AS tier FROM people p WHERE ${cond.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim})`;
   });
-  const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
-      FROM (SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}) r
-      ORDER BY r.score DESC, r.id DESC`;
-  return { sql, params: b.params };
+  return `SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}`;
 }
 
-/** SearchService.tier(): full text, the name arms left out, newest first. */
-function textTier(filters, filterParams, tsq, names, n = LIMIT + 1) {
+/** SearchService.tierSql(): a tier of one score, newest first. */
+const tierSql = (where, score, tier, lim) =>
+  `SELECT ${COLUMNS}, ${score}::real AS score, '${tier}' AS tier FROM people p WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim}`;
+
+/** SearchService.runTiers(): the tiers' parts in one statement under the page's LIMIT, lookups for the rows returned. */
+const runTiers = (b, parts, lim) => ({
+  sql: `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
+      FROM (${parts.map((part) => `(${part})`).join(' UNION ALL ')}) r LIMIT ${lim}`,
+  params: b.params,
+});
+
+/** The first statement of a relevance search: name arms, then full text without them. */
+function nameAndText(filters, filterParams, words, tsq) {
+  const names = nameArms(words, 3);
   const b = new Sql([...filterParams]);
-  const t = b.p(tsq);
-  const where = [
-    `p.status = 'active'`,
-    ...filters,
-    `p.search_vector @@ to_tsquery('simple', ${t})`,
+  const where = [`p.status = 'active'`, ...filters];
+  const lim = b.p(LIMIT + 1);
+  const arms = armsSql(b, where, names, 'name', lim);
+  const text = [
+    ...where,
+    `p.search_vector @@ to_tsquery('simple', ${b.p(tsq)})`,
     `(${nameCondition(b, names)}) IS NOT TRUE`,
   ];
-  const sql = `SELECT r.*, r.id::text AS sort_key, ${LOOKUPS}
-      FROM (SELECT ${COLUMNS}, 2::real AS score FROM people p WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${b.p(n)}) r
-      ORDER BY r.id DESC`;
-  return { sql, params: b.params };
+  return runTiers(b, [arms, tierSql(text, 2, 'text', lim)], lim);
 }
 
-/** The relevance tiers of a misspelt single word with one known correction: name, text, dictionary, corrected name. */
+/** The statements of a misspelt single word with one known correction: name + text, dictionary, corrected name + text. */
 function misspeltTiers(word, correction, similarity, filters = [], filterParams = []) {
   const names = nameArms([word], 3);
   const fuzzyNames = nameArms([correction], 1 + similarity);
   const b = new Sql([...filterParams]);
+  const lim = b.p(LIMIT + 1);
   const known = [
+    `p.status = 'active'`,
+    ...filters,
     `(${nameCondition(b, names)}) IS NOT TRUE`,
     `(p.search_vector @@ to_tsquery('simple', ${b.p(`'${word}':*`)})) IS NOT TRUE`,
   ];
+  const arms = armsSql(b, known, fuzzyNames, 'fuzzyname', lim);
+  const fuzzy = [
+    ...known,
+    `p.search_vector @@ to_tsquery('simple', ${b.p(`('${word}':* | '${correction}')`)})`,
+    `(${nameCondition(b, fuzzyNames)}) IS NOT TRUE`,
+  ];
   return [
-    arms(filters, filterParams, names),
-    textTier(filters, filterParams, `'${word}':*`, names),
+    nameAndText(filters, filterParams, [word], `'${word}':*`),
     corrections([word]),
-    arms([...filters, ...known], b.params, fuzzyNames),
+    runTiers(b, [arms, tierSql(fuzzy, 1, 'fuzzy', lim)], lim),
   ];
 }
 
@@ -154,16 +166,20 @@ export function floorStatements(name, f) {
     case 'newest':
       return [page({ where: [`p.status = 'active'`], params: [], key: 'id', dir: 'DESC' })];
     case 'rare':
-      return [arms([], [], nameArms(['lovelace'], 3))];
+      return [nameAndText([], [], ['lovelace'], `'lovelace':*`)];
     case 'misspelt':
       return misspeltTiers('lovelase', 'lovelace', 0.5);
     case 'common':
-      return [arms([], [], nameArms(['smith'], 3))];
-    case 'fullname': {
-      const names = nameArms(['grace', 'hopper'], 3);
-      // The text tier fills what the name tier left of the page.
-      return [arms([], [], names), (ids) => textTier([], [], `'grace' & 'hopper':*`, names, LIMIT + 1 - ids.length)];
-    }
+      return [nameAndText([], [], ['smith'], `'smith':*`)];
+    case 'fullname':
+      // The last word's completions from the dictionary, then the names and the text with them as whole words.
+      return [
+        {
+          sql: `SELECT word FROM search_words WHERE word LIKE $1 ORDER BY word USING ~<~ LIMIT 64`,
+          params: ['hopper%'],
+        },
+        (words) => nameAndText([], [], ['grace', 'hopper'], `'grace' & (${words.map((w) => `'${w}'`).join(' | ')})`),
+      ];
     case 'email':
       return exact(`SELECT person_id FROM person_emails WHERE active AND address = $1`, f.email);
     case 'filters':

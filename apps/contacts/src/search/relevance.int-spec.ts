@@ -44,6 +44,7 @@ describe('search relevance at scale keeps its results (real Postgres)', () => {
     id.adam = await person('Adam', 'Lovelace');
     id.smithson = await person('Jane', 'Smithson');
     id.hopperFan = await person('Grace', 'Smith', { emails: [{ address: 'grace.hopper.fan@example.com' }] });
+    id.hopperton = await person('Grace', 'Hopperton');
   });
   afterAll(() => t.close());
 
@@ -64,6 +65,8 @@ describe('search relevance at scale keeps its results (real Postgres)', () => {
     ['jakson', 'Mary Jackson'],
     ['hopp', 'Grace Hopper'],
     ['grace hop', 'Grace Hopper'],
+    ['grace hopper', 'Grace Hopperton'],
+    ['grace hopperto', 'Grace Hopperton'],
     ['mary ann evans', 'Mary Ann Evans'],
     ['evans', 'Mary Ann Evans'],
     ["o'connor", "Flannery O'Connor"],

@@ -59,6 +59,9 @@ const FUZZY_SCORE = 1;
 /** At most this many words are tried as a first and last name; corrected name combinations tried. */
 const MAX_NAME_WORDS = 4;
 const MAX_FUZZY_NAMES = 8;
+/** Completions of a last word put in a full-text query instead of its prefix; dictionary rows read for them. */
+const MAX_COMPLETIONS = 20;
+const COMPLETION_ROWS = 64;
 
 /** Relevance ranks at most this many matches: the first found by the index, filters applied. */
 export const RELEVANCE_CANDIDATES = 200;
@@ -227,7 +230,8 @@ export class SearchService {
   ): Promise<PersonSearchPage> {
     const need = limit + 1;
     const names = nameArms(nameWordsOf(q), NAME_SCORE);
-    const tsq = tsqueryOf(words);
+    // Several words: the last one's completions as whole words (see completions()).
+    const tsq = tsqueryOf(words, words.length > 1 ? await this.completions(words[words.length - 1]) : undefined);
     const rows: Row[] = [];
     const from = cursor?.pass;
     const at = (pass: Pass) => (from === pass ? cursor : undefined);
@@ -362,6 +366,22 @@ export class SearchService {
       await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(TRIGRAM_THRESHOLD)]);
       return m.query(sql, build.params);
     });
+  }
+
+  /**
+   * The dictionary words a word of letters starts (`hopp` -> hopper, hoppe), at most MAX_COMPLETIONS,
+   * else none (then the prefix itself is searched). A GIN prefix match reads every match of the
+   * prefix before intersecting with the other words (`grace & hopper:*`: the 4,500 people at a
+   * Hopper company, ~5 ms); whole words are intersected inside the index (`grace & hopper`: 13).
+   */
+  private async completions(word: string): Promise<string[] | undefined> {
+    if (!/^[\p{L}'-]{3,40}$/u.test(word)) return undefined;
+    const rows: { word: string }[] = await this.dataSource.query(
+      `SELECT word FROM search_words WHERE word LIKE $1 ORDER BY word USING ~<~ LIMIT ${COMPLETION_ROWS}`,
+      [`${word}%`],
+    );
+    const found = [...new Set(rows.map((r) => r.word))];
+    return found.length && found.length <= MAX_COMPLETIONS && rows.length < COMPLETION_ROWS ? found : undefined;
   }
 
   /** People whose email, phone or external id is q, from those unique indexes. */
@@ -527,8 +547,16 @@ const lexeme = (w: string, prefix: boolean) => `'${w}'${prefix && w.length >= 3 
  * Hopper). The words before it are whole words: a prefix matches every email lexeme starting with it
  * (`grace.hopper.12@…`), thousands of GIN entries for a first name.
  */
-export function tsqueryOf(words: string[]): string {
-  return words.map((w, i) => lexeme(w, i === words.length - 1)).join(' & ');
+export function tsqueryOf(words: string[], completions?: string[]): string {
+  return words
+    .map((w, i) =>
+      i < words.length - 1
+        ? lexeme(w, false)
+        : completions
+          ? `(${completions.map(quoted).join(' | ')})`
+          : lexeme(w, true),
+    )
+    .join(' & ');
 }
 
 function fuzzyTsquery(words: string[], corrections: Correction[]): string {
