@@ -122,6 +122,28 @@ describe('orders from every channel (real Postgres and NATS)', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('answers a re-sent order with the first one even after its price left the price book', async () => {
+    const first = await t.call<Order>('POST', '/orders', { body: webOrder('W-REPRICED') });
+    expect(first.status).toBe(201);
+    const removed = await t.db.query(
+      `DELETE FROM price_book_prices WHERE product_id = (SELECT id FROM products WHERE sku = 'TV-55') RETURNING *`,
+    );
+    try {
+      const again = await t.call<Order>('POST', '/orders', { body: webOrder('W-REPRICED') });
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(first.body.id);
+      const fresh = await t.call<{ code: string }>('POST', '/orders', { body: webOrder('W-UNPRICED') });
+      expect(fresh.status).toBe(422);
+      expect(fresh.body.code).toBe('PRICE_NOT_FOUND');
+    } finally {
+      for (const p of removed.rows)
+        await t.db.query(
+          `INSERT INTO price_book_prices (price_book_id, product_id, unit_price_minor, updated_at) VALUES ($1, $2, $3, $4)`,
+          [p.price_book_id, p.product_id, p.unit_price_minor, p.updated_at],
+        );
+    }
+  });
+
   it('takes the same external id on another channel as another order, and refuses it with different contents', async () => {
     const phone = await t.call<Order>('POST', '/orders', { body: { ...webOrder('W-2'), channel: 'phone' } });
     expect(phone.status).toBe(201);
