@@ -1,7 +1,7 @@
 // Documents against floors measured in the same run on this machine:
 //   1. upload throughput of 1 MB and 100 MB text files through the gateway
 //      (POST /api/v1/documents/{id}/versions, streamed, hashed, sniffed, stored on local disk)
-//      vs streaming the same bytes to a file on the same disk (the floor);
+//      vs streaming the same bytes to a file on the same disk, flushed as it closes (the floor);
 //   2. download throughput of the same files through the gateway vs reading the file back;
 //   3. search p50/p99 over 100,000 indexed documents (seeded with generate_series, bounded),
 //      through the service's HTTP API and the same SQL run directly on pg (the floor).
@@ -95,9 +95,11 @@ async function uploads(gw, token, size, count, settle) {
   const floorDir = await mkdtemp(join(tmpdir(), 'crm-bench-floor-'));
   dirs.push(floorDir);
   await settle();
-  // Floor: the same bytes streamed to a file on the same disk, no HTTP, no hashing.
+  // Floor: the same bytes streamed to a file on the same disk, no HTTP, no hashing; flushed to the disk
+  // as it closes (fsync), as the service's local store does before it commits a version.
   let t0 = performance.now();
-  for (let n = 0; n < count; n++) await pipeline(chunks(files[n]), createWriteStream(join(floorDir, `f${n}`)));
+  for (let n = 0; n < count; n++)
+    await pipeline(chunks(files[n]), createWriteStream(join(floorDir, `f${n}`), { flush: true }));
   const floorUpload = (size * count) / MB / ((performance.now() - t0) / 1000);
   // The client sends a file of known length as Node streams (undici.request), as curl or a browser
   // would: fetch() with a stream body goes through web streams and measured itself, not the suite

@@ -1,10 +1,19 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, BlobWrite, ByteRange } from './blob-store';
 
 const KEY = /^[a-z0-9][a-z0-9/_-]{0,200}$/;
+
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
 
 /** Blobs as files under one folder (the default: `npm start` needs nothing else). */
 export class LocalDiskStore implements BlobStore {
@@ -23,11 +32,14 @@ export class LocalDiskStore implements BlobStore {
   async write(key: string): Promise<BlobWrite> {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
-    const sink = createWriteStream(path, { flags: 'wx' });
-    const finished = new Promise<void>((done, fail) => {
+    // Durable before the version is committed: the file's bytes are flushed (fsync) as it closes, and
+    // its folder afterwards, so a crash cannot leave a version row whose blob is empty or missing.
+    const sink = createWriteStream(path, { flags: 'wx', flush: true });
+    const closed = new Promise<void>((done, fail) => {
       sink.once('finish', () => sink.once('close', () => done()));
       sink.once('error', fail);
     });
+    const finished = closed.then(() => syncFolder(dirname(path)));
     finished.catch(() => undefined);
     return {
       key,
