@@ -495,6 +495,28 @@ describe('the analytics dashboards in a real browser: each chart, its numbers as
     await page.getByLabel('From').and(page.locator('[aria-invalid="true"]')).waitFor();
     expect(await page.getByRole('button', { name: 'Apply filters' }).isDisabled()).toBe(true);
   });
+
+  it('offers a retry when a service answers 503, and shows the chart once it answers again', async () => {
+    let refused = 0;
+    await page.route(/\/api\/v1\/analytics\/rfm/, async (route) => {
+      if (refused >= 3) return route.continue();
+      refused++;
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, title: 'Service Unavailable', detail: 'Analytics did not answer.' }),
+      });
+    });
+    await page.goto(`${suite.baseUrl}/analytics`);
+    // Asked three times (two retries by itself), then the problem in words with a Retry.
+    const alert = page.getByRole('alert').filter({ hasText: 'Analytics did not answer. Retry in a moment.' });
+    await alert.waitFor();
+    expect(refused).toBe(3);
+    await accessible('analytics-503-retry');
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    expect((await rowsOf('RFM segments in numbers')).length).toBe(10);
+    await page.unroute(/\/api\/v1\/analytics\/rfm/);
+  });
 });
 
 /** A minimal one-page PDF with a line of text, its cross-reference table at the right offsets. */
@@ -599,6 +621,8 @@ describe("a person's records in a real browser", () => {
       buffer: bytes,
     });
     await page.getByText(`invoice-${runId}.pdf uploaded.`).waitFor({ timeout: 30_000 });
+    // The bar follows the bytes sent, and stays full once the file is in.
+    expect(await page.getByRole('progressbar', { name: 'Upload progress' }).getAttribute('aria-valuenow')).toBe('100');
     await page
       .getByRole('table', { name: 'Documents of the record' })
       .getByRole('link', { name: `1 version of invoice-${runId}` })

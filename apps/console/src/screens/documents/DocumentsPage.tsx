@@ -1,7 +1,7 @@
 import { Anchor, Button, Group, NativeSelect, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { api, download, rawRequest, unwrap, type Schemas } from '../../api/client';
+import { api, download, sendFile, unwrap, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DocumentTable, KINDS, type RecordKind } from './DocumentTable';
 import { navigate, useLocation } from '../../lib/router';
@@ -25,11 +25,13 @@ export function DocumentsPage() {
   const recordId = params.get('recordId') ?? '';
   const [idInput, setIdInput] = useState(recordId);
   const [progress, setProgress] = useState<string>('');
+  const [sent, setSent] = useState<number | null>(null);
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const upload = useMutation({
     mutationFn: async (file: File) => {
       setProgress(`Uploading ${file.name}…`);
+      setSent(0);
       const doc = await unwrap(
         api.POST('/api/v1/documents', {
           body: {
@@ -39,14 +41,11 @@ export function DocumentsPage() {
           },
         }),
       );
-      // The file goes as the raw body, which openapi-fetch cannot send; its answer is still the declared one.
-      await rawRequest<Schemas['VersionViewDto']>(
+      // The file goes as the raw body, which openapi-fetch cannot send (and with its progress); the answer is the declared one.
+      await sendFile<Schemas['VersionViewDto']>(
         `/api/v1/documents/${doc.id}/versions?fileName=${encodeURIComponent(file.name)}`,
-        {
-          method: 'POST',
-          headers: { 'content-type': file.type || 'application/octet-stream' },
-          body: file,
-        },
+        file,
+        setSent,
       );
       return file.name;
     },
@@ -54,7 +53,7 @@ export function DocumentsPage() {
       setProgress(`${name} uploaded.`);
       void client.invalidateQueries({ queryKey: ['documents'] });
     },
-    onError: () => setProgress(''),
+    onError: () => (setProgress(''), setSent(null)),
   });
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
@@ -171,7 +170,14 @@ export function DocumentsPage() {
               e.currentTarget.value = '';
             }}
           />
-          {upload.isPending && <Progress value={100} animated aria-label="Upload progress" />}
+          {sent !== null && (
+            <Progress
+              value={Math.round(sent * 100)}
+              animated={upload.isPending}
+              aria-label="Upload progress"
+              className="upload-progress"
+            />
+          )}
           <Text role="status" size="sm">
             {progress}
           </Text>
