@@ -101,6 +101,9 @@ name: crm
 services:
   postgres:
     image: postgres:16
+    # Every app holds up to DATABASE_POOL_SIZE (20) connections, plus its job runner's, relay's and
+    # listener's: about 26 each, over Postgres's default of 100 for the whole suite.
+    command: ["postgres", "-c", "max_connections=300"]
     environment:
       POSTGRES_HOST_AUTH_METHOD: trust # local use; the suite connects as postgres without a password
     ports: ["5432:5432"]
