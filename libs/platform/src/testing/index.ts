@@ -1,0 +1,11 @@
+export {
+  contractProblems,
+  lintOpenApi,
+  oasErrors,
+  operationsOf,
+  unboundedRequestFields,
+  type CheckedDocument,
+  type CheckedOperation,
+  type ContractRules,
+  type OperationEntry,
+} from './openapi-checks';
