@@ -3,16 +3,20 @@
 //      (floor.mjs, shapes.mjs), on the same database;
 //   2. GET /contacts on the built contacts service (dist/apps/contacts), straight to the service;
 //   3. with --before <main.js>, an older build of contacts (e.g. one copied from dist before a change)
-//      on the same database, for a before/after table.
+//      on the same database, for a before/after table; each shape measured on the three back to back.
 // The database is the one seed.mjs keeps (default crm_contacts_bench_1m; seeded once, reused): this run
 // migrates it with the built service first (the new indexes are built CONCURRENTLY) and tops up what
 // newer migrations added. EXPLAIN (ANALYZE, BUFFERS) of every floor statement goes to --explain.
 //   node tools/bench/contacts-search/run.mjs [--db crm_contacts_bench_1m] [--seconds 5] [--c 16]
 //        [--before dist/bench-before/contacts/main.js] [--only newest,rare] [--no-build]
-//        [--explain tools/bench/contacts-search/explain-1m.txt]
+//        [--explain tools/bench/contacts-search/explain-1m.txt] [--cpu 200]
+// --cpu N (default 200, 0 to skip): after wrk, N requests one after the other per target and shape, with the
+// CPU time they cost the target's process and the Postgres backends (/proc): a figure the other work on
+// this shared machine changes much less than latency.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import {
@@ -40,6 +44,7 @@ const opts = args({
   only: '',
   explain: 'tools/bench/contacts-search/explain-1m.txt',
   target: 50,
+  cpu: 200,
 });
 const id = runId();
 const namespace = `b${id}`;
@@ -70,6 +75,7 @@ async function start(label, main, extraEnv) {
   }
   const proc = {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((res) => {
         if (child.exitCode !== null) return res();
@@ -154,6 +160,44 @@ async function cancelRunning(url) {
   }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU per request of one target, the service's process and the Postgres backends of the bench database
+ * apart, over `opts.cpu` requests sent one after the other. CPU time is what a request costs whatever
+ * else the shared machine runs (wall-clock latency is not): at C=16 on 2 cores a request may cost about
+ * 3 ms of the two together for a p99 under 50 ms.
+ */
+async function cpuPerRequest(target, path, token, pg$) {
+  const backends = async () =>
+    (
+      await pg$.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      )
+    ).rows.map((r) => r.pid);
+  const sample = async () => {
+    const pids = await backends();
+    return { node: cpuOf(target.pid), pg: new Map(pids.map((p) => [p, cpuOf(p)])) };
+  };
+  const t0 = await sample();
+  for (let i = 0; i < opts.cpu; i++) {
+    const r = await fetch(`${target.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    await r.arrayBuffer();
+  }
+  const t1 = await sample();
+  let pgCpu = 0;
+  for (const [p, c] of t1.pg) pgCpu += c - (t0.pg.get(p) ?? 0);
+  return { node: ((t1.node - t0.node) * 1000) / opts.cpu, pg: (pgCpu * 1000) / opts.cpu };
+}
+
 async function measure(label, url, path, token) {
   const r = await wrk({
     url,
@@ -193,25 +237,37 @@ async function main() {
   const before = opts.before ? await start('before', resolve(opts.before), { DATABASE_URL: url }) : undefined;
   const shapes = SHAPES.filter((s) => !opts.only || opts.only.split(',').includes(s.name));
 
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
   const results = [];
   for (const shape of shapes) {
     const path = shape.path(f);
-    // Warm each target once (caches, plans), then measure floor and service back to back.
-    await fetch(`${contacts.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    const fl = await measure(`f${shape.name}`, floor.url, `/contacts?shape=${shape.name}`, token);
-    const af = await measure(`a${shape.name}`, contacts.url, path, token);
-    results.push({ shape, floor: fl, after: af });
-    console.log(`  measured ${shape.name}`);
-  }
-  // The older build last: its slow statements outlive wrk's timeout, so each shape's are cancelled
-  // before the next starts, and none runs while the floor or the service is measured.
-  if (before) {
-    for (const r of results) {
-      r.before = await measure(`b${r.shape.name}`, before.url, r.shape.path(f), token);
+    // Each shape's targets back to back (the older build first, the floor, the service), so a change in
+    // the load of this shared machine weighs on all three alike. The older build's slow statements
+    // outlive wrk's timeout: they are cancelled before the floor and the service are measured.
+    const r = { shape };
+    if (before) {
+      await fetch(`${before.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      r.before = await measure(`b${shape.name}`, before.url, path, token);
       await cancelRunning(url);
-      console.log(`  measured ${r.shape.name} before`);
     }
+    // Warm each target once (caches, plans).
+    await fetch(`${contacts.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    r.floor = await measure(`f${shape.name}`, floor.url, `/contacts?shape=${shape.name}`, token);
+    r.after = await measure(`a${shape.name}`, contacts.url, path, token);
+    if (opts.cpu) {
+      if (before) r.before.cpu = await cpuPerRequest(before, path, token, admin);
+      r.floor.cpu = await cpuPerRequest(floor, `/contacts?shape=${shape.name}`, token, admin);
+      r.after.cpu = await cpuPerRequest(contacts, path, token, admin);
+    }
+    results.push(r);
+    console.log(
+      `  measured ${shape.name} (load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+    );
   }
+  await admin.end();
   if (opts.explain) {
     writeFileSync(resolve(WORKSPACE, opts.explain), await explainAll(url, f, shapes));
   }
@@ -221,7 +277,9 @@ async function main() {
       ? `${fmt(r.rps, 0).padStart(6)} | ${fmt(r.p50).padStart(7)} | ${fmt(r.p99).padStart(7)}${r.failed ? ` (${r.failed} failed)` : ''}`
       : '';
   console.log(
-    `\ncontacts-search bench: ${count} people in ${opts.db}, wrk -c${opts.c} -d${opts.seconds}s per shape, straight to the service`,
+    `\ncontacts-search bench: ${count} people in ${opts.db}, wrk -c${opts.c} -d${opts.seconds}s per shape, straight to the service; load at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log(
     `| query | ${before ? 'before req/s | p50 ms | p99 ms | ' : ''}after req/s | p50 ms | p99 ms | floor req/s | p50 ms | p99 ms |`,
@@ -234,6 +292,15 @@ async function main() {
   console.log(
     `\np99 < ${opts.target} ms: ${results.length - missed.length} of ${results.length} shapes${missed.length ? ` (missed: ${missed.map((r) => r.shape.name).join(', ')})` : ''}`,
   );
+  if (opts.cpu) {
+    const c = (r) => (r?.cpu ? `${r.cpu.node.toFixed(2)} | ${r.cpu.pg.toFixed(2)}` : ' | ');
+    console.log(`\nCPU ms per request (${opts.cpu} requests one after the other): the target's process | Postgres`);
+    console.log(`| query | ${before ? 'before node | pg | ' : ''}after node | pg | floor node | pg |`);
+    console.log(`| --- |${before ? ' --- | --- |' : ''} --- | --- | --- | --- |`);
+    for (const r of results) {
+      console.log(`| ${r.shape.label} | ${before ? `${c(r.before)} | ` : ''}${c(r.after)} | ${c(r.floor)} |`);
+    }
+  }
   if (opts.explain) console.log(`EXPLAIN (ANALYZE, BUFFERS) of each shape: ${opts.explain}`);
 }
 

@@ -48,9 +48,10 @@ function armsSql(b, where, list, tier, lim) {
   return `SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}`;
 }
 
-/** SearchService.tierSql(): a tier of one score, newest first. */
+/** SearchService.tierSql(): a tier of one score, its matches fetched behind a fence (the GIN bitmap), newest first. */
 const tierSql = (where, score, tier, lim) =>
-  `SELECT ${COLUMNS}, ${score}::real AS score, '${tier}' AS tier FROM people p WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim}`;
+  `SELECT * FROM (SELECT ${COLUMNS}, ${score}::real AS score, '${tier}' AS tier FROM people p WHERE ${where.join(' AND ')} OFFSET 0) m
+      ORDER BY m.id DESC LIMIT ${lim}`;
 
 /** SearchService.runTiers(): the tiers' parts in one statement under the page's LIMIT, lookups for the rows returned. */
 const runTiers = (b, parts, lim) => ({
