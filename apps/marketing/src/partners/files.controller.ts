@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiConsumes,
@@ -21,6 +32,39 @@ import { FILE_SIGNATURE_HEADER, FILE_TYPES, MANIFEST_HEADER, MANIFEST_MAX_LENGTH
 import { PartnerFilesService } from './partner-files.service';
 
 const actorOf = (p: Principal | undefined) => p?.subject ?? 'unknown';
+
+const SIGNATURE_ANSWER_HEADER = {
+  description: 'sha256=HMAC(signing key, "file.<manifest>")',
+  schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
+};
+
+/** A signed partner file sent to us: its manifest and signature headers, refused with 401 when they do not verify. */
+function ApiSignedFile() {
+  return applyDecorators(
+    ApiHeader({
+      name: MANIFEST_HEADER,
+      required: true,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MANIFEST_MAX_LENGTH },
+      description: 'base64url of the JSON manifest',
+    }),
+    ApiHeader({ name: FILE_SIGNATURE_HEADER, required: true, ...SIGNATURE_ANSWER_HEADER }),
+    ApiProblem(401, 'PARTNER_SIGNATURE_INVALID'),
+  );
+}
+
+/** What a signed file's request says of it (checked by the service, not here). */
+function signedFileOf(req: FastifyRequest) {
+  return {
+    manifest: req.headers[MANIFEST_HEADER] as string | undefined,
+    signature: req.headers[FILE_SIGNATURE_HEADER] as string | undefined,
+    contentType: String(req.headers['content-type'] ?? ''),
+  };
+}
+
+/** The file's bytes as the unparsed request stream (see onModuleInit), or nothing. */
+function fileStreamOf(req: FastifyRequest): Readable {
+  return req.body instanceof Readable ? req.body : Readable.from([]);
+}
 
 @ApiTags('partners')
 @Controller()
@@ -86,10 +130,7 @@ export class FilesController implements OnModuleInit {
         description: 'base64url of the JSON manifest (format, agreement exchange id, share, fields, count, sha256)',
         schema: { type: 'string', maxLength: MANIFEST_MAX_LENGTH },
       },
-      [FILE_SIGNATURE_HEADER]: {
-        description: 'sha256=HMAC(signing key, "file.<manifest>")',
-        schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
-      },
+      [FILE_SIGNATURE_HEADER]: SIGNATURE_ANSWER_HEADER,
       'content-disposition': {
         description: 'attachment; filename="partner-share-<shareId>.<csv|jsonl>"',
         schema: { type: 'string', maxLength: 200 },
@@ -104,19 +145,7 @@ export class FilesController implements OnModuleInit {
   @Post('partner-agreements/:id/imports')
   @RequirePermission('marketing:partners:admin')
   @ApiConsumes(FILE_TYPES.csv, FILE_TYPES.jsonl)
-  @ApiHeader({
-    name: MANIFEST_HEADER,
-    required: true,
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MANIFEST_MAX_LENGTH },
-    description: 'base64url of the JSON manifest',
-  })
-  @ApiHeader({
-    name: FILE_SIGNATURE_HEADER,
-    required: true,
-    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
-    description: 'sha256=HMAC(signing key, "file.<manifest>")',
-  })
-  @ApiProblem(401, 'PARTNER_SIGNATURE_INVALID')
+  @ApiSignedFile()
   @ApiProblem(422, 'AUDIENCE_BELOW_THRESHOLD')
   @ApiOperation({ summary: "Import a partner's signed file (streamed) as a partner audience, kept whole and above k" })
   @ApiCreatedResponse({
@@ -128,17 +157,7 @@ export class FilesController implements OnModuleInit {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const contentType = String(req.headers['content-type'] ?? '');
-    const body = req.body as Readable | undefined;
-    const audience = await this.files.importFile(
-      id,
-      {
-        manifest: req.headers[MANIFEST_HEADER] as string | undefined,
-        signature: req.headers[FILE_SIGNATURE_HEADER] as string | undefined,
-        contentType,
-      },
-      body instanceof Readable ? body : Readable.from([]),
-    );
+    const audience = await this.files.importFile(id, signedFileOf(req), fileStreamOf(req));
     void reply.status(201).header('location', `${forwardedPrefix(req.headers)}/partner-audiences/${audience.id}`);
     return audience;
   }
@@ -158,10 +177,7 @@ export class FilesController implements OnModuleInit {
         description: 'base64url of the JSON manifest',
         schema: { type: 'string', maxLength: MANIFEST_MAX_LENGTH },
       },
-      [FILE_SIGNATURE_HEADER]: {
-        description: 'sha256=HMAC(signing key, "file.<manifest>")',
-        schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
-      },
+      [FILE_SIGNATURE_HEADER]: SIGNATURE_ANSWER_HEADER,
     },
   })
   async takeDeletions(@Param() { id }: IdParams, @Res() reply: FastifyReply) {
@@ -173,33 +189,12 @@ export class FilesController implements OnModuleInit {
   @HttpCode(200)
   @RequirePermission('marketing:partners:admin')
   @ApiConsumes(FILE_TYPES.jsonl)
-  @ApiHeader({
-    name: MANIFEST_HEADER,
-    required: true,
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MANIFEST_MAX_LENGTH },
-    description: 'base64url of the JSON manifest',
-  })
-  @ApiHeader({
-    name: FILE_SIGNATURE_HEADER,
-    required: true,
-    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$', maxLength: 71 },
-    description: 'sha256=HMAC(signing key, "file.<manifest>")',
-  })
-  @ApiProblem(401, 'PARTNER_SIGNATURE_INVALID')
+  @ApiSignedFile()
   @ApiOperation({
     summary: "Apply a partner's signed deletion file: each notice deletes as one over the exchange would (once)",
   })
   @ApiOkResponse({ type: DeletionImportDto })
   importDeletions(@Param() { id }: IdParams, @Req() req: FastifyRequest) {
-    const body = req.body as Readable | undefined;
-    return this.deletions.import(
-      id,
-      {
-        manifest: req.headers[MANIFEST_HEADER] as string | undefined,
-        signature: req.headers[FILE_SIGNATURE_HEADER] as string | undefined,
-        contentType: String(req.headers['content-type'] ?? ''),
-      },
-      body instanceof Readable ? body : Readable.from([]),
-    );
+    return this.deletions.import(id, signedFileOf(req), fileStreamOf(req));
   }
 }
