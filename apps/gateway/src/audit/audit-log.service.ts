@@ -92,7 +92,7 @@ export class AuditLogService implements BeforeApplicationShutdown {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, BATCH);
         try {
-          await this.dataSource.getRepository(AuditEntry).insert(batch.map((w) => w.entry));
+          await this.insert(batch.map((w) => w.entry));
           for (const w of batch) w.resolve();
         } catch (error) {
           for (const w of batch) w.reject(error as Error);
@@ -162,7 +162,7 @@ export class AuditLogService implements BeforeApplicationShutdown {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, BATCH);
       try {
-        await this.dataSource.getRepository(AuditEntry).insert(batch);
+        await this.insert(batch);
       } catch (error) {
         // Put the batch back once; a database that stays down fills the bounded queue instead.
         this.logger.error(`could not write ${batch.length} audit records: ${(error as Error).message}`);
@@ -171,6 +171,35 @@ export class AuditLogService implements BeforeApplicationShutdown {
         return;
       }
     }
+  }
+
+  /**
+   * One statement of a fixed text whatever the batch's size (column arrays, not a VALUES list per
+   * row): prepared once per connection, and no query builder run per write.
+   */
+  private async insert(entries: AuditRecord[]): Promise<void> {
+    const column = <K extends keyof AuditRecord>(key: K) => entries.map((e) => e[key] ?? null);
+    await this.dataSource.query(
+      `INSERT INTO audit_log (id, at, request_id, subject, subject_name, kind, method, path, service, status,
+                              duration_ms, outcome, client_ip)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::int[], $11::int[], $12::text[], $13::text[])`,
+      [
+        column('id'),
+        column('at'),
+        column('requestId'),
+        column('subject'),
+        column('subjectName'),
+        column('kind'),
+        column('method'),
+        column('path'),
+        column('service'),
+        column('status'),
+        column('durationMs'),
+        entries.map((e) => e.outcome ?? 'completed'),
+        column('clientIp'),
+      ],
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
