@@ -29,6 +29,7 @@ const CampaignsPage = lazy(() =>
 const PromotionsPage = lazy(() =>
   import('./screens/marketing/PromotionsPage').then((m) => ({ default: m.PromotionsPage })),
 );
+const LoyaltyPage = lazy(() => import('./screens/marketing/LoyaltyPage').then((m) => ({ default: m.LoyaltyPage })));
 const SurveysPage = lazy(() => import('./screens/marketing/SurveysPage').then((m) => ({ default: m.SurveysPage })));
 const DocumentsPage = lazy(() =>
   import('./screens/documents/DocumentsPage').then((m) => ({ default: m.DocumentsPage })),
@@ -155,6 +156,7 @@ function Screen({
   if ((m = match('/marketing/campaigns/:id', path)) && routed('marketing')) return <CampaignsPage id={m['id']} />;
   if (path === '/marketing/promotions' && routed('marketing')) return <PromotionsPage />;
   if ((m = match('/marketing/promotions/:id', path)) && routed('marketing')) return <PromotionsPage id={m['id']} />;
+  if (path === '/marketing/loyalty' && routed('marketing')) return <LoyaltyPage />;
   if (path === '/marketing/surveys' && routed('marketing')) return <SurveysPage />;
   if ((m = match('/marketing/surveys/:id', path)) && routed('marketing')) return <SurveysPage id={m['id']} />;
   if (path === '/documents' && routed('documents')) return <DocumentsPage />;

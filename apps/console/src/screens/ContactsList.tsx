@@ -156,12 +156,19 @@ export function ContactsList() {
         />
       </Group>
       {list.error && <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />}
-      {bulk && chosen.size > 0 && (
+      {/* Always there for a writer, so choosing the first contact does not move the rows under the pointer. */}
+      {bulk && (
         <Group align="flex-start" justify="space-between" className="bulk-bar">
-          <ContactsBulk selected={[...chosen].map(([id, displayName]) => ({ id, displayName }))} />
-          <Button variant="subtle" size="xs" onClick={() => setChosen(new Map())}>
-            Clear selection
-          </Button>
+          {chosen.size > 0 ? (
+            <>
+              <ContactsBulk selected={[...chosen].map(([id, displayName]) => ({ id, displayName }))} />
+              <Button variant="subtle" size="xs" onClick={() => setChosen(new Map())}>
+                Clear selection
+              </Button>
+            </>
+          ) : (
+            <Text size="sm">Select contacts to add or remove a tag or set their owner together.</Text>
+          )}
         </Group>
       )}
       <Table striped highlightOnHover aria-label="Contacts" aria-busy={list.isFetching}>

@@ -16,6 +16,9 @@ export function MarketingNav() {
       <Link to="/marketing/promotions" className="sub-nav-link" aria-current={current('/marketing/promotions')}>
         Promotions
       </Link>
+      <Link to="/marketing/loyalty" className="sub-nav-link" aria-current={current('/marketing/loyalty')}>
+        Loyalty
+      </Link>
       <Link
         to="/marketing/surveys"
         className="sub-nav-link"
