@@ -48,10 +48,20 @@ function armsSql(b, where, list, tier, lim) {
   return `SELECT * FROM (${parts.join(' UNION ALL ')}) c ORDER BY c.score DESC, c.id DESC LIMIT ${lim}`;
 }
 
-/** SearchService.tierSql(): a tier of one score, its matches fetched behind a fence (the GIN bitmap), newest first. */
-const tierSql = (where, score, tier, lim) =>
-  `SELECT * FROM (SELECT ${COLUMNS}, ${score}::real AS score, '${tier}' AS tier FROM people p WHERE ${where.join(' AND ')} OFFSET 0) m
-      ORDER BY m.id DESC LIMIT ${lim}`;
+/**
+ * SearchService.tierSql(): a tier of one score in two parts, the newest 1,000 people tested one by one,
+ * then (only when they leave room) the older matches through the GIN bitmap behind a fence, newest first.
+ */
+const tierSql = (where, score, tier, lim) => {
+  const cols = `${COLUMNS}, ${score}::real AS score, '${tier}' AS tier`;
+  const window = `SELECT p.* FROM people p WHERE p.status = 'active' ORDER BY p.id DESC LIMIT 1000`;
+  return [
+    `SELECT ${cols} FROM (${window}) p WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ${lim}`,
+    `SELECT * FROM (SELECT ${cols} FROM people p WHERE ${where.join(' AND ')}
+        AND (p.id < (SELECT p.id FROM people p WHERE p.status = 'active' ORDER BY p.id DESC OFFSET 999 LIMIT 1)) IS TRUE OFFSET 0) m
+      ORDER BY m.id DESC LIMIT ${lim}`,
+  ];
+};
 
 /** SearchService.runTiers(): the tiers' parts in one statement under the page's LIMIT, lookups for the rows returned. */
 const runTiers = (b, parts, lim) => ({
@@ -72,7 +82,7 @@ function nameAndText(filters, filterParams, words, tsq) {
     `p.search_vector @@ to_tsquery('simple', ${b.p(tsq)})`,
     `(${nameCondition(b, names)}) IS NOT TRUE`,
   ];
-  return runTiers(b, [arms, tierSql(text, 2, 'text', lim)], lim);
+  return runTiers(b, [arms, ...tierSql(text, 2, 'text', lim)], lim);
 }
 
 /** The statements of a misspelt single word with one known correction: name + text, dictionary, corrected name + text. */
@@ -96,7 +106,7 @@ function misspeltTiers(word, correction, similarity, filters = [], filterParams 
   return [
     nameAndText(filters, filterParams, [word], `'${word}':*`),
     corrections([word]),
-    runTiers(b, [arms, tierSql(fuzzy, 1, 'fuzzy', lim)], lim),
+    runTiers(b, [arms, ...tierSql(fuzzy, 1, 'fuzzy', lim)], lim),
   ];
 }
 
