@@ -9,3 +9,4 @@ export {
   type ContractRules,
   type OperationEntry,
 } from './openapi-checks';
+export { announceListening, spawnServiceProcess, WORKSPACE, type ServiceProcess } from './service-process';
